@@ -1,0 +1,157 @@
+"""The ``jingfang`` command: a thin click layer over the library (the only module that imports click)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import rules
+from .report import render_report
+from .template import default_content, write_workbook
+from .validate import validate_workbook
+from .workbook import WorkbookUnreadable, read_workbook
+
+TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
+SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
+
+
+class Unreadable(click.ClickException):
+    """The workbook cannot be read at all: exit status 2."""
+
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _safe_console() -> None:
+    # A Windows console or a pipe may use GBK: replace what it cannot print instead of crashing.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"“{value}”不是日期，请写成 2025-06-30 这样的格式。", param, ctx)
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise click.ClickException(f"“{path}”已经存在，没有覆盖。确实要覆盖请加 --force。")
+
+
+def _load(workbook: Path, as_of: date | None):
+    try:
+        raw = read_workbook(workbook)
+    except WorkbookUnreadable as exc:
+        raise Unreadable(str(exc)) from None
+    return validate_workbook(raw, as_of=as_of, today=date.today())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jingfang", message="jingfang %(version)s")
+def main() -> None:
+    """精防台账：检查严重精神障碍患者服务管理台账（.xlsx），生成带密码的内部网站。
+
+    \b
+    常用步骤：
+      jingfang init                生成空白的标准台账 workbook/标准台账.xlsx
+      jingfang check 台账.xlsx      检查台账，列出所有问题（工作表、单元格、列、值）
+      jingfang overdue 台账.xlsx    列出各类逾期清单
+
+    台账只会被读取，任何命令都不会修改它。
+    """
+    _safe_console()
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), default=TEMPLATE_PATH)
+@click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
+def init(path: Path, force: bool) -> None:
+    """生成空白的标准台账 PATH（默认 workbook/标准台账.xlsx）。
+
+    含“说明”页、所有工作表、表头批注、下拉列表、文本/日期格式，以及默认的基本设置和随访规则。
+    文件已存在时不会覆盖，除非加 --force。
+    """
+    _refuse_overwrite(path, force)
+    write_workbook(path, default_content())
+    click.echo(f"已生成标准台账：{path}\n请先在“基本设置”中填写乡镇名称，再录入各表。")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), default=SAMPLE_PATH)
+@click.option("--patients", type=click.IntRange(1, 50_000), default=60, show_default=True, help="患者人数。")
+@click.option("--seed", type=int, default=2026, show_default=True, help="随机种子：相同的人数和种子生成完全相同的台账。")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
+def sample(path: Path, patients: int, seed: int, force: bool) -> None:
+    """生成一个示例台账 PATH（默认 workbook/示例台账.xlsx），数据全部是虚构的。
+
+    用于演示和测试：每张表都有数据，每类逾期清单都不为空，还有几处常见的“不规范但可识别”的写法。
+    --patients 5000 可生成县级规模的台账用于性能测试。
+    """
+    from .sample import sample_content  # the generator is only needed here
+
+    _refuse_overwrite(path, force)
+    if patients >= 1000:
+        click.echo(f"正在生成 {patients} 名患者的示例台账……", err=True)
+    content = sample_content(patients=patients, seed=seed)
+    write_workbook(path, content)
+    counts = "，".join(f"{name} {len(rows)} 行" for name, rows in content.rows.items() if rows)
+    click.echo(f"已生成示例台账：{path}（{counts}）")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出问题（键：sheet, row, column, cell, value, code, message, severity）。")
+def check(workbook: Path, as_of: date | None, as_json: bool) -> None:
+    """检查台账 WORKBOOK，一次列出所有问题。
+
+    \b
+    每个问题给出工作表、单元格（如 随访记录!C12）、列、值和改正方法。
+    退出码：0 没有错误（可能有警告）；1 有错误；2 文件无法读取。
+    台账只会被读取，不会被修改。
+    """
+    _, report = _load(workbook, as_of)
+    click.echo(report.to_json() if as_json else render_report(report))
+    sys.exit(0 if report.valid else 1)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：{\"as_of\": …, \"lists\": {清单键: [{id, due, days_overdue}, …]}}。")
+def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
+    """列出台账 WORKBOOK 的各类逾期清单（随访、评估、体检、协议、高风险……）。
+
+    台账有错误时先列出错误，不输出清单（退出码 1）。
+    """
+    data, report = _load(workbook, as_of)
+    if not report.valid:
+        click.echo(render_report(report), err=True)
+        sys.exit(1)
+    day = as_of or data.settings.as_of or date.today()
+    lists = rules.overdue_lists(data, day)
+    if as_json:
+        out = {"as_of": day.isoformat(), "lists": {k: [i.to_json() for i in v] for k, v in lists.items()}}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"统计截止日期：{day.isoformat()}")
+    for key, items in lists.items():
+        click.echo(f"\n{rules.LIST_TITLES[key]}（{len(items)}）")
+        for item in items:
+            late = f"，逾期 {item.days_overdue} 天（应于 {item.due.isoformat()}）" if item.due and item.days_overdue else ""
+            when = f"，{item.date.isoformat()}" if item.date else ""
+            click.echo(f"  {item.id}{when}{late}")

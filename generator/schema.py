@@ -1,0 +1,510 @@
+"""The workbook contract: one pydantic model per sheet row, headers as aliases, vocabularies as Literals.
+
+This module is the single source of the template (``init``), the validator (``check``) and the README's sheet
+reference. Sheet names, headers and vocabulary values are those of the standard workbook spec, v1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any, Iterator, Literal, get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic.fields import FieldInfo
+
+from . import values
+from .values import fail
+
+
+@dataclass(frozen=True)
+class Col:
+    """How a column is typed in Excel: drives the template's formats, widths and dropdowns."""
+
+    kind: str  # text, name, names, code, date, int, amount, yesno, id, phone, vocab
+    ref: str | None = None  # the sheet whose key this column names
+    width: int = 12
+    others: tuple[str, ...] = ()  # values allowed besides the referenced keys (外地)
+
+
+def _not_after_as_of(value: date, info: ValidationInfo) -> date:
+    as_of = (info.context or {}).get("as_of")
+    if as_of and value > as_of:
+        raise fail(
+            "future-date",
+            f"日期 {value.isoformat()} 晚于统计截止日期 {as_of.isoformat()}。"
+            "除“下次随访日期”和“到期日期”外，日期不能晚于统计截止日期，请核实是否录错年份。",
+        )
+    return value
+
+
+def _code(value: object) -> str:
+    text = re.sub(r"\s+", "", values.clean_text(value) or "").upper()
+    if not re.fullmatch(r"[A-Z0-9_-]+", text):
+        raise fail("bad-code", f"编号「{text}」只能包含英文字母、数字、- 和 _（如 P001、G01），不要用汉字或姓名。")
+    return text
+
+
+Text = Annotated[str, BeforeValidator(values.clean_text), Col("text", width=16)]
+LongText = Annotated[str, BeforeValidator(values.clean_text), Col("text", width=30)]
+Name = Annotated[str, BeforeValidator(values.parse_name), Col("name", width=10)]
+Names = Annotated[list[str], BeforeValidator(values.split_names), Col("names", width=24)]
+Code = Annotated[str, BeforeValidator(_code), Col("code", width=10)]
+PastDate = Annotated[date, BeforeValidator(values.parse_date), AfterValidator(_not_after_as_of), Col("date")]
+AnyDate = Annotated[date, BeforeValidator(values.parse_date), Col("date")]
+YesNo = Annotated[bool, BeforeValidator(values.parse_yes_no), Col("yesno", width=8)]
+Days = Annotated[int, BeforeValidator(values.parse_int), Field(ge=1, le=3660), Col("int", width=10)]
+Count = Annotated[int, BeforeValidator(values.parse_int), Field(ge=0), Col("int", width=10)]
+Risk = Annotated[int, BeforeValidator(values.parse_int), Field(ge=0, le=5), Col("int", width=8)]
+Amount = Annotated[float, BeforeValidator(values.parse_amount), Field(ge=0), Col("amount", width=10)]
+IdNumber = Annotated[str, BeforeValidator(values.parse_id_number), Col("id", width=21)]
+Phone = Annotated[str, BeforeValidator(values.parse_phone), Col("phone", width=15)]
+
+
+def Ref(sheet: str, kind: str = "text", width: int = 12, others: tuple[str, ...] = ()) -> Any:
+    """A column naming a key of another sheet (checked across sheets after rows are valid)."""
+    parse = {"code": _code, "name": values.parse_name}.get(kind, values.clean_text)
+    return Annotated[str, BeforeValidator(parse), Col(kind, ref=sheet, width=width, others=others)]
+
+
+def Vocab(choices: Any, width: int = 12) -> Any:
+    """A column whose value is one of a fixed list; the template gives it a dropdown."""
+    return Annotated[choices, BeforeValidator(values.clean_text), Col("vocab", width=width)]
+
+
+ConditionClass = Literal["不稳定", "基本稳定", "稳定"]
+VisitClass = Literal["不稳定", "基本稳定", "稳定", "未访到"]
+Sex = Literal["男", "女"]
+Diagnosis = Literal[
+    "精神分裂症", "分裂情感性障碍", "偏执性精神病", "双相情感障碍", "癫痫所致精神障碍", "精神发育迟滞伴发精神障碍",
+    "待诊断", "其他",
+]
+Status = Literal["在家居住", "住院治疗", "羁押服刑", "强制隔离戒毒", "下落不明", "外出务工", "死亡", "迁出"]
+GuardianRelation = Literal["父母", "配偶", "子女", "兄弟姐妹", "其他亲属", "村委会", "其他"]
+Economy = Literal["低保", "特困", "低收入", "一般", "不详"]
+VisitForm = Literal["门诊", "家庭访视", "电话"]
+Adherence = Literal["规律", "间断", "不服药", "医嘱勿需服药"]
+LossReason = Literal["外出务工", "迁居他处", "走失", "连续3次未访到", "其他"]
+AdmissionMode = Literal["自愿", "非自愿", "强制医疗"]
+AgreementType = Literal["监护协议", "以奖代补协议", "免费服药告知书"]
+LeaderRole = Literal["组长", "副组长", "成员", "办公室"]
+GroupRole = Literal[
+    "组长", "精防医生", "村医", "社区民警", "民政干部", "康复协调员", "网格员", "残疾人专职委员", "综治专干", "志愿者", "其他",
+]
+VillageType = Literal["村", "社区"]
+
+OUTSIDE = "外地"  # a 村社区 value meaning "outside this township"
+CLOSED_STATUSES = ("死亡", "迁出")
+FACE_TO_FACE = ("门诊", "家庭访视")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem a row finds with itself once its cells are valid (conditional requirements, date order)."""
+
+    column: str
+    code: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+
+class Row(BaseModel):
+    """Base of every sheet row: headers are aliases; ``row`` is the Excel row number."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+    row: int = Field(default=0, alias="__row__", exclude=True)
+
+    def row_problems(self, settings: "Settings") -> Iterator[RowProblem]:
+        """Checks that need several cells of the row (and the settings); none by default."""
+        return iter(())
+
+
+class Settings(BaseModel):
+    """基本设置: one 项目 per row; the 值 column holds the value."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+    township: Text = Field(alias="乡镇名称", description="乡镇（街道）名称，显示在网站标题和协议上。")
+    county: Text | None = Field(None, alias="所属区县", description="所属区县。")
+    as_of: AnyDate | None = Field(
+        None, alias="统计截止日期", description="所有逾期清单和指标按这一天计算；留空则为生成网站当天。"
+    )
+    population: Annotated[int, BeforeValidator(values.parse_int), Field(ge=1), Col("int")] | None = Field(
+        None, alias="常住人口", description="辖区常住人口，用于计算报告患病率。"
+    )
+    high_risk_level: Annotated[int, BeforeValidator(values.parse_int), Field(ge=1, le=5), Col("int")] = Field(
+        3, alias="高风险等级", description="危险性达到这一级（含）即为高风险患者。"
+    )
+    high_risk_visit_days: Days = Field(
+        180, alias="高风险居家面访间隔天数", description="在家居住的高风险患者，帮扶小组至少这么多天面访一次。"
+    )
+    discharge_followup_days: Days = Field(
+        14, alias="出院后首次随访天数", description="患者出院后，应在这么多天内完成首次随访。"
+    )
+    health_check_days: Days = Field(365, alias="体检间隔天数", description="免费健康体检的间隔天数（每年一次）。")
+    group_meeting_days: Days = Field(30, alias="小组会议间隔天数", description="帮扶小组会议的间隔天数（每月一次）。")
+    min_visitors: Count = Field(
+        0, alias="随访最少人数", description="每次面访（门诊、家庭访视）至少应有几名随访人员；0 表示不检查。"
+    )
+    max_followup_gap_days: Days = Field(
+        92, alias="规范管理最大间隔天数", description="相邻两次随访超过这么多天，即不算规范管理。"
+    )
+    reward_amount: Amount | None = Field(
+        None, alias="以奖代补年度金额", description="以奖代补有奖监护协议上默认打印的年度奖励金额（元/年）。"
+    )
+
+
+class FollowupRule(Row):
+    """随访规则: the follow-up and assessment interval of each condition class."""
+
+    condition: Vocab(ConditionClass) = Field(alias="病情分类", description="病情分类：不稳定、基本稳定或稳定。")
+    followup_days: Days = Field(alias="随访间隔天数", description="这一类患者两次随访之间最多间隔的天数。")
+    assessment_days: Days = Field(alias="评估间隔天数", description="这一类患者两次危险性评估之间最多间隔的天数。")
+    note: LongText | None = Field(None, alias="说明", description="备注，不参与计算。")
+
+
+DEFAULT_RULES: dict[str, tuple[int, int]] = {"不稳定": (14, 90), "基本稳定": (30, 90), "稳定": (90, 180)}
+
+
+class Village(Row):
+    """村社区: the villages and communities of the township."""
+
+    name: Text = Field(alias="名称", description="村或社区名称，如 幸福村、银水社区。不能重复。")
+    kind: Vocab(VillageType, width=8) | None = Field(None, alias="类型", description="村 或 社区。")
+    head: Name | None = Field(None, alias="负责人", description="支部书记或负责人姓名。")
+    head_phone: Phone | None = Field(None, alias="负责人电话", description="负责人的电话。")
+
+
+class Staff(Row):
+    """人员: everyone who serves in a care group or on the leadership group."""
+
+    name: Name = Field(
+        alias="姓名", description="姓名，不能重复；同名的人加后缀区分，如 王鹏（卫生院）。其他表按这里的姓名引用。"
+    )
+    unit: Text | None = Field(None, alias="单位", description="工作单位，如 卫生院、派出所、民政办、某某村。")
+    title: Text | None = Field(None, alias="职务", description="职务，如 精防医生、社区民警、支部书记。")
+    phone: Phone = Field(alias="手机号", description="手机号（11 位）或座机（带区号）。")
+
+
+class Leader(Row):
+    """领导小组: the township's leadership group (综合管理小组)."""
+
+    name: Ref("人员", "name", width=10) = Field(alias="姓名", description="姓名，须在“人员”表中。")
+    role: Vocab(LeaderRole) = Field(alias="小组职务", description="组长、副组长、成员 或 办公室。")
+    duty: LongText | None = Field(None, alias="分工", description="分工，如 负责统筹协调。")
+
+
+class Group(Row):
+    """帮扶小组: one care-and-support group per household or per village."""
+
+    group_id: Code = Field(alias="小组编号", description="小组编号，如 G01；只用英文字母和数字，不能重复。")
+    name: Text = Field(
+        alias="小组名称", description="小组名称，如 幸福村关爱帮扶小组 或 某某户联合服务管理小组。"
+    )
+    village: Ref("村社区") = Field(alias="所属村社区", description="小组所属的村社区，须在“村社区”表中。")
+    leader: Ref("人员", "name", width=10) = Field(alias="组长", description="组长姓名，须在“人员”表中。")
+    founded: PastDate | None = Field(None, alias="成立日期", description="小组成立日期。")
+
+
+class GroupMember(Row):
+    """小组成员: who serves in which group, in which role (the patient's guardian is added automatically)."""
+
+    group_id: Ref("帮扶小组", "code") = Field(alias="小组编号", description="小组编号，须在“帮扶小组”表中。")
+    name: Ref("人员", "name", width=10) = Field(alias="姓名", description="成员姓名，须在“人员”表中。")
+    role: Vocab(GroupRole, width=14) = Field(alias="小组角色", description="成员在小组中的角色。")
+
+
+class Patient(Row):
+    """患者: one row per registered patient (and per suspected case awaiting diagnosis)."""
+
+    patient_id: Code = Field(
+        alias="患者编号", description="患者编号，如 P001；只用英文字母和数字，不能重复。其他表按编号引用患者。"
+    )
+    name: Name = Field(alias="姓名", description="患者姓名。")
+    sex: Vocab(Sex, width=6) = Field(alias="性别", description="男 或 女，须与身份证号一致。")
+    id_number: IdNumber | None = Field(
+        None, alias="身份证号", description="18 位身份证号（文本格式）。只有待诊断或下落不明的人可以留空。"
+    )
+    birth_date: PastDate | None = Field(None, alias="出生日期", description="出生日期；留空时由身份证号推出。")
+    village: Ref("村社区", others=(OUTSIDE,)) = Field(
+        alias="现住村社区", description="现在居住的村社区，须在“村社区”表中，或填 外地。"
+    )
+    address: LongText | None = Field(None, alias="现住址", description="现住址。")
+    home_village: Ref("村社区", others=(OUTSIDE,)) | None = Field(
+        None, alias="户籍村社区", description="户籍所在村社区；留空表示与现住村社区相同。"
+    )
+    home_address: LongText | None = Field(None, alias="户籍地址", description="户籍地址。")
+    diagnosis: Vocab(Diagnosis, width=22) = Field(alias="诊断", description="诊断（六类严重精神障碍、待诊断 或 其他）。")
+    diagnosed: PastDate | None = Field(None, alias="确诊日期", description="确诊日期。")
+    enrolled: PastDate = Field(alias="纳入管理日期", description="纳入管理的日期；没有随访时由此计算应随访日期。")
+    status: Vocab(Status) = Field(alias="在管状态", description="患者目前在哪里：在家居住、住院治疗、下落不明 等。")
+    group_id: Ref("帮扶小组", "code") | None = Field(
+        None, alias="帮扶小组编号", description="所属帮扶小组的编号；在家居住的患者必填。"
+    )
+    guardian: Name | None = Field(None, alias="监护人", description="监护人姓名；在家居住的患者必填。")
+    guardian_relation: Vocab(GuardianRelation, width=10) | None = Field(
+        None, alias="监护人关系", description="监护人与患者的关系。"
+    )
+    guardian_phone: Phone | None = Field(None, alias="监护人电话", description="监护人电话；填了监护人就必填。")
+    economy: Vocab(Economy, width=10) | None = Field(None, alias="经济状况", description="低保、特困、低收入、一般 或 不详。")
+    disability_card: YesNo | None = Field(None, alias="精神残疾证", description="是否办理了精神残疾证。")
+    free_medication: YesNo | None = Field(None, alias="免费服药", description="是否享受免费服药。")
+    in_health_db: YesNo | None = Field(None, alias="已录入卫健库", description="是否已录入卫健系统。")
+    in_police_db: YesNo | None = Field(
+        None, alias="已录入公安库", description="是否已录入公安库；高风险患者必须为 是。"
+    )
+    source: Text | None = Field(
+        None, alias="摸排来源", description="如 评估3级以上、曾住院、强制医疗、司法鉴定、残疾证、群众反映。"
+    )
+    note: LongText | None = Field(None, alias="备注", description="备注。")
+
+    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+        if self.id_number is None and self.diagnosis != "待诊断" and self.status != "下落不明":
+            yield RowProblem("身份证号", "required", "身份证号必填（只有诊断为“待诊断”或在管状态为“下落不明”的人可以留空）。")
+        if self.id_number:
+            if values.id_sex(self.id_number) != self.sex:
+                yield RowProblem(
+                    "性别", "sex-mismatch",
+                    f"性别填的是“{self.sex}”，但身份证号第 17 位表示“{values.id_sex(self.id_number)}”。请核对性别或身份证号。",
+                )
+            born = values.id_birth_date(self.id_number)
+            if self.birth_date and self.birth_date != born:
+                yield RowProblem(
+                    "出生日期", "inconsistent",
+                    f"出生日期 {self.birth_date.isoformat()} 与身份证号中的 {born.isoformat()} 不一致，请核对。",
+                )
+            if born > self.enrolled:
+                yield RowProblem("身份证号", "inconsistent", f"身份证号中的出生日期 {born.isoformat()} 晚于纳入管理日期，请核对。")
+        if self.status == "在家居住":
+            if not self.group_id:
+                yield RowProblem("帮扶小组编号", "required", "在家居住的患者必须填写帮扶小组编号。")
+            if not self.guardian:
+                yield RowProblem("监护人", "required", "在家居住的患者必须填写监护人。")
+        if self.guardian and not self.guardian_phone:
+            yield RowProblem("监护人电话", "required", "填了监护人，就必须填写监护人电话。")
+        if self.diagnosed and self.diagnosed < self.born_on_or_min():
+            yield RowProblem("确诊日期", "inconsistent", "确诊日期早于出生日期，请核对。")
+
+    def born_on_or_min(self) -> date:
+        """Birth date from the cell or the ID number; date.min when neither is known."""
+        if self.birth_date:
+            return self.birth_date
+        return values.id_birth_date(self.id_number) if self.id_number else date.min
+
+    @property
+    def closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class Followup(Row):
+    """随访记录: one row per follow-up visit or attempt (national 随访服务记录表)."""
+
+    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    visit_date: PastDate = Field(alias="随访日期", description="随访日期。")
+    form: Vocab(VisitForm, width=10) = Field(
+        alias="随访形式", description="门诊、家庭访视 或 电话；门诊和家庭访视算面访。"
+    )
+    visitors: Names | None = Field(
+        None, alias="随访人员", description="参加随访的人员，用 、或 ， 隔开；面访人数按“随访最少人数”检查。"
+    )
+    risk: Risk | None = Field(None, alias="危险性", description="危险性评估 0–5 级；只有“未访到”时可以留空。")
+    condition: Vocab(VisitClass, width=10) = Field(
+        alias="病情分类", description="不稳定、基本稳定、稳定 或 未访到（未访到只算一次尝试，不算随访）。"
+    )
+    adherence: Vocab(Adherence, width=12) | None = Field(None, alias="用药依从性", description="规律、间断、不服药 或 医嘱勿需服药。")
+    loss_reason: Vocab(LossReason, width=14) | None = Field(None, alias="失访原因", description="未访到时填写原因。")
+    next_due: AnyDate | None = Field(None, alias="下次随访日期", description="约定的下次随访日期；填了就以此为应随访日期。")
+    note: LongText | None = Field(None, alias="备注", description="备注。")
+
+    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+        if self.risk is None and self.condition != "未访到":
+            yield RowProblem("危险性", "required", "危险性必填（只有病情分类为“未访到”时可以留空）。")
+        if self.risk is not None and self.risk >= settings.high_risk_level and self.condition in ("稳定", "基本稳定"):
+            yield RowProblem(
+                "病情分类", "inconsistent",
+                f"危险性为 {self.risk} 级（高风险等级为 {settings.high_risk_level} 级及以上），病情分类应为“不稳定”，不能是“{self.condition}”。",
+            )
+        if self.condition == "未访到" and not self.loss_reason:
+            yield RowProblem("失访原因", "required", "病情分类为“未访到”时，请填写失访原因。", "warning")
+        if self.next_due and self.next_due <= self.visit_date:
+            yield RowProblem("下次随访日期", "inconsistent", "下次随访日期应晚于本次随访日期。")
+
+    @property
+    def is_followup(self) -> bool:
+        """A real follow-up; a 未访到 row is only an attempt."""
+        return self.condition != "未访到"
+
+    @property
+    def face_to_face(self) -> bool:
+        return self.is_followup and self.form in FACE_TO_FACE
+
+
+class Assessment(Row):
+    """危险性评估: a doctor's diagnosis review and risk assessment."""
+
+    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    assessed: PastDate = Field(alias="评估日期", description="评估日期。")
+    risk: Risk = Field(alias="危险性", description="危险性 0–5 级。")
+    institution: Text | None = Field(None, alias="评估机构", description="评估机构。")
+    doctor: Name | None = Field(None, alias="评估医生", description="评估医生。")
+    note: LongText | None = Field(None, alias="备注", description="备注。")
+
+
+class HospitalStay(Row):
+    """住院记录: one row per hospital stay."""
+
+    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    admitted: PastDate = Field(alias="入院日期", description="入院日期。")
+    discharged: PastDate | None = Field(None, alias="出院日期", description="出院日期；留空表示仍在住院。")
+    hospital: Text | None = Field(None, alias="医院", description="医院名称。")
+    mode: Vocab(AdmissionMode, width=10) | None = Field(None, alias="住院方式", description="自愿、非自愿 或 强制医疗。")
+    discharge_info_received: YesNo | None = Field(
+        None, alias="出院信息已接收", description="是否已收到医院推送的出院信息（“一历五单”）。"
+    )
+
+    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+        if self.discharged and self.discharged < self.admitted:
+            yield RowProblem("出院日期", "inconsistent", f"出院日期早于入院日期 {self.admitted.isoformat()}，请核对。")
+
+
+class HealthCheck(Row):
+    """健康体检: the free yearly health check."""
+
+    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    checked: PastDate = Field(alias="体检日期", description="体检日期。")
+    institution: Text | None = Field(None, alias="体检机构", description="体检机构。")
+    result: LongText | None = Field(None, alias="结果", description="体检结果摘要。")
+
+
+class Agreement(Row):
+    """协议: signed agreements (监护协议, 以奖代补协议, 免费服药告知书)."""
+
+    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    kind: Vocab(AgreementType, width=14) = Field(alias="协议类型", description="监护协议、以奖代补协议 或 免费服药告知书。")
+    signed: PastDate = Field(alias="签订日期", description="签订日期。")
+    expires: AnyDate | None = Field(
+        None, alias="到期日期", description="到期日期；留空表示长期有效（以奖代补协议默认一年）。"
+    )
+    amount: Amount | None = Field(None, alias="年度金额", description="以奖代补的年度奖励金额（元）。")
+    note: LongText | None = Field(None, alias="备注", description="备注。")
+
+    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+        if self.expires and self.expires < self.signed:
+            yield RowProblem("到期日期", "inconsistent", f"到期日期早于签订日期 {self.signed.isoformat()}，请核对。")
+        if self.amount is not None and self.kind != "以奖代补协议":
+            yield RowProblem("年度金额", "inconsistent", "年度金额只用于以奖代补协议。", "warning")
+
+
+class Meeting(Row):
+    """小组会议: care-group meetings."""
+
+    group_id: Ref("帮扶小组", "code") = Field(alias="小组编号", description="小组编号，须在“帮扶小组”表中。")
+    held: PastDate = Field(alias="会议日期", description="会议日期。")
+    attendees: Names | None = Field(None, alias="参会人员", description="参会人员，用 、或 ， 隔开。")
+    content: LongText | None = Field(None, alias="内容", description="会议内容摘要。")
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet of the standard workbook."""
+
+    name: str
+    model: type[BaseModel]
+    about: str
+    unique: tuple[tuple[str, ...], ...] = ()  # headers whose values must not repeat
+
+
+SETTINGS_SHEET = "基本设置"
+SETTINGS_HEADERS = ("项目", "值", "说明")
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(SETTINGS_SHEET, Settings, "乡镇名称、统计截止日期和各项间隔天数、阈值。每行一个项目，在“值”一列填写。"),
+    SheetSpec("随访规则", FollowupRule, "每种病情分类的随访间隔和评估间隔天数。", (("病情分类",),)),
+    SheetSpec("村社区", Village, "本乡镇的村和社区。", (("名称",),)),
+    SheetSpec("人员", Staff, "参加帮扶小组或领导小组的所有工作人员（通讯录）。", (("姓名",),)),
+    SheetSpec("领导小组", Leader, "乡镇严重精神障碍患者综合管理（领导）小组成员。", (("姓名",),)),
+    SheetSpec("帮扶小组", Group, "关爱帮扶小组（每户一个或每村一个）。", (("小组编号",),)),
+    SheetSpec("小组成员", GroupMember, "每个帮扶小组的成员和角色；患者的监护人自动算作小组成员。", (("小组编号", "姓名"),)),
+    SheetSpec("患者", Patient, "在册患者和待诊断的疑似患者，每人一行。", (("患者编号",), ("身份证号",))),
+    SheetSpec("随访记录", Followup, "每次随访（或未访到的尝试）一行。"),
+    SheetSpec("危险性评估", Assessment, "医生的病情诊断复核和危险性评估，每次一行。"),
+    SheetSpec("住院记录", HospitalStay, "每次住院一行；出院日期留空表示仍在住院。"),
+    SheetSpec("健康体检", HealthCheck, "每年一次的免费健康体检，每次一行。"),
+    SheetSpec("协议", Agreement, "已签订的监护协议、以奖代补协议和免费服药告知书，每份一行。"),
+    SheetSpec("小组会议", Meeting, "帮扶小组会议，每次一行。"),
+)
+SHEET_BY_NAME = {spec.name: spec for spec in SHEETS}
+
+
+def col(info: FieldInfo) -> Col:
+    """The Col marker of a field (unwrapping ``X | None``)."""
+    for meta in info.metadata:
+        if isinstance(meta, Col):
+            return meta
+    annotation = info.annotation
+    for arg in get_args(annotation) or (annotation,):
+        for meta in getattr(arg, "__metadata__", ()):
+            if isinstance(meta, Col):
+                return meta
+    return Col("text")
+
+
+def choices(info: FieldInfo) -> tuple[str, ...]:
+    """The vocabulary of a field: its Literal values, or 是/否."""
+    kind = col(info).kind
+    if kind == "yesno":
+        return ("是", "否")
+    stack = [info.annotation]
+    while stack:
+        tp = stack.pop()
+        if get_origin(tp) is Literal:
+            return tuple(get_args(tp))
+        stack.extend(get_args(tp))
+    return ()
+
+
+def required(info: FieldInfo) -> bool:
+    return info.is_required()
+
+
+def columns(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    """Header → field of a sheet's row model, in template order (``row`` left out)."""
+    return {f.alias: f for name, f in model.model_fields.items() if name != "row" and f.alias}
+
+
+def field_name(model: type[BaseModel], header: str) -> str:
+    """The Python attribute behind a header."""
+    for name, f in model.model_fields.items():
+        if f.alias == header:
+            return name
+    raise KeyError(header)
+
+
+@dataclass
+class Dataset:
+    """A validated workbook: settings plus the rows of every sheet."""
+
+    settings: Settings
+    rules: dict[str, tuple[int, int]] = field(default_factory=lambda: dict(DEFAULT_RULES))
+    villages: list[Village] = field(default_factory=list)
+    staff: list[Staff] = field(default_factory=list)
+    leaders: list[Leader] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    members: list[GroupMember] = field(default_factory=list)
+    patients: list[Patient] = field(default_factory=list)
+    followups: list[Followup] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    stays: list[HospitalStay] = field(default_factory=list)
+    checks: list[HealthCheck] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+# which Dataset list holds each table sheet's rows
+DATASET_FIELD = {
+    "村社区": "villages", "人员": "staff", "领导小组": "leaders", "帮扶小组": "groups", "小组成员": "members",
+    "患者": "patients", "随访记录": "followups", "危险性评估": "assessments", "住院记录": "stays",
+    "健康体检": "checks", "协议": "agreements", "小组会议": "meetings",
+}

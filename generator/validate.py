@@ -1,0 +1,287 @@
+"""Raw rows → typed Dataset + Report: headers first, then each row, then checks across rows and sheets.
+
+Every problem is collected; nothing stops at the first. A sheet that cannot be read (missing, or missing a
+required column) is skipped, and references into it are not checked, so one mistake does not cause a hundred.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from openpyxl.utils import get_column_letter
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .report import Problem, Report
+from .schema import SHEETS, Dataset, Settings, SheetSpec
+from .values import show
+from .workbook import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook
+
+SHEET_ORDER = {spec.name: i for i, spec in enumerate(SHEETS)}
+KEY_HEADER = {"村社区": "名称", "人员": "姓名", "帮扶小组": "小组编号", "患者": "患者编号"}
+PLACEHOLDER_SETTINGS = Settings(乡镇名称="（未填写乡镇名称）")
+
+
+@dataclass
+class SheetContext:
+    """Where problems of one sheet are located: the header → column number map as found."""
+
+    spec: SheetSpec
+    columns: dict[str, int] = field(default_factory=dict)
+    headers: tuple[str, ...] = ()
+
+    def problem(self, row: int | None, header: str | None, value: Any, code: str, message: str,
+                severity: str = "error") -> Problem:
+        column = self.columns.get(header) if header else None
+        cell = f"{get_column_letter(column)}{row}" if column and row else None
+        order = self.headers.index(header) if header in self.headers else len(self.headers)
+        text = None if value is None or value is FORMULA_WITHOUT_VALUE else show(value)
+        return Problem(self.spec.name, row, header, cell, text, code, message, severity,  # type: ignore[arg-type]
+                       sheet_order=SHEET_ORDER[self.spec.name], column_order=order)
+
+
+def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date | None = None) -> tuple[Dataset, Report]:
+    """Validate every sheet; as_of overrides 统计截止日期, which falls back to today."""
+    report = Report()
+    settings = _validate_settings(raw, report)
+    as_of = as_of or settings.as_of or today or date.today()
+    context = {"as_of": as_of}
+    sheets: dict[str, tuple[SheetContext, list[BaseModel]]] = {}
+    complete: set[str] = set()  # sheets whose key columns were all present
+    for spec in SHEETS[1:]:
+        sheet = _find_sheet(raw, spec, report)
+        if sheet is None:
+            continue
+        ctx, ok = _check_headers(sheet, spec, report)
+        rows = [_validate_row(ctx, number, cells, settings, context, report) for number, cells in sheet.rows]
+        sheets[spec.name] = (ctx, [r for r in rows if r is not None])
+        _check_unique(*sheets[spec.name], report)
+        if ok:
+            complete.add(spec.name)
+    rows_by_sheet = {name: rows for name, (_, rows) in sheets.items()}
+    for ctx, rows in sheets.values():
+        _check_references(ctx, rows, rows_by_sheet, complete, report)
+    dataset = Dataset(settings=settings, rules=_rules(sheets.get("随访规则"), report))
+    for name, attr in schema.DATASET_FIELD.items():
+        setattr(dataset, attr, rows_by_sheet.get(name, []))
+    if "随访记录" in sheets:
+        _check_followups(dataset, sheets["随访记录"][0], report)
+    return dataset, report
+
+
+def _find_sheet(raw: RawWorkbook, spec: SheetSpec, report: Report) -> RawSheet | None:
+    sheet = raw.sheets.get(spec.name)
+    if sheet is None:
+        close = difflib.get_close_matches(spec.name, list(raw.sheets), n=1, cutoff=0.5)
+        hint = f"工作簿里有“{close[0]}”，如果就是它，请改回标准名称“{spec.name}”。" if close else ""
+        report.extend([Problem(spec.name, None, None, None, None, "missing-sheet",
+                               f"找不到工作表“{spec.name}”。{hint}请不要改动工作表名称；没有数据时保留只有表头的空表。",
+                               sheet_order=SHEET_ORDER[spec.name])])
+    return sheet
+
+
+def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[SheetContext, bool]:
+    known = schema.columns(spec.model) if spec.name != schema.SETTINGS_SHEET else dict.fromkeys(schema.SETTINGS_HEADERS)
+    ctx = SheetContext(spec, headers=tuple(known))
+    extra: list[str] = []
+    for number, header in sheet.headers.items():
+        if header in ctx.columns and header in known:
+            report.extend([ctx.problem(1, header, header, "duplicate-column",
+                                       f"表头“{header}”出现了两次（{get_column_letter(ctx.columns[header])}列和"
+                                       f"{get_column_letter(number)}列），请删除或改名其中一列。")])
+        elif header in known:
+            ctx.columns[header] = number
+        else:
+            extra.append(header)
+    ok = True
+    for header, info in known.items():
+        if header not in ctx.columns and (info is None and header != "说明" or info is not None and schema.required(info)):
+            ok = False
+            report.extend([Problem(spec.name, 1, header, None, None, "missing-column",
+                                   f"缺少必填列“{header}”。请在第 1 行加上这一列的表头（可从标准台账复制）。",
+                                   sheet_order=SHEET_ORDER[spec.name], column_order=ctx.headers.index(header))])
+    if extra:
+        report.extend([Problem(spec.name, 1, None, None, "、".join(extra), "extra-column",
+                               f"以下列不属于标准台账，已忽略：{'、'.join(extra)}。", "warning",
+                               sheet_order=SHEET_ORDER[spec.name])])
+    return ctx, ok
+
+
+def _validate_row(ctx: SheetContext, number: int, cells: tuple[object, ...], settings: Settings,
+                  context: dict, report: Report) -> BaseModel | None:
+    data: dict[str, object] = {"__row__": number}
+    formula_headers = set()
+    for header, column in ctx.columns.items():
+        value = cells[column - 1] if column <= len(cells) else None
+        if value is FORMULA_WITHOUT_VALUE:
+            formula_headers.add(header)
+            report.extend([ctx.problem(number, header, None, "formula-no-value",
+                                       "这个单元格是公式，但文件里没有保存计算结果（多见于程序生成、未用 Excel/WPS 打开保存过的文件）。"
+                                       "请用 Excel 或 WPS 打开台账并保存一次，或把公式改成数值。")])
+        elif value is not None:
+            data[header] = value
+    try:
+        model = ctx.spec.model.model_validate(data, context=context)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            header = str(err["loc"][0]) if err["loc"] else None
+            if header in formula_headers:
+                continue
+            code, message = translate(err, ctx.spec.model, header)
+            report.extend([ctx.problem(number, header, data.get(header or ""), code, message)])
+        return None
+    problems = list(model.row_problems(settings))  # type: ignore[attr-defined]
+    report.extend(ctx.problem(number, p.column, data.get(p.column), p.code, p.message, p.severity) for p in problems)
+    return model
+
+
+def translate(err: Any, model: type[BaseModel], header: str | None) -> tuple[str, str]:
+    """A pydantic error as (our code, Chinese message), keyed by the error's type."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    value = err.get("input")
+    if kind == "missing":
+        return "required", f"“{header}”必填，不能留空。"
+    if kind == "literal_error" and header:
+        allowed = schema.choices(schema.columns(model)[header])
+        near = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.4)
+        hint = f"是不是“{near[0]}”？" if near else ""
+        return "not-in-vocabulary", f"「{show(value)}」不是可选的值。{hint}可选：{'、'.join(allowed)}。"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        info = schema.columns(model).get(header or "")
+        low = next((m.ge for m in (info.metadata if info else ()) if getattr(m, "ge", None) is not None), None)
+        high = next((m.le for m in (info.metadata if info else ()) if getattr(m, "le", None) is not None), None)
+        span = f"应在 {low}–{high} 之间" if low is not None and high is not None else f"应不小于 {ctx.get('ge', low)}"
+        return "out-of-range", f"「{show(value)}」超出范围，{span}。"
+    if kind in schema_codes():
+        return kind, err["msg"]
+    return "bad-value", f"「{show(value)}」无法识别（{err['msg']}）。"
+
+
+def schema_codes() -> frozenset[str]:
+    """The problem codes raised by value parsers (the type of their PydanticCustomError)."""
+    return frozenset({"bad-date", "future-date", "bad-id", "bad-id-checksum", "id-lost-digits", "bad-phone",
+                      "not-in-vocabulary", "bad-number", "bad-code"})
+
+
+def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
+    spec = SHEETS[0]
+    sheet = _find_sheet(raw, spec, report)
+    if sheet is None:
+        return PLACEHOLDER_SETTINGS
+    ctx, ok = _check_headers(sheet, spec, report)
+    if not ok:
+        return PLACEHOLDER_SETTINGS
+    item_col, value_col = ctx.columns["项目"], ctx.columns["值"]
+    items: dict[str, tuple[int, object]] = {}
+    known = {f.alias for f in Settings.model_fields.values()}
+    for number, cells in sheet.rows:
+        item = schema.values.clean_text(cells[item_col - 1] if item_col <= len(cells) else None)
+        value = cells[value_col - 1] if value_col <= len(cells) else None
+        if item is None:
+            continue
+        if item in items:
+            report.extend([ctx.problem(number, "项目", item, "duplicate-key", f"项目“{item}”重复（第 {items[item][0]} 行已有）。")])
+        elif item not in known:
+            report.extend([ctx.problem(number, "项目", item, "unknown-setting", f"“{item}”不是可识别的设置项目，已忽略。", "warning")])
+        else:
+            items[item] = (number, value)
+    data = {item: value for item, (_, value) in items.items() if value is not None and value is not FORMULA_WITHOUT_VALUE}
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            item = str(err["loc"][0])
+            code, message = translate(err, Settings, item)
+            if item in items:
+                number, value = items[item]
+                message = f"“{item}”的值必填，不能留空。" if code == "required" else f"“{item}”：{message}"
+                report.extend([ctx.problem(number, "值", value, code, message)])
+            else:
+                report.extend([Problem(spec.name, None, None, None, None, code,
+                                       f"缺少“{item}”一行：请在“项目”列加上“{item}”，并在“值”列填写。",
+                                       sheet_order=0)])
+        fallback = {k: v for k, v in data.items() if k not in {str(e["loc"][0]) for e in exc.errors()}}
+        try:
+            return Settings.model_validate({"乡镇名称": PLACEHOLDER_SETTINGS.township} | fallback)
+        except ValidationError:
+            return PLACEHOLDER_SETTINGS
+
+
+def _rules(sheet: tuple[SheetContext, list[BaseModel]] | None, report: Report) -> dict[str, tuple[int, int]]:
+    rules = dict(schema.DEFAULT_RULES)
+    seen = set()
+    for rule in sheet[1] if sheet else []:
+        rules[rule.condition] = (rule.followup_days, rule.assessment_days)  # type: ignore[attr-defined]
+        seen.add(rule.condition)  # type: ignore[attr-defined]
+    if sheet is not None:
+        for condition, (followup, assessment) in schema.DEFAULT_RULES.items():
+            if condition not in seen:
+                report.extend([Problem("随访规则", None, "病情分类", None, condition, "missing-row",
+                                       f"没有“{condition}”一行，按默认值计算（随访间隔 {followup} 天，评估间隔 {assessment} 天）。",
+                                       "warning", sheet_order=1)])
+    return rules
+
+
+def _check_unique(ctx: SheetContext, rows: list[BaseModel], report: Report) -> None:
+    for key in ctx.spec.unique:
+        names = [schema.field_name(ctx.spec.model, h) for h in key]
+        first: dict[tuple, int] = {}
+        for row in rows:
+            value = tuple(getattr(row, n) for n in names)
+            if any(v is None for v in value):
+                continue
+            if value in first:
+                shown = "、".join(str(v) for v in value)
+                report.extend([ctx.problem(row.row, key[-1], shown, "duplicate-key",  # type: ignore[attr-defined]
+                                           f"“{'+'.join(key)}”为「{shown}」的行重复了（第 {first[value]} 行已有），请删除重复行或改正。")])
+            else:
+                first[value] = row.row  # type: ignore[attr-defined]
+
+
+def _keys(rows_by_sheet: dict[str, list[BaseModel]], sheet: str) -> set[str]:
+    spec = schema.SHEET_BY_NAME[sheet]
+    attr = schema.field_name(spec.model, KEY_HEADER[sheet])
+    return {getattr(row, attr) for row in rows_by_sheet.get(sheet, [])}
+
+
+def _check_references(ctx: SheetContext, rows: list[BaseModel], rows_by_sheet: dict, complete: set[str],
+                      report: Report) -> None:
+    for header, info in schema.columns(ctx.spec.model).items():
+        meta = schema.col(info)
+        if not meta.ref or meta.ref not in complete:
+            continue
+        keys = _keys(rows_by_sheet, meta.ref)
+        attr = schema.field_name(ctx.spec.model, header)
+        for row in rows:
+            value = getattr(row, attr)
+            if value is None or value in keys or value in meta.others:
+                continue
+            near = difflib.get_close_matches(value, sorted(keys), n=1, cutoff=0.6)
+            hint = f"是不是“{near[0]}”？" if near else ""
+            also = f"，或填“{'、'.join(meta.others)}”" if meta.others else ""
+            report.extend([ctx.problem(row.row, header, value, "unknown-reference",  # type: ignore[attr-defined]
+                                       f"「{value}」不在“{meta.ref}”表的“{KEY_HEADER[meta.ref]}”中。{hint}"
+                                       f"请先在“{meta.ref}”表中添加{also}。")])
+
+
+def _check_followups(data: Dataset, ctx: SheetContext, report: Report) -> None:
+    """Follow-up checks that need other sheets: visits before enrolment, too few visitors."""
+    enrolled = {p.patient_id: p.enrolled for p in data.patients}
+    minimum = data.settings.min_visitors
+    for visit in data.followups:
+        start = enrolled.get(visit.patient_id)
+        if start and visit.visit_date < start:
+            report.extend([ctx.problem(visit.row, "随访日期", visit.visit_date, "before-enrolment",
+                                       f"随访日期早于该患者的纳入管理日期 {start.isoformat()}，请核对。", "warning")])
+        if minimum and visit.face_to_face and len(visit.visitors or []) < minimum:
+            report.extend([ctx.problem(visit.row, "随访人员", "、".join(visit.visitors or []) or None, "too-few-visitors",
+                                       f"面访只有 {len(visit.visitors or [])} 名随访人员，规定至少 {minimum} 人同行。", "warning")])
+
+
+def issues_for(problems: Iterable[Problem], code: str) -> list[Problem]:
+    """The problems of one code (handy in tests and reports)."""
+    return [p for p in problems if p.code == code]

@@ -1,0 +1,203 @@
+"""The workbook's value conventions: how a messy cell becomes a clean value.
+
+Each ``parse_*`` takes what the reader found in a cell (str, int, float, datetime, bool) and returns the
+clean value or raises :class:`pydantic_core.PydanticCustomError` whose type is one of our stable problem
+codes and whose message a township clerk can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from pydantic_core import PydanticCustomError
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+# area code: 0 + 2–3 digits; local number: 7–8 digits
+LANDLINE_RE = re.compile(r"(0\d{2,3})-?(\d{7,8})")
+DATE_PATTERNS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+)
+DATE_SPELLINGS = "2024-03-05、2024/3/5、2024.3.5、2024年3月5日 或 20240305"
+YES = frozenset({"是", "Y", "YES", "√", "✓", "✔", "1", "TRUE"})
+NO = frozenset({"否", "N", "NO", "×", "✗", "✘", "0", "FALSE"})
+LIST_SEPARATORS = re.compile(r"[、,;]+")  # after NFKC, ，and ；are , and ;
+CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def fail(code: str, message: str) -> PydanticCustomError:
+    """A problem with a cell, typed by our stable code; the message is passed through verbatim."""
+    return PydanticCustomError(code, "{message}", {"message": message})
+
+
+def clean_text(value: object) -> str | None:
+    """NFKC-normalised, trimmed text; None for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return text or None
+
+
+def show(value: object) -> str:
+    """A cell value as the clerk sees it, for messages."""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def parse_date(value: object) -> date:
+    """A real Excel date or one of the five text spellings."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise fail("bad-date", f"「{show(value)}」不是日期。请填写如 {DATE_SPELLINGS} 的日期。")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and 19000101 <= value <= 29991231:
+            value = str(int(value))
+        else:
+            raise fail(
+                "bad-date",
+                f"「{show(value)}」是一个数字，不是日期（可能是单元格格式被改成了“常规”）。"
+                f"请把单元格设为日期格式，或填写如 {DATE_SPELLINGS} 的日期。",
+            )
+    text = clean_text(value) or ""
+    compact = re.sub(r"\s+", "", text)
+    for pattern in DATE_PATTERNS:
+        match = pattern.fullmatch(compact)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise fail("bad-date", f"「{text}」不是一个存在的日期（{year}年没有{month}月{day}日）。") from None
+    raise fail("bad-date", f"「{text}」不是可识别的日期。请填写如 {DATE_SPELLINGS} 的日期。")
+
+
+def parse_yes_no(value: object) -> bool:
+    """是/否, also Y/N, √/×, 1/0 and Excel's TRUE/FALSE."""
+    text = (clean_text(value) or "").upper()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise fail("not-in-vocabulary", f"「{show(value)}」不是“是”或“否”。请填写 是 或 否（也可用 Y/N、√/×、1/0）。")
+
+
+def parse_int(value: object) -> int:
+    """A whole number, typed as a number or as text."""
+    if isinstance(value, bool):
+        raise fail("bad-number", f"「{show(value)}」不是整数。")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = clean_text(value) or ""
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?\d+\.0+", text):
+        return int(float(text))
+    raise fail("bad-number", f"「{show(value)}」不是整数，请只填写数字。")
+
+
+def parse_amount(value: object) -> float:
+    """An amount of money in 元 (may have decimals; a trailing 元 is tolerated)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = re.sub(r"[\s,元]", "", clean_text(value) or "")
+    try:
+        return float(text)
+    except ValueError:
+        raise fail("bad-number", f"「{show(value)}」不是金额，请只填写数字（单位：元）。") from None
+
+
+def parse_name(value: object) -> str:
+    """A person's name; spaces typed to align two-character names (蔡  伟) are dropped."""
+    return CJK_SPACE_RE.sub("", clean_text(value) or "")
+
+
+def split_names(value: object) -> list[str]:
+    """A list of names in one cell, separated by 、 ， , ； or ;."""
+    text = clean_text(value) or ""
+    return [parse_name(part) for part in LIST_SEPARATORS.split(text) if part.strip()]
+
+
+def id_check_char(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def id_birth_date(id_number: str) -> date:
+    """Birth date encoded in digits 7–14 of a valid ID number."""
+    return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def id_sex(id_number: str) -> str:
+    """男 when the 17th digit is odd, else 女."""
+    return "男" if int(id_number[16]) % 2 else "女"
+
+
+def parse_id_number(value: object) -> str:
+    """An 18-character 身份证号 with a valid check character and birth date."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        digits = f"{value:.0f}"
+        if isinstance(value, float) or len(digits) > 15 and id_check_char(digits[:17]) != digits[17:]:
+            raise fail(
+                "id-lost-digits",
+                f"身份证号被存成了数字（显示为 {value:.5E}），Excel 只保留 15 位有效数字，后几位已经丢失。"
+                "这个单元格必须是文本：请把该列设为“文本”格式，再重新输入完整的 18 位号码"
+                "（或在号码前加英文单引号 '）。",
+            )
+        value = digits
+    text = re.sub(r"\s+", "", clean_text(value) or "").upper()
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise fail(
+            "bad-id",
+            f"「{show(value)}」不是 18 位身份证号（现有 {len(text)} 位）。身份证号为 17 位数字加 1 位数字或 X。",
+        )
+    expected = id_check_char(text[:17])
+    if text[17] != expected:
+        raise fail(
+            "bad-id-checksum",
+            f"身份证号「{text}」的校验位不对（按前 17 位算应为 {expected}），可能有数字录错，请对照身份证核实。",
+        )
+    try:
+        id_birth_date(text)
+    except ValueError:
+        raise fail("bad-id", f"身份证号「{text}」中的出生日期 {text[6:14]} 不是一个存在的日期，请核实。") from None
+    return text
+
+
+def parse_phone(value: object) -> str:
+    """An 11-digit mobile (1[3-9]…, +86 stripped) or a landline with area code (0827-1234567)."""
+    was_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    text = clean_text(value) or ""
+    compact = re.sub(r"[\s()（）]", "", text)
+    compact = re.sub(r"^(\+86|0086|86(?=1\d{10}$))", "", compact)
+    mobile = compact.replace("-", "")
+    if MOBILE_RE.fullmatch(mobile):
+        return mobile
+    landline = LANDLINE_RE.fullmatch(compact)
+    if landline:
+        return f"{landline.group(1)}-{landline.group(2)}"
+    digits = re.sub(r"\D", "", compact)
+    if mobile.isdigit() and mobile.startswith("1"):
+        hint = f"手机号应为 11 位数字，这里有 {len(digits)} 位，请核对是否漏打或多打了数字。"
+    elif was_number and not mobile.startswith("0"):
+        hint = "单元格是数字格式，座机区号开头的 0 可能已经丢失。请把该列设为“文本”格式后重新输入，如 0827-1234567。"
+    else:
+        hint = "请填写 11 位手机号（如 13812345678），或带区号的座机号（如 0827-1234567）。"
+    raise fail("bad-phone", f"「{text}」不是有效的电话号码。{hint}")
