@@ -29,7 +29,7 @@ class Problem:
         if self.cell:
             return f"{self.sheet}!{self.cell}"
         if self.row:
-            return f"{self.sheet}!{self.row}行"
+            return f"{self.sheet}!第{self.row}行"
         return self.sheet
 
     def sort_key(self) -> tuple:

@@ -465,6 +465,17 @@ def choices(info: FieldInfo) -> tuple[str, ...]:
     return ()
 
 
+def bounds(info: FieldInfo) -> tuple[int | None, int | None]:
+    """The (ge, le) limits declared on a field, looking inside ``X | None``."""
+    metas = list(info.metadata)
+    for arg in get_args(info.annotation):
+        metas.extend(getattr(arg, "__metadata__", ()))
+    metas += [m for inner in metas if isinstance(inner, FieldInfo) for m in inner.metadata]
+    low = next((m.ge for m in metas if getattr(m, "ge", None) is not None), None)
+    high = next((m.le for m in metas if getattr(m, "le", None) is not None), None)
+    return low, high
+
+
 def required(info: FieldInfo) -> bool:
     return info.is_required()
 

@@ -10,10 +10,10 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Annotated, Any, Iterable
 
 from openpyxl.utils import get_column_letter
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import schema
 from .report import Problem, Report
@@ -51,7 +51,8 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
     as_of = as_of or settings.as_of or today or date.today()
     context = {"as_of": as_of}
     sheets: dict[str, tuple[SheetContext, list[BaseModel]]] = {}
-    complete: set[str] = set()  # sheets whose key columns were all present
+    # keys of every row, valid or not, so one bad cell in a row does not also break every reference to it
+    keys: dict[str, set[str]] = {}
     for spec in SHEETS[1:]:
         sheet = _find_sheet(raw, spec, report)
         if sheet is None:
@@ -60,11 +61,11 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
         rows = [_validate_row(ctx, number, cells, settings, context, report) for number, cells in sheet.rows]
         sheets[spec.name] = (ctx, [r for r in rows if r is not None])
         _check_unique(*sheets[spec.name], report)
-        if ok:
-            complete.add(spec.name)
-    rows_by_sheet = {name: rows for name, (_, rows) in sheets.items()}
+        if ok and spec.name in KEY_HEADER:
+            keys[spec.name] = _raw_keys(ctx, sheet)
     for ctx, rows in sheets.values():
-        _check_references(ctx, rows, rows_by_sheet, complete, report)
+        _check_references(ctx, rows, keys, report)
+    rows_by_sheet = {name: rows for name, (_, rows) in sheets.items()}
     dataset = Dataset(settings=settings, rules=_rules(sheets.get("随访规则"), report))
     for name, attr in schema.DATASET_FIELD.items():
         setattr(dataset, attr, rows_by_sheet.get(name, []))
@@ -76,7 +77,7 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
 def _find_sheet(raw: RawWorkbook, spec: SheetSpec, report: Report) -> RawSheet | None:
     sheet = raw.sheets.get(spec.name)
     if sheet is None:
-        close = difflib.get_close_matches(spec.name, list(raw.sheets), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(spec.name, list(raw.sheets), n=1, cutoff=0.6)
         hint = f"工作簿里有“{close[0]}”，如果就是它，请改回标准名称“{spec.name}”。" if close else ""
         report.extend([Problem(spec.name, None, None, None, None, "missing-sheet",
                                f"找不到工作表“{spec.name}”。{hint}请不要改动工作表名称；没有数据时保留只有表头的空表。",
@@ -134,7 +135,7 @@ def _validate_row(ctx: SheetContext, number: int, cells: tuple[object, ...], set
             code, message = translate(err, ctx.spec.model, header)
             report.extend([ctx.problem(number, header, data.get(header or ""), code, message)])
         return None
-    problems = list(model.row_problems(settings))  # type: ignore[attr-defined]
+    problems = [p for p in model.row_problems(settings) if p.column not in formula_headers]  # type: ignore[attr-defined]
     report.extend(ctx.problem(number, p.column, data.get(p.column), p.code, p.message, p.severity) for p in problems)
     return model
 
@@ -147,14 +148,12 @@ def translate(err: Any, model: type[BaseModel], header: str | None) -> tuple[str
         return "required", f"“{header}”必填，不能留空。"
     if kind == "literal_error" and header:
         allowed = schema.choices(schema.columns(model)[header])
-        near = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.4)
+        near = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
         hint = f"是不是“{near[0]}”？" if near else ""
         return "not-in-vocabulary", f"「{show(value)}」不是可选的值。{hint}可选：{'、'.join(allowed)}。"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        info = schema.columns(model).get(header or "")
-        low = next((m.ge for m in (info.metadata if info else ()) if getattr(m, "ge", None) is not None), None)
-        high = next((m.le for m in (info.metadata if info else ()) if getattr(m, "le", None) is not None), None)
-        span = f"应在 {low}–{high} 之间" if low is not None and high is not None else f"应不小于 {ctx.get('ge', low)}"
+    if kind in ("greater_than_equal", "less_than_equal") and header:
+        low, high = schema.bounds(schema.columns(model)[header])
+        span = f"应在 {low}–{high} 之间" if low is not None and high is not None else f"应不小于 {low}"
         return "out-of-range", f"「{show(value)}」超出范围，{span}。"
     if kind in schema_codes():
         return kind, err["msg"]
@@ -242,25 +241,32 @@ def _check_unique(ctx: SheetContext, rows: list[BaseModel], report: Report) -> N
                 first[value] = row.row  # type: ignore[attr-defined]
 
 
-def _keys(rows_by_sheet: dict[str, list[BaseModel]], sheet: str) -> set[str]:
-    spec = schema.SHEET_BY_NAME[sheet]
-    attr = schema.field_name(spec.model, KEY_HEADER[sheet])
-    return {getattr(row, attr) for row in rows_by_sheet.get(sheet, [])}
+def _raw_keys(ctx: SheetContext, sheet: RawSheet) -> set[str]:
+    """The key column's values, parsed like the key field, of every row (those that fail to parse are left out)."""
+    header = KEY_HEADER[ctx.spec.name]
+    info = schema.columns(ctx.spec.model)[header]
+    adapter = TypeAdapter(Annotated[info.annotation, *info.metadata])
+    column = ctx.columns[header]
+    found = set()
+    for _, cells in sheet.rows:
+        try:
+            found.add(adapter.validate_python(cells[column - 1] if column <= len(cells) else None))
+        except ValidationError:
+            continue
+    return found
 
 
-def _check_references(ctx: SheetContext, rows: list[BaseModel], rows_by_sheet: dict, complete: set[str],
-                      report: Report) -> None:
+def _check_references(ctx: SheetContext, rows: list[BaseModel], keys: dict[str, set[str]], report: Report) -> None:
     for header, info in schema.columns(ctx.spec.model).items():
         meta = schema.col(info)
-        if not meta.ref or meta.ref not in complete:
-            continue
-        keys = _keys(rows_by_sheet, meta.ref)
+        if not meta.ref or meta.ref not in keys:
+            continue  # the referenced sheet is missing or unreadable: already reported
         attr = schema.field_name(ctx.spec.model, header)
         for row in rows:
             value = getattr(row, attr)
-            if value is None or value in keys or value in meta.others:
+            if value is None or value in keys[meta.ref] or value in meta.others:
                 continue
-            near = difflib.get_close_matches(value, sorted(keys), n=1, cutoff=0.6)
+            near = difflib.get_close_matches(value, sorted(keys[meta.ref]), n=1, cutoff=0.6)
             hint = f"是不是“{near[0]}”？" if near else ""
             also = f"，或填“{'、'.join(meta.others)}”" if meta.others else ""
             report.extend([ctx.problem(row.row, header, value, "unknown-reference",  # type: ignore[attr-defined]

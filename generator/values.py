@@ -53,6 +53,8 @@ def show(value: object) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float) and abs(value) >= 1e15:
+        return f"{value:.5E}"  # as Excel shows a long number it can no longer hold exactly
     return str(value)
 
 
@@ -157,7 +159,7 @@ def parse_id_number(value: object) -> str:
         if isinstance(value, float) or len(digits) > 15 and id_check_char(digits[:17]) != digits[17:]:
             raise fail(
                 "id-lost-digits",
-                f"身份证号被存成了数字（显示为 {value:.5E}），Excel 只保留 15 位有效数字，后几位已经丢失。"
+                f"身份证号被存成了数字（显示为 {show(value)}），Excel 只保留 15 位有效数字，后几位已经丢失。"
                 "这个单元格必须是文本：请把该列设为“文本”格式，再重新输入完整的 18 位号码"
                 "（或在号码前加英文单引号 '）。",
             )
@@ -194,10 +196,12 @@ def parse_phone(value: object) -> str:
     if landline:
         return f"{landline.group(1)}-{landline.group(2)}"
     digits = re.sub(r"\D", "", compact)
-    if mobile.isdigit() and mobile.startswith("1"):
-        hint = f"手机号应为 11 位数字，这里有 {len(digits)} 位，请核对是否漏打或多打了数字。"
-    elif was_number and not mobile.startswith("0"):
+    if was_number and not mobile.startswith("1") and len(digits) in (9, 10, 11):
         hint = "单元格是数字格式，座机区号开头的 0 可能已经丢失。请把该列设为“文本”格式后重新输入，如 0827-1234567。"
+    elif mobile.isdigit() and len(digits) == 10 and not digits.startswith("0"):
+        hint = "手机号应为 11 位（这里只有 10 位）；如果是座机，请带上以 0 开头的区号，如 0827-1234567。"
+    elif mobile.isdigit() and mobile.startswith("1"):
+        hint = f"手机号应为 11 位数字，这里有 {len(digits)} 位，请核对是否漏打或多打了数字。"
     else:
         hint = "请填写 11 位手机号（如 13812345678），或带区号的座机号（如 0827-1234567）。"
     raise fail("bad-phone", f"「{text}」不是有效的电话号码。{hint}")

@@ -30,6 +30,7 @@ class FormulaWithoutValue:
 
 FORMULA_WITHOUT_VALUE = FormulaWithoutValue()
 CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+CACHED_RE = re.compile(rb"<v>[^<]+</v>")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
@@ -148,7 +149,7 @@ def _formulas_without_values(path: Path, wb) -> dict[str, set[tuple[int, int]]]:
             if b"<f" not in data:
                 continue
             for letters, row, inner in CELL_RE.findall(data):
-                if inner and b"<f" in inner and b"<v" not in inner:
+                if inner and b"<f" in inner and not CACHED_RE.search(inner):
                     found.setdefault(ws.title, set()).add((_column_number(letters.decode()), int(row)))
     return found
 
