@@ -19,13 +19,17 @@ TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
 SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
 
 
-class Unreadable(click.ClickException):
+class JingfangError(click.ClickException):
+    """A problem the user can fix, printed as one Chinese sentence (exit status 1)."""
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        click.echo(f"错误：{self.format_message()}", err=True)
+
+
+class Unreadable(JingfangError):
     """The workbook cannot be read at all: exit status 2."""
 
     exit_code = 2
-
-    def format_message(self) -> str:
-        return self.message
 
 
 def _safe_console() -> None:
@@ -49,7 +53,7 @@ class IsoDate(click.ParamType):
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
     if path.exists() and not force:
-        raise click.ClickException(f"“{path}”已经存在，没有覆盖。确实要覆盖请加 --force。")
+        raise JingfangError(f"“{path}”已经存在，没有覆盖。确实要覆盖请加 --force。")
 
 
 def _load(workbook: Path, as_of: date | None):

@@ -155,7 +155,7 @@ def id_sex(id_number: str) -> str:
 def parse_id_number(value: object) -> str:
     """An 18-character 身份证号 with a valid check character and birth date."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        digits = f"{value:.0f}"
+        digits = str(value) if isinstance(value, int) else f"{value:.0f}"
         if isinstance(value, float) or len(digits) > 15 and id_check_char(digits[:17]) != digits[17:]:
             raise fail(
                 "id-lost-digits",

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Set-up and everyday tasks, the same on Windows and Linux (needs only Python 3.11+).
+
+    python dev.py demo    create .venv if needed, install, build the demo site from the sample workbook
+    python dev.py test    create .venv if needed, install, run the whole test suite (extra args go to pytest)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+SAMPLE = ROOT / "workbook" / "示例台账.xlsx"
+PYTEST_NO_TESTS = 5
+
+
+def ensure_env() -> None:
+    """Create .venv and install the project with its test extras, again whenever pyproject.toml changes."""
+    if not PYTHON.exists():
+        print("正在创建虚拟环境 .venv ……", flush=True)
+        venv.create(VENV, with_pip=True)
+    stamp = VENV / ".jingfang-installed"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != digest:
+        print("正在安装 jingfang 及其依赖 ……", flush=True)
+        subprocess.run([str(PYTHON), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", f"{ROOT}[test]"],
+                       check=True)
+        stamp.write_text(digest)
+
+
+def demo() -> int:
+    return subprocess.run([str(PYTHON), "-m", "generator", "check", str(SAMPLE)], cwd=ROOT).returncode
+
+
+def test(args: list[str]) -> int:
+    code = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
+    if code == PYTEST_NO_TESTS:
+        print("错误：没有收集到任何测试（pytest 退出码 5），不能算通过。", file=sys.stderr)
+        return 1
+    return code
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("demo", "test"):
+        print(__doc__)
+        return 2
+    ensure_env()
+    return demo() if argv[0] == "demo" else test(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,143 @@
+"""The real ``jingfang`` command, run as a process: exit codes, output formats, files it must not touch."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.workbooks import set_cell, valid_sheets, write_sheets
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, encoding: str = "utf-8", cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING=encoding, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, env=env, cwd=cwd or ROOT,
+                          timeout=300)
+
+
+def text(out: bytes, encoding: str = "utf-8") -> str:
+    return out.decode(encoding)
+
+
+def bad_workbook(tmp_path: Path) -> Path:
+    s = valid_sheets()
+    set_cell(s, "人员", 3, "手机号", "1390000000")
+    set_cell(s, "随访记录", 2, "随访人员", "骆思源")  # a warning: 1 of 2 visitors
+    return write_sheets(tmp_path / "有错的台账.xlsx", s)
+
+
+def test_check_valid_workbook_exits_0(tmp_path):
+    result = run("check", str(write_sheets(tmp_path / "台账.xlsx", valid_sheets())))
+    assert result.returncode == 0, text(result.stderr)
+    assert text(result.stdout).strip().splitlines()[-1] == "0 个错误，0 个警告"
+
+
+def test_check_prints_a_table_and_a_summary_and_exits_1(tmp_path):
+    result = run("check", str(bad_workbook(tmp_path)))
+    assert result.returncode == 1
+    lines = text(result.stdout).strip().splitlines()
+    assert [c.strip() for c in lines[0].split("|")] == ["工作表", "单元格", "列", "值", "问题"]
+    assert [c.strip() for c in lines[2].split("|")][:4] == ["人员", "D4", "手机号", "1390000000"]
+    assert "［警告］面访只有 1 名随访人员" in lines[3]
+    assert lines[-1] == "1 个错误，1 个警告"
+
+
+def test_check_json(tmp_path):
+    result = run("check", "--json", str(bad_workbook(tmp_path)))
+    assert result.returncode == 1
+    problems = json.loads(text(result.stdout))
+    assert [list(p) for p in problems] == [["sheet", "row", "column", "cell", "value", "code", "message", "severity"]] * 2
+    assert problems[0] | {"message": ""} == {"sheet": "人员", "row": 4, "column": "手机号", "cell": "D4", "value": "1390000000",
+                                             "code": "bad-phone", "message": "", "severity": "error"}
+    assert problems[1]["severity"] == "warning" and problems[1]["cell"] == "D3"
+
+
+def test_check_never_modifies_the_workbook(tmp_path):
+    path = bad_workbook(tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+    run("check", str(path))
+    run("check", "--json", str(path))
+    assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["有错的台账.xlsx"]
+
+
+def put(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def ole_file(path: Path, encrypted: bool) -> Path:
+    body = b"\x00" * 512 + ("EncryptedPackage".encode("utf-16-le") if encrypted else b"Workbook".ljust(64, b"\x00"))
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + body)
+    return path
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda d: d / "没有这个文件.xlsx", "找不到文件"),
+    (lambda d: d, "文件夹"),
+    (lambda d: ole_file(d / "旧台账.xls", encrypted=False), ".xls"),
+    (lambda d: ole_file(d / "加密台账.xlsx", encrypted=True), "密码"),
+    (lambda d: put(d / "~$台账.xlsx", b"\x0bowner"), "临时锁定文件"),
+    (lambda d: put(d / "台账.xlsx", "患者编号,姓名\n".encode()), "不是 Excel 工作簿"),
+    (lambda d: put(d / "坏.xlsx", b"PK\x03\x04" + b"\x00" * 40), "Excel"),
+])
+def test_unreadable_files_exit_2_with_one_sentence(tmp_path, make, words):
+    result = run("check", str(make(tmp_path)))
+    err = text(result.stderr)
+    assert result.returncode == 2, err
+    assert words in err and "Traceback" not in err
+    assert err.startswith("错误：") and len(err.strip().splitlines()) == 1
+
+
+def test_gbk_console_does_not_crash(tmp_path):
+    s = valid_sheets()
+    set_cell(s, "患者", 1, "备注", "—✓☺ 𠀋")  # characters GBK cannot encode
+    set_cell(s, "人员", 3, "手机号", "☎1390000000")
+    result = run("check", str(write_sheets(tmp_path / "台账.xlsx", s)), encoding="gbk")
+    out = text(result.stdout, "gbk")
+    assert result.returncode == 1 and "Traceback" not in text(result.stderr, "gbk")
+    assert "1 个错误，0 个警告" in out and "?1390000000" in out
+
+
+def test_init_writes_the_template_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "新建" / "标准台账.xlsx"
+    first = run("init", str(target))
+    assert first.returncode == 0 and target.exists()
+    stamp = target.stat().st_mtime_ns
+    again = run("init", str(target))
+    assert again.returncode == 1 and "--force" in text(again.stderr)
+    assert target.stat().st_mtime_ns == stamp
+    assert run("init", "--force", str(target)).returncode == 0
+
+
+def test_init_default_path_is_workbook_folder(tmp_path):
+    assert run("init", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "workbook" / "标准台账.xlsx").exists()
+
+
+def test_every_command_has_chinese_help():
+    top = text(run("--help").stdout)
+    commands = [line.split()[0] for line in top.split("Commands:")[1].strip().splitlines()]
+    assert {"init", "sample", "check", "overdue"} <= set(commands)
+    for name in commands:
+        result = run(name, "--help")
+        assert result.returncode == 0
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text(result.stdout)), name
+
+
+def test_readme_documents_every_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    top = text(run("--help").stdout)
+    for name in [line.split()[0] for line in top.split("Commands:")[1].strip().splitlines()]:
+        assert f"jingfang {name}" in readme, name
+
+
+def test_python_dash_m_matches_the_installed_command():
+    assert text(run("--version").stdout).startswith("jingfang ")

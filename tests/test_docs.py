@@ -1,0 +1,21 @@
+"""The README's generated sheet reference is current."""
+
+from pathlib import Path
+
+from generator.reference import BEGIN, END, render_sheet_reference
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_sheet_reference_in_readme_is_generated_from_the_schema():
+    text = README.read_text(encoding="utf-8")
+    assert text[text.index(BEGIN):text.index(END) + len(END)] == render_sheet_reference()
+
+
+def test_sheet_reference_lists_every_sheet_and_header():
+    reference = render_sheet_reference()
+    for sheet in ("基本设置", "随访规则", "村社区", "人员", "领导小组", "帮扶小组", "小组成员", "患者", "随访记录",
+                  "危险性评估", "住院记录", "健康体检", "协议", "小组会议"):
+        assert f"#### {sheet}\n" in reference
+    assert "| 身份证号 |  | 身份证号（文本） |" in reference
+    assert "| 在管状态 | 是 | 在家居住 / 住院治疗 / 羁押服刑 / 强制隔离戒毒 / 下落不明 / 外出务工 / 死亡 / 迁出 |" in reference
