@@ -127,7 +127,7 @@ def _add_dropdown(ws, info, cells: str, sizes: dict[str, int]) -> None:
     meta = schema.col(info)
     allowed = schema.choices(info)
     if allowed:
-        dv = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True)
+        dv = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True, showErrorMessage=True)
         dv.error, dv.errorTitle = "请从下拉列表中选择：" + "、".join(allowed), "不是可选的值"
     elif meta.ref:
         # a suggestion list from the referenced sheet; other values (外地, new names) are still allowed
