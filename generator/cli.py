@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from . import rules
+from .build import InvalidWorkbook, build as build_from_workbook
+from .pages.agreements import TemplateProblem
 from .report import render_report
+from .site import BuildFailed
 from .template import default_content, write_workbook
 from .validate import validate_workbook
 from .workbook import WorkbookUnreadable, read_workbook
@@ -74,6 +77,7 @@ def main() -> None:
       jingfang init                生成空白的标准台账 workbook/标准台账.xlsx
       jingfang check 台账.xlsx      检查台账，列出所有问题（工作表、单元格、列、值）
       jingfang overdue 台账.xlsx    列出各类逾期清单
+      jingfang build 台账.xlsx      检查无误后生成内部网站（site/）
 
     台账只会被读取，任何命令都不会修改它。
     """
@@ -159,3 +163,32 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
             late = f"，逾期 {item.days_overdue} 天（应于 {item.due.isoformat()}）" if item.due and item.days_overdue else ""
             when = f"，{item.date.isoformat()}" if item.date else ""
             click.echo(f"  {item.id}{when}{late}")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path), default=SAMPLE_PATH)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="网站输出文件夹。")
+@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+def build(workbook: Path, out: Path, as_of: date | None) -> None:
+    """检查台账 WORKBOOK（默认示例台账），无误后生成内部网站到 --out（默认 site/）。
+
+    \b
+    有错误时列出全部错误并停止，原来的网站保持不变；警告会显示，但不影响生成。
+    网站可以直接从文件夹打开（双击 index.html），也可以用 jingfang serve 在本机查看。
+    """
+    def progress(message: str) -> None:
+        click.echo(message, err=True)
+
+    try:
+        built = build_from_workbook(workbook, out, as_of=as_of, today=date.today(), now=datetime.now(),
+                                    progress=progress)
+    except WorkbookUnreadable as exc:
+        raise Unreadable(str(exc)) from None
+    except InvalidWorkbook as exc:
+        click.echo(render_report(exc.report), err=True)
+        raise JingfangError("台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。") from None
+    except (BuildFailed, TemplateProblem) as exc:
+        raise JingfangError(f"{exc}（原来的网站保持不变）") from None
+    if built.report.warnings:
+        click.echo(f"台账有 {len(built.report.warnings)} 条警告，见网站“数据质量”页。", err=True)
+    click.echo(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")

@@ -205,3 +205,16 @@ def parse_phone(value: object) -> str:
     else:
         hint = "请填写 11 位手机号（如 13812345678），或带区号的座机号（如 0827-1234567）。"
     raise fail("bad-phone", f"「{text}」不是有效的电话号码。{hint}")
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****5678: enough to recognise a number, not to call it."""
+    if not phone:
+        return ""
+    digits = phone.replace("-", "")
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
+
+
+def mask_id(id_number: str | None) -> str:
+    """510***********123X."""
+    return id_number[:3] + "*" * 11 + id_number[-4:] if id_number else ""

@@ -1,0 +1,114 @@
+"""协议打印: the three documents prefilled per patient, and per-village batches of one document type.
+
+Default wording lives in ``templates/``; a township overrides it with a file of the same name (Jinja, HTML) in a
+``协议模板/`` folder beside its workbook. Placeholders are listed in PLACEHOLDERS (and on the index page).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from ..schema import Patient
+from ..views import View
+from .html import Raw, a, page, print_button, table
+
+DEFAULTS = Path(__file__).resolve().parent / "templates"
+OVERRIDE_FOLDER = "协议模板"
+DOCUMENTS = {"guardian": "监护协议", "reward": "以奖代补协议", "consent": "免费服药告知书"}
+PLACEHOLDERS = {
+    "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区", "year": "统计截止日期所在年份",
+    "amount": "以奖代补年度金额（最近一份协议的金额，否则取基本设置）",
+    "patient.name": "患者姓名", "patient.sex": "性别", "patient.id_number": "身份证号", "patient.address": "现住址",
+    "patient.diagnosis": "诊断", "patient.patient_id": "患者编号",
+    "guardian.name": "监护人姓名", "guardian.relation": "监护人关系", "guardian.phone": "监护人电话",
+    "group.leader": "帮扶小组组长", "group.leader_phone": "组长电话",
+}
+
+
+class TemplateProblem(Exception):
+    """A township's own agreement template cannot be used; the message names the file."""
+
+
+def environment(workbook_dir: Path | None) -> Environment:
+    """Templates from 协议模板/ beside the workbook first, then the defaults."""
+    loaders = [FileSystemLoader(str(workbook_dir / OVERRIDE_FOLDER))] if workbook_dir else []
+    return Environment(loader=ChoiceLoader(loaders + [FileSystemLoader(str(DEFAULTS))]), autoescape=True,
+                       undefined=StrictUndefined)
+
+
+def context(view: View, p: Patient) -> dict:
+    """Everything a template may use for one patient."""
+    s = view.data.settings
+    group = view.groups.get(p.group_id or "")
+    rewards = [g for g in (view.histories.get(p.patient_id).agreements if p.patient_id in view.histories else [])
+               if g.kind == "以奖代补协议" and g.amount]
+    amount = rewards[-1].amount if rewards else s.reward_amount
+    return {
+        "township": s.township, "county": s.county or "", "village": p.village, "year": view.as_of.year,
+        "amount": f"{amount:g}" if amount else "",
+        "patient": {"name": p.name, "sex": p.sex, "id_number": p.id_number or "", "address": p.address or "",
+                    "diagnosis": p.diagnosis, "patient_id": p.patient_id},
+        "guardian": {"name": p.guardian or "", "relation": p.guardian_relation or "", "phone": p.guardian_phone or ""},
+        "group": {"leader": group.leader if group else "", "leader_phone": view.phone_of(group.leader) if group else ""},
+    }
+
+
+def render_document(env: Environment, kind: str, ctx: dict) -> str:
+    name = f"{DOCUMENTS[kind]}.html"
+    try:
+        body = env.get_template(name).render(**ctx)
+    except TemplateError as exc:
+        raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from exc
+    return f'\n\n<section class="jf-doc">\n{body}\n</section>\n\n'
+
+
+def render_agreements(view: View, workbook_dir: Path | None = None) -> dict[str, str]:
+    env = environment(workbook_dir)
+    here = "agreements/index.md"
+    pages: dict[str, str] = {}
+    for p in view.data.patients:
+        ctx = context(view, p)
+        docs = "".join(render_document(env, kind, ctx) for kind in DOCUMENTS)
+        pages[f"agreements/{p.patient_id}.md"] = page(f"协议打印 {p.patient_id}", print_button("打印三份文书") + docs, hide_toc=True)
+    batches = []
+    for village, code in view.village_codes.items():
+        for kind, title in DOCUMENTS.items():
+            chosen = [p for p in view.data.patients if p.village == village and wanted(p, kind)]
+            if not chosen:
+                continue
+            rel = f"agreements/{code}-{kind}.md"
+            docs = "".join(render_document(env, kind, context(view, p)) for p in sorted(chosen, key=lambda p: p.patient_id))
+            pages[rel] = page(f"{title} · {village}", print_button(f"打印全部 {len(chosen)} 份") + docs, hide_toc=True)
+            batches.append((village, title, len(chosen), a(here, rel, "批量打印")))
+    index = table(["村社区", "文书", "份数", ""], [(v, t, n, Raw(link)) for v, t, n, link in batches])
+    patients = " ".join(a(here, f"agreements/{p.patient_id}.md", p.patient_id) for p in view.data.patients if not p.closed)
+    holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
+    body = f"""
+每份文书单独占一页 A4，打印时自动隐藏网站的页眉、导航和页脚。
+
+## 按村社区批量打印
+
+{index}
+
+## 按患者打印
+
+{patients}
+
+## 修改文书内容
+
+在台账所在文件夹新建“{OVERRIDE_FOLDER}”文件夹，放入同名文件（{"、".join(f"{t}.html" for t in DOCUMENTS.values())}）即可替换默认文字。
+文件是带占位符的 HTML（Jinja 模板），可以从网站源码的默认模板复制后修改。可用的占位符：
+
+{holders}
+"""
+    pages[here] = page("协议打印", body, hide_toc=True)
+    return pages
+
+
+def wanted(p: Patient, kind: str) -> bool:
+    """Who gets a document in a village batch: guardianship papers for patients at home, consent for free medication."""
+    if kind == "consent":
+        return bool(p.free_medication) and not p.closed
+    return p.status == "在家居住"

@@ -1,0 +1,75 @@
+"""帮扶小组: an index, and one page per group (members, patients, meetings, overdue items), printable."""
+
+from __future__ import annotations
+
+from ..rules import LIST_TITLES
+from ..schema import Group
+from ..values import mask_phone
+from ..views import View
+from .html import Raw, a, badge, page, print_button, table, text
+
+
+def overdue_of_group(view: View, group: Group) -> list[tuple[str, str, int | None]]:
+    """(list key, patient or group code, days overdue) of everything overdue in a group."""
+    ids = {p.patient_id for p in view.patients_of_group.get(group.group_id, [])}
+    found = [(key, item.id, item.days_overdue) for key, items in view.lists.items() if key != "group_meeting_overdue"
+             for item in items if item.id in ids]
+    found += [("group_meeting_overdue", item.id, item.days_overdue)
+              for item in view.lists["group_meeting_overdue"] if item.id == group.group_id]
+    return found
+
+
+def render_groups(view: View) -> dict[str, str]:
+    here = "groups/index.md"
+    rows = []
+    for g in view.data.groups:
+        rows.append((Raw(a(here, f"groups/{g.group_id}.md", g.group_id)), g.name, g.village,
+                     f"{g.leader} {view.phone_of(g.leader)}", len(view.members.get(g.group_id, [])),
+                     len(view.patients_of_group.get(g.group_id, [])), len(overdue_of_group(view, g))))
+    pages = {here: page("帮扶小组", f"共 {len(view.data.groups)} 个小组。" + table(
+        ["小组", "名称", "村社区", "组长及电话", "成员数", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"), hide_toc=True)}
+    for g in view.data.groups:
+        pages[f"groups/{g.group_id}.md"] = render_group(view, g)
+    return pages
+
+
+def render_group(view: View, g: Group) -> str:
+    here = f"groups/{g.group_id}.md"
+    patients = view.patients_of_group.get(g.group_id, [])
+    people = [(name, role, view.staff[name].unit if name in view.staff else "", view.phone_of(name))
+              for name, role in view.members.get(g.group_id, [])]
+    people += [(p.guardian, f"监护人（{p.patient_id}）", p.guardian_relation or "", mask_phone(p.guardian_phone))
+               for p in patients if p.guardian]
+    notice = "".join(f"<p>{text(role if role != '组长' else '组　长')}：{text(name)}　{text(unit)}　（电话：{text(phone)}）</p>"
+                     for name, role, unit, phone in people)
+    rows = []
+    for p in sorted(patients, key=lambda p: p.patient_id):
+        s = view.states[p.patient_id]
+        late = p.status == "在家居住" and view.as_of > s.followup_due
+        rows.append((Raw(a(here, f"patients/{p.patient_id}.md", p.patient_id)), p.name, p.status,
+                     "未评估" if s.risk is None else f"{s.risk} 级", s.condition,
+                     s.last_followup.visit_date if s.last_followup else "",
+                     Raw(f"{s.followup_due.isoformat()} " + (badge("逾期", "late") if late else ""))))
+    meetings = sorted((m for m in view.data.meetings if m.group_id == g.group_id), key=lambda m: m.held, reverse=True)
+    overdue = [(LIST_TITLES[key], Raw(a(here, f"patients/{pid}.md", pid)) if pid in view.patients else pid,
+                "" if days is None else f"{days} 天") for key, pid, days in overdue_of_group(view, g)]
+    body = f"""
+**{text(g.name)}**　所属：{text(g.village)}　成立日期：{text(g.founded) or "未填"}
+{print_button("打印小组名单")}
+## 小组名单
+
+<div class="jf-notice">{notice}</div>
+
+## 患者
+
+{table(["编号", "姓名", "在管状态", "当前危险性", "病情分类", "末次随访", "下次应随访"], rows)}
+
+## 逾期事项
+
+{table(["清单", "编号", "逾期"], overdue) if overdue else "没有逾期事项。"}
+
+## 小组会议
+
+{table(["日期", "参会人员", "内容"], [(m.held, m.attendees, m.content) for m in meetings]) if meetings else "没有会议记录。"}
+"""
+    return page(f"帮扶小组 {g.group_id}", body)

@@ -1,0 +1,61 @@
+"""首页: counts, every overdue list with its count, the indicators against their targets."""
+
+from __future__ import annotations
+
+from ..indicators import managed, registered
+from ..rules import LIST_TITLES
+from ..views import View
+from .html import Raw, a, badge, page, table
+
+HERE = "index.md"
+
+
+def render_home(view: View) -> dict[str, str]:
+    s = view.data.settings
+    patients = view.data.patients
+    high = sum(1 for p in patients if not p.closed and (view.states[p.patient_id].risk or 0) >= s.high_risk_level)
+    counts = [
+        ("在册", sum(registered(p) for p in patients)),
+        ("在管", sum(managed(p) for p in patients)),
+        ("在家居住", sum(p.status == "在家居住" for p in patients)),
+        ("住院", sum(p.status == "住院治疗" for p in patients)),
+        ("失访/下落不明", sum(p.status in ("下落不明", "外出务工") for p in patients)),
+        ("高风险", high),
+        ("待诊断", sum(p.diagnosis == "待诊断" and not p.closed for p in patients)),
+    ]
+    cards = "".join(f'<div class="jf-card"><div class="jf-num">{n}</div><div>{label}</div></div>' for label, n in counts)
+    lists = table(["清单", "人数", ""], [
+        (Raw(a(HERE, f"overdue/{key}.md", LIST_TITLES[key])), len(items),
+         badge("需处理", "late") if items else badge("无", "ok"))
+        for key, items in view.lists.items()
+    ])
+    kpis = table(["指标", "定义", "分子/分母", "数值", "目标", "达标"], [
+        (i.name, i.definition, f"{i.numerator}/{i.denominator}",
+         "—" if i.value is None else f"{i.value:.1f}{i.unit}",
+         "—" if i.target is None else f"≥ {i.target:g}{i.unit}",
+         badge("—", "info") if i.met is None else badge("达标", "ok") if i.met else badge("未达标", "late"))
+        for i in view.indicators
+    ])
+    warnings = len(view.report.warnings)
+    body = f"""
+**{s.county or ""}{s.township}** 严重精神障碍患者服务管理台账
+
+数据截至 **{view.as_of.isoformat()}**，网站生成于 {view.built_at:%Y-%m-%d %H:%M}。
+
+<div class="jf-cards">{cards}</div>
+
+## 逾期与待办
+
+{lists}
+
+## 工作指标
+
+统计期为截至 {view.as_of.isoformat()} 的 365 天。{a(HERE, "rules.md", "口径说明")}
+
+{kpis}
+
+## 数据质量
+
+台账有 {warnings} 条警告（不影响生成网站），见 {a(HERE, "quality.md", "数据质量")}。
+"""
+    return {HERE: page("首页", body, hide_toc=True)}

@@ -1,0 +1,82 @@
+"""Derived views for the pages: lookups, per-patient state and list membership, computed once per build."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from . import indicators, rules
+from .report import Report
+from .schema import OUTSIDE, Dataset, Group, Patient, Staff
+
+STATUS_SLUGS = {
+    "在家居住": "home", "住院治疗": "hospital", "羁押服刑": "custody", "强制隔离戒毒": "rehab", "下落不明": "unknown",
+    "外出务工": "away", "死亡": "dead", "迁出": "moved",
+}
+OUTSIDE_CODE = "V00"
+
+
+@dataclass
+class View:
+    """Everything the pages show, derived from a valid Dataset at as_of."""
+
+    data: Dataset
+    report: Report
+    as_of: date
+    built_at: datetime
+    histories: dict[str, rules.History]
+    states: dict[str, rules.PatientState]
+    lists: dict[str, list[rules.OverdueItem]]
+    indicators: list[indicators.Indicator]
+    village_codes: dict[str, str]
+    patients: dict[str, Patient]
+    groups: dict[str, Group]
+    staff: dict[str, Staff]
+    members: dict[str, list[tuple[str, str]]]  # group → [(name, role)], guardians excluded
+    patients_of_group: dict[str, list[Patient]]
+    lists_of_patient: dict[str, list[str]] = field(default_factory=dict)
+
+    def age(self, patient: Patient) -> int | None:
+        born = patient.born_on_or_min()
+        if born == date.min:
+            return None
+        return self.as_of.year - born.year - ((self.as_of.month, self.as_of.day) < (born.month, born.day))
+
+    def village_code(self, name: str) -> str:
+        return self.village_codes.get(name, OUTSIDE_CODE)
+
+    def phone_of(self, name: str | None) -> str:
+        person = self.staff.get(name or "")
+        return person.phone if person else ""
+
+
+def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime) -> View:
+    """Compute every derived fact the pages need (pure: no files, no clock)."""
+    histories = rules.histories(data)
+    states = {p.patient_id: rules.patient_state(p, histories.get(p.patient_id) or rules.History(), data)
+              for p in data.patients}
+    lists = rules.overdue_lists(data, as_of)
+    codes = {v.name: f"V{i:02d}" for i, v in enumerate(data.villages, 1)}
+    if any(p.village == OUTSIDE for p in data.patients):
+        codes[OUTSIDE] = OUTSIDE_CODE
+    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for m in data.members:
+        members[m.group_id].append((m.name, m.role))
+    by_group: dict[str, list[Patient]] = defaultdict(list)
+    for p in data.patients:
+        if p.group_id:
+            by_group[p.group_id].append(p)
+    view = View(
+        data=data, report=report, as_of=as_of, built_at=built_at, histories=histories, states=states, lists=lists,
+        indicators=indicators.compute(data, histories, as_of), village_codes=codes,
+        patients={p.patient_id: p for p in data.patients}, groups={g.group_id: g for g in data.groups},
+        staff={s.name: s for s in data.staff}, members=dict(members), patients_of_group=dict(by_group),
+    )
+    for key, items in lists.items():
+        if key == "group_meeting_overdue":
+            continue
+        for item in items:
+            if key not in view.lists_of_patient.setdefault(item.id, []):
+                view.lists_of_patient[item.id].append(key)
+    return view
