@@ -1,0 +1,130 @@
+"""``jingfang build``: a real strict mkdocs build, codes-only titles and addresses, nothing lost on failure."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from generator import site
+from generator.build import InvalidWorkbook, build
+from generator.site import BuildFailed
+from tests.test_cli import run, text
+from tests.workbooks import set_cell, valid_sheets, write_sheets
+
+NOW = datetime(2025, 7, 1, 8, 30)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("build")
+    workbook = write_sheets(folder / "台账.xlsx", valid_sheets())
+    result = run("build", str(workbook), "--out", str(folder / "site"))
+    assert result.returncode == 0, text(result.stderr)
+    assert text(result.stdout).strip().startswith("网站已生成：")
+    return folder / "site"
+
+
+def test_every_section_and_record_page_is_built(built):
+    for rel in ("index.html", "roster/index.html", "roster/V01.html", "roster/home.html", "groups/index.html",
+                "groups/G01.html", "patients/P001.html", "overdue/index.html", "overdue/followup_overdue.html",
+                "agreements/index.html", "agreements/P001.html", "agreements/V01-guardian.html", "leaders.html",
+                "rules.html", "quality.html", "404.html"):
+        assert (built / rel).is_file(), rel
+    assert not (built / "sitemap.xml").exists() and not (built / "sitemap.xml.gz").exists()
+    assert not (built / "search").exists()
+
+
+def test_titles_navigation_and_addresses_carry_codes_not_names(built):
+    names = ["甘望舒", "简雨桐", "车怀瑾", "甘秋禾", "简守拙", "计承远", "聂冬晴", "骆思源", "闵若川"]
+    page = (built / "patients" / "P001.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", page).group(1)
+    assert title.startswith("患者档案 P001")
+    nav = re.search(r'<nav class="md-nav md-nav--primary.*?</nav>', page, re.S).group(0)
+    toc = re.findall(r'<h[1-6][^>]*>(.*?)</h[1-6]>', page)
+    for name in names:
+        assert name not in title and name not in nav and all(name not in h for h in toc)
+    assert "甘望舒" in page  # the name is in the body
+    for path in built.rglob("*"):
+        assert not any(name in str(path) for name in names)
+
+
+def test_navigation_holds_only_section_pages(built):
+    page = (built / "index.html").read_text(encoding="utf-8")
+    tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*(.*?)\s*</a>', page, re.S)
+    assert tabs == ["首页", "花名册", "帮扶小组", "逾期清单", "协议打印", "领导小组与通讯录", "工作规则", "数据质量"]
+    assert "patients/P001.html" not in page.split('<div class="md-content"')[0]
+
+
+def test_no_page_loads_anything_from_outside_the_site(built):
+    for path in built.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert not re.match(r"(https?:)?//", url) or "squidfunk" in url or "mkdocs.org" in url, (path, url)
+
+
+def test_every_internal_link_resolves(built):
+    for path in built.rglob("*.html"):
+        if path.name == "404.html":
+            continue  # served for any address, so mkdocs links it from the site root
+        for url in re.findall(r'href="([^"#?]+)', path.read_text(encoding="utf-8")):
+            if re.match(r"(https?:)?//|mailto:|javascript:", url):
+                continue
+            assert (path.parent / url).resolve().exists(), (path, url)
+
+
+def test_invalid_workbook_leaves_the_previous_site_untouched(tmp_path, built):
+    out = tmp_path / "site"
+    ok = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
+    assert run("build", str(ok), "--out", str(out)).returncode == 0
+    before = tree_digest(out)
+    bad = valid_sheets()
+    set_cell(bad, "患者", 1, "性别", "女")
+    result = run("build", str(write_sheets(tmp_path / "坏台账.xlsx", bad)), "--out", str(out))
+    assert result.returncode == 1
+    err = text(result.stderr)
+    assert "sex-mismatch" not in err and "性别填的是“女”" in err and "原来的网站保持不变" in err
+    assert tree_digest(out) == before
+
+
+def test_mkdocs_failure_leaves_the_site_and_no_temp_folder(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    build(workbook, out, as_of=None, today=date(2025, 7, 1), now=NOW)
+    before = tree_digest(out)
+    broken = tmp_path / "mkdocs.yml"
+    broken.write_text((site.BASE_CONFIG.read_text(encoding="utf-8")).replace("plugins: []", "plugins: [no-such-plugin]"),
+                      encoding="utf-8")
+    monkeypatch.setattr(site, "BASE_CONFIG", broken)
+    with pytest.raises(BuildFailed):
+        build(workbook, out, as_of=None, today=date(2025, 7, 1), now=NOW)
+    assert tree_digest(out) == before
+    assert list(temp.iterdir()) == []
+
+
+def test_invalid_workbook_raises_before_writing_anything(tmp_path):
+    bad = valid_sheets()
+    set_cell(bad, "随访记录", 1, "随访日期", "昨天")
+    with pytest.raises(InvalidWorkbook) as err:
+        build(write_sheets(tmp_path / "台账.xlsx", bad), tmp_path / "site", as_of=None, today=date(2025, 7, 1), now=NOW)
+    assert err.value.report.flatten(["cell", "code"]) == [["B2", "bad-date"]]
+    assert not (tmp_path / "site").exists()
+
+
+def test_as_of_option_changes_the_lists(tmp_path):
+    workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
+    out = tmp_path / "site"
+    build(workbook, out, as_of=date(2025, 6, 30), today=date(2025, 7, 1), now=NOW)
+    assert "数据截至 <strong>2025-06-30</strong>" in (out / "index.html").read_text(encoding="utf-8")
