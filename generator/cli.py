@@ -192,3 +192,52 @@ def build(workbook: Path, out: Path, as_of: date | None) -> None:
     if built.report.warnings:
         click.echo(f"台账有 {len(built.report.warnings)} 条警告，见网站“数据质量”页。", err=True)
     click.echo(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="要查看的网站文件夹。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口。")
+def serve(out: Path, port: int) -> None:
+    """在本机查看已生成的网站（只监听 127.0.0.1，局域网里的其他电脑访问不到）。
+
+    按 Ctrl+C 停止。也可以不用服务器，直接双击网站文件夹里的 index.html。
+    """
+    from .serve import SiteMissing, make_server
+
+    try:
+        server = make_server(out, port)
+    except SiteMissing as exc:
+        raise JingfangError(str(exc)) from None
+    except OSError as exc:
+        raise JingfangError(f"端口 {port} 无法使用（{exc.strerror}），请用 --port 换一个端口。") from None
+    host, real_port = server.server_address[:2]
+    click.echo(f"网站地址：http://{host}:{real_port}/  （按 Ctrl+C 停止）", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("已停止。", err=True)
+    finally:
+        server.server_close()
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="要写出的清单工作簿（.xlsx）。")
+@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
+def export(workbook: Path, out: Path, as_of: date | None, force: bool) -> None:
+    """把逾期清单导出为工作簿 --out（每个清单一张表，含姓名和联系方式），便于发给各村。
+
+    导出文件含敏感个人信息，请妥善保管，用后删除。台账有错误时不导出（退出码 1）。
+    """
+    from .export import write_export
+    from .views import build_view
+
+    _refuse_overwrite(out, force)
+    data, report = _load(workbook, as_of)
+    if not report.valid:
+        click.echo(render_report(report), err=True)
+        sys.exit(1)
+    day = as_of or data.settings.as_of or date.today()
+    counts = write_export(build_view(data, report, day, datetime.now()), out)
+    click.echo(f"已导出：{out}（" + "，".join(f"{k} {n}" for k, n in counts.items()) + "）")

@@ -1,0 +1,127 @@
+"""``jingfang overdue --json`` and ``jingfang export`` on a hand-built workbook with a case for every list.
+
+Expectations are worked by hand (as-of 2025-06-30; defaults: high risk 3, high-risk face visit 180 days,
+first visit after discharge 14, health check 365, meetings 30; 随访最少人数 2; intervals 14/30/90 and 90/90/180).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+
+from tests.test_cli import run, text
+from tests.workbooks import make_id, valid_sheets, write_sheets
+
+
+def every_list_sheets() -> dict:
+    s = valid_sheets()
+    pat = s["患者"]
+    header = pat[0]
+
+    def patient(**cells):
+        pat.append([cells.get(h) for h in header])
+
+    common = dict(性别="男", 现住村社区="禾苗村", 诊断="精神分裂症", 帮扶小组编号="G01", 监护人="柏守一", 监护人关系="父母",
+                  监护人电话="13900000021")
+    patient(患者编号="P004", 姓名="柏清和", 身份证号=make_id("110101", date(1970, 2, 3), 11, True), 纳入管理日期=datetime(2024, 1, 1),
+            在管状态="在家居住", 免费服药="是", 已录入公安库="否", **common)
+    patient(患者编号="P005", 姓名="柏清远", 性别="男", 现住村社区="禾苗村", 诊断="精神分裂症", 纳入管理日期=datetime(2022, 1, 1),
+            在管状态="下落不明")
+    patient(患者编号="P006", 姓名="柏清川", 身份证号=make_id("110101", date(1972, 4, 5), 13, True), 纳入管理日期=datetime(2025, 6, 1),
+            在管状态="在家居住", **common)
+    patient(患者编号="P007", 姓名="柏清岚", 性别="女", 现住村社区="溪口社区", 诊断="待诊断", 纳入管理日期=datetime(2025, 5, 1),
+            在管状态="住院治疗")
+    header.append("户籍村社区")
+    for row in pat[1:]:
+        row.append("溪口社区" if row[0] == "P006" else None)
+    f = s["随访记录"]
+    f += [
+        ["P004", datetime(2025, 6, 10), "电话", "骆思源", 4, "不稳定", "规律", None, None],
+        ["P004", datetime(2024, 12, 1), "家庭访视", "骆思源、计承远", 2, "基本稳定", "规律", None, None],
+        ["P006", datetime(2025, 6, 5), "家庭访视", "骆思源、计承远", 0, "稳定", "规律", None, None],
+        ["P002", datetime(2024, 12, 1), "家庭访视", "闵若川", 0, "稳定", "规律", None, None],
+    ]
+    s["住院记录"] += [["P004", datetime(2025, 5, 1), datetime(2025, 6, 1), "县精神卫生中心", "自愿", "是"],
+                    ["P006", datetime(2025, 6, 6), datetime(2025, 6, 10), "县精神卫生中心", "自愿", "是"]]
+    s["协议"] += [["P004", "监护协议", datetime(2024, 1, 5), None, None],
+                ["P004", "以奖代补协议", datetime(2024, 6, 1), None, 2000],
+                ["P006", "监护协议", datetime(2025, 6, 1), None, None]]
+    return s
+
+
+def item(pid, due=None, days=None):
+    return {"id": pid, "due": due, "days_overdue": days}
+
+
+EXPECTED = {
+    # P001: agreed next visit 06-20 → 10 days; P004: risk 4 on 06-10 forces 不稳定, 06-10 + 14 = 06-24 → 6 days
+    "followup_overdue": [item("P001", "2025-06-20", 10), item("P004", "2025-06-24", 6)],
+    # P002 稳定, no assessment: enrolled 2023-04-01 + 180 = 2023-09-28 → 641 days; P004 不稳定: 2024-01-01 + 90;
+    # P001 基本稳定: assessed 2025-03-01 + 90 = 05-30 → 31 days
+    "assessment_overdue": [item("P002", "2023-09-28", 641), item("P004", "2024-03-31", 456), item("P001", "2025-05-30", 31)],
+    # no check: enrolment + 365
+    "health_check_overdue": [item("P002", "2024-03-31", 456), item("P004", "2024-12-31", 181)],
+    "high_risk_at_home": [item("P004")],
+    # last 面访 2024-12-01 + 180 (the 06-10 phone call does not count)
+    "high_risk_visit_overdue": [item("P004", "2025-05-30", 31)],
+    # P006 discharged 06-10 with no visit since: 06-10 + 14; P004 was visited on 06-10 after leaving on 06-01
+    "discharge_followup_overdue": [item("P006", "2025-06-24", 6)],
+    "guardian_agreement_missing": [item("P002")],
+    # signed 2024-06-01, no expiry date → in force through 2025-05-31
+    "reward_agreement_expired": [item("P004", "2025-05-31", 30)],
+    "free_medication_consent_missing": [item("P004")],
+    # P003 in hospital with risk 3 (blank), P004 at home with risk 4 (否)
+    "police_db_missing": [item("P003"), item("P004")],
+    "missing": [item("P005")],
+    "cross_village": [item("P006")],
+    "diagnosis_pending": [item("P007")],
+    "too_few_visitors": [{"id": "P002", "due": None, "days_overdue": None, "date": "2024-12-01"}],
+    # G02 never met: founded 2023-02-01 + 30 = 2023-03-03
+    "group_meeting_overdue": [item("G02", "2023-03-03", 850)],
+}
+
+
+def test_overdue_json_matches_hand_worked_lists(tmp_path):
+    workbook = write_sheets(tmp_path / "台账.xlsx", every_list_sheets())
+    result = run("overdue", "--json", str(workbook))
+    assert result.returncode == 0, text(result.stderr)
+    out = json.loads(text(result.stdout))
+    assert out["as_of"] == "2025-06-30"
+    assert list(out["lists"]) == list(EXPECTED)
+    for key, expected in EXPECTED.items():
+        assert out["lists"][key] == expected, key
+
+
+def test_as_of_option_moves_every_list(tmp_path):
+    workbook = write_sheets(tmp_path / "台账.xlsx", every_list_sheets())
+    out = json.loads(text(run("overdue", "--json", "--as-of", "2025-06-24", str(workbook)).stdout))
+    assert out["as_of"] == "2025-06-24"
+    assert out["lists"]["followup_overdue"] == [item("P001", "2025-06-20", 4)]  # P004's due date is the as-of itself
+    assert out["lists"]["discharge_followup_overdue"] == []
+
+
+def test_overdue_text_output_and_refusal_on_errors(tmp_path):
+    good = run("overdue", str(write_sheets(tmp_path / "台账.xlsx", every_list_sheets())))
+    assert good.returncode == 0 and "随访逾期（2）" in text(good.stdout) and "P001，逾期 10 天（应于 2025-06-20）" in text(good.stdout)
+    bad = every_list_sheets()
+    bad["患者"][1][2] = "女"
+    result = run("overdue", "--json", str(write_sheets(tmp_path / "坏.xlsx", bad)))
+    assert result.returncode == 1 and text(result.stdout) == "" and "sex" not in text(result.stderr)
+
+
+def test_export_writes_one_sheet_per_list_with_names_and_contacts(tmp_path):
+    workbook = write_sheets(tmp_path / "台账.xlsx", every_list_sheets())
+    target = tmp_path / "清单.xlsx"
+    result = run("export", str(workbook), "--out", str(target))
+    assert result.returncode == 0, text(result.stderr)
+    wb = load_workbook(target)
+    assert wb.sheetnames[0] == "说明" and "失访或下落不明" in wb.sheetnames and len(wb.sheetnames) == 16
+    rows = list(wb["随访逾期"].values)
+    assert rows[0] == ("村社区", "患者编号", "姓名", "性别", "在管状态", "应办日期", "逾期天数", "帮扶小组", "组长", "组长电话",
+                       "监护人", "监护人电话")
+    assert rows[1] == ("禾苗村", "P001", "甘望舒", "男", "在家居住", datetime(2025, 6, 20), 10, "G01", "计承远", "13900000001",
+                       "甘秋禾", "13900000011")
+    assert list(wb["小组会议逾期"].values)[1][:3] == ("溪口社区", "G02", "溪口社区关爱帮扶小组")
+    assert run("export", str(workbook), "--out", str(target)).returncode == 1  # no overwrite without --force
