@@ -18,7 +18,8 @@ DEFAULTS = Path(__file__).resolve().parent / "templates"
 OVERRIDE_FOLDER = "协议模板"
 DOCUMENTS = {"guardian": "监护协议", "reward": "以奖代补协议", "consent": "免费服药告知书"}
 PLACEHOLDERS = {
-    "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区", "year": "统计截止日期所在年份",
+    "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
+    "village_committee": "村（居）民委员会全称，如 禾苗村村民委员会", "year": "统计截止日期所在年份",
     "amount": "以奖代补年度金额（最近一份协议的金额，否则取基本设置）",
     "patient.name": "患者姓名", "patient.sex": "性别", "patient.id_number": "身份证号", "patient.address": "现住址",
     "patient.diagnosis": "诊断", "patient.patient_id": "患者编号",
@@ -46,13 +47,23 @@ def context(view: View, p: Patient) -> dict:
                if g.kind == "以奖代补协议" and g.amount]
     amount = rewards[-1].amount if rewards else s.reward_amount
     return {
-        "township": s.township, "county": s.county or "", "village": p.village, "year": view.as_of.year,
+        "township": s.township, "county": s.county or "", "village": p.village, "village_committee": committee(p.village),
+        "year": view.as_of.year,
         "amount": f"{amount:g}" if amount else "",
         "patient": {"name": p.name, "sex": p.sex, "id_number": p.id_number or "", "address": p.address or "",
                     "diagnosis": p.diagnosis, "patient_id": p.patient_id},
         "guardian": {"name": p.guardian or "", "relation": p.guardian_relation or "", "phone": p.guardian_phone or ""},
         "group": {"leader": group.leader if group else "", "leader_phone": view.phone_of(group.leader) if group else ""},
     }
+
+
+def committee(village: str) -> str:
+    """The name of a village's or community's committee, as printed on an agreement."""
+    if village.endswith("社区"):
+        return village + "居民委员会"
+    if village.endswith("村"):
+        return village + "村民委员会"
+    return village + "（村（居）民委员会）"
 
 
 def render_document(env: Environment, kind: str, ctx: dict) -> str:

@@ -1,0 +1,80 @@
+"""The built site in a real headless Chromium: follow links as a clerk would, filter the roster, print."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import run, text
+from tests.test_overdue_cli import every_list_sheets
+from tests.workbooks import write_sheets
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("browser")
+    workbook = write_sheets(folder / "台账.xlsx", every_list_sheets())
+    result = run("build", str(workbook), "--out", str(folder / "site"))
+    assert result.returncode == 0, text(result.stderr)
+    return folder / "site"
+
+
+def only_local(requests: list[str]) -> bool:
+    return all(url.startswith(("file://", "data:", "http://127.0.0.1")) for url in requests)
+
+
+def test_home_to_overdue_list_to_patient_to_group(site, page):
+    page.goto((site / "index.html").as_uri())
+    assert page.title().startswith("首页")
+    page.get_by_role("link", name="随访逾期").first.click()
+    assert page.title().startswith("逾期清单 · 随访逾期")
+    assert page.locator("h2").first.inner_text().startswith("禾苗村")
+    rows = page.locator("table.jf-table tbody tr")
+    assert rows.count() == 2 and rows.nth(0).locator("td").nth(4).inner_text() == "10"
+    rows.nth(0).get_by_role("link", name="P001").click()
+    assert page.title().startswith("患者档案 P001")
+    assert page.get_by_text("甘望舒").first.is_visible()
+    assert "逾期 10 天" in page.locator("table").nth(2).inner_text()
+    page.get_by_role("link", name="G01").first.click()
+    assert page.title().startswith("帮扶小组 G01")
+    assert "禾苗村关爱帮扶小组" in page.content()
+    assert only_local(page.requests)
+
+
+def test_roster_filter_narrows_rows_as_you_type(site, page):
+    page.goto((site / "roster" / "index.html").as_uri())
+    rows = page.locator("table.jf-table tbody tr")
+    total = rows.count()
+    assert total == 7
+    box = page.locator("input.jf-filter")
+    box.fill("柏清")
+    assert page.locator("table.jf-table tbody tr:not([hidden])").count() == 4
+    box.fill("柏清 溪口")  # every word must match: name and village
+    assert page.locator("table.jf-table tbody tr:not([hidden])").count() == 1
+    box.fill("0250")  # the tail of P001's ID number, which the roster does not show
+    visible = page.locator("table.jf-table tbody tr:not([hidden])")
+    assert visible.count() == 1 and visible.first.locator("td").first.inner_text() == "P001"
+    box.fill("")
+    assert page.locator("table.jf-table tbody tr:not([hidden])").count() == total
+    assert page.locator(".jf-count").inner_text() == f"共 {total} 行"
+
+
+def test_roster_columns_sort(site, page):
+    page.goto((site / "roster" / "index.html").as_uri())
+    header = page.locator("table.jf-table thead th", has_text="编号")
+    header.click()
+    header.click()  # descending
+    first = page.locator("table.jf-table tbody tr").first.locator("td").first.inner_text()
+    assert first == "P007"
+
+
+def test_agreement_prints_each_document_on_its_own_a4_page(site, page, tmp_path):
+    page.goto((site / "agreements" / "P004.html").as_uri())
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible() and not page.locator(".md-tabs").is_visible()
+    pdf = tmp_path / "协议.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    pages = re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())
+    assert len(pages) == 3  # 监护协议, 以奖代补协议, 免费服药告知书: one A4 page each
