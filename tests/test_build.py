@@ -38,7 +38,7 @@ def test_every_section_and_record_page_is_built(built):
     for rel in ("index.html", "roster/index.html", "roster/V01.html", "roster/home.html", "groups/index.html",
                 "groups/G01.html", "patients/P001.html", "overdue/index.html", "overdue/followup_overdue.html",
                 "agreements/index.html", "agreements/P001.html", "agreements/V01-guardian.html", "leaders.html",
-                "rules.html", "quality.html", "404.html"):
+                "rules.html", "quality.html", "404.html", "villages/index.html", "villages/V01.html", "overdue/V01.html"):
         assert (built / rel).is_file(), rel
     assert not (built / "sitemap.xml").exists() and not (built / "sitemap.xml.gz").exists()
     assert not (built / "search").exists()
@@ -61,7 +61,8 @@ def test_titles_navigation_and_addresses_carry_codes_not_names(built):
 def test_navigation_holds_only_section_pages(built):
     page = (built / "index.html").read_text(encoding="utf-8")
     tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*(.*?)\s*</a>', page, re.S)
-    assert tabs == ["首页", "花名册", "帮扶小组", "逾期清单", "协议打印", "领导小组与通讯录", "工作规则", "数据质量"]
+    assert tabs == ["首页", "花名册", "帮扶小组", "逾期清单", "村社区", "协议打印", "领导小组与通讯录", "工作规则",
+                    "数据质量"]
     assert "patients/P001.html" not in page.split('<div class="md-content"')[0]
 
 

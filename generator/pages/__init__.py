@@ -12,6 +12,7 @@ from .misc import render_leaders, render_quality, render_rules
 from .overdue import render_overdue
 from .patients import render_patients
 from .roster import render_rosters
+from .villages import render_villages
 
 # Only section pages are in the navigation: patient, group and agreement pages are reached by links, so the nav
 # Material repeats on every page stays small however many patients there are.
@@ -20,6 +21,7 @@ NAV = [
     {"花名册": "roster/index.md"},
     {"帮扶小组": "groups/index.md"},
     {"逾期清单": "overdue/index.md"},
+    {"村社区": "villages/index.md"},
     {"协议打印": "agreements/index.md"},
     {"领导小组与通讯录": "leaders.md"},
     {"工作规则": "rules.md"},
@@ -30,8 +32,8 @@ NAV = [
 def render_pages(view: View, workbook_dir: Path | None = None) -> dict[str, str]:
     """Every page of the site."""
     pages: dict[str, str] = {}
-    for render in (render_home, render_rosters, render_groups, render_patients, render_overdue, render_leaders,
-                   render_rules, render_quality):
+    for render in (render_home, render_rosters, render_groups, render_patients, render_overdue, render_villages,
+                   render_leaders, render_rules, render_quality):
         pages.update(render(view))
     pages.update(render_agreements(view, workbook_dir))
     return pages

@@ -47,13 +47,13 @@ def render_list(view: View, key: str, items: list[OverdueItem]) -> str:
         for item in items:
             by_village[view.patients[item.id].village].append(item)
         order = [v for v in view.village_codes if v in by_village]
-        body = "".join(f"\n\n## {village}（{len(by_village[village])}）\n\n" + _patient_rows(view, here, key, by_village[village])
+        body = "".join(f"\n\n## {village}（{len(by_village[village])}）\n\n" + patient_rows(view, here, key, by_village[village])
                        for village in order)
     intro = f"{ABOUT[key]}\n\n统计截止日期 {view.as_of.isoformat()}，共 {len(items)} 项。"
     return page(f"逾期清单 · {LIST_TITLES[key]}", intro + print_button() + (body if items else "\n\n没有需要处理的事项。"))
 
 
-def _patient_rows(view: View, here: str, key: str, items: list[OverdueItem]) -> str:
+def patient_rows(view: View, here: str, key: str, items: list[OverdueItem]) -> str:
     headers = ["编号", "姓名", "在管状态"] + (["随访日期"] if key == "too_few_visitors" else ["应办日期", "逾期天数"]) + \
         ["帮扶小组", "组长及电话", "监护人电话"]
     rows = []
