@@ -1,4 +1,7 @@
-"""The one-way pipeline: workbook → rows → validated models → derived views → pages → mkdocs → site."""
+"""The one-way pipeline: workbook → rows → validated models → derived views → pages → mkdocs → encrypted site.
+
+Two steps so the password is asked for only once the workbook is known to be valid: ``load`` then ``publish``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from .pages import NAV, render_pages
+from .pages import NAV, page_levels, render_pages, with_levels
+from .password import Access
 from .report import Report
-from .site import build_site
+from .schema import Dataset
+from .site import TOWNSHIP_LEVEL, build_site
 from .validate import validate_workbook
 from .views import build_view
 from .workbook import read_workbook
+
+Progress = Callable[[str], None]
 
 
 class InvalidWorkbook(Exception):
@@ -33,20 +40,36 @@ class Built:
     report: Report
 
 
-def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime,
-          progress: Callable[[str], None] = lambda _: None) -> Built:
-    """Validate the workbook and, only when it has no errors, build the site into out."""
+def load(workbook: Path, as_of: date | None, today: date, progress: Progress = lambda _: None) -> tuple[Dataset, Report, date]:
+    """Read and validate the workbook; InvalidWorkbook when it has errors. Returns the data, report and as-of date."""
     progress(f"读取台账 {workbook.name}……")
     raw = read_workbook(workbook)
     progress("校验数据……")
     data, report = validate_workbook(raw, as_of=as_of, today=today)
     if not report.valid:
         raise InvalidWorkbook(report)
-    day = as_of or data.settings.as_of or today
+    return data, report, as_of or data.settings.as_of or today
+
+
+def publish(data: Dataset, report: Report, as_of: date, *, workbook_dir: Path | None, out: Path, now: datetime,
+            access: Access | None, progress: Progress = lambda _: None) -> Built:
+    """Build the site of valid data into out; access None builds it unprotected (--insecure-no-password only)."""
     progress("计算逾期清单和指标……")
-    view = build_view(data, report, day, now)
+    view = build_view(data, report, as_of, now)
     progress("生成页面……")
-    pages = render_pages(view, workbook.parent)
+    pages = render_pages(view, workbook_dir)
+    passwords = None
+    if access is not None:
+        passwords = {TOWNSHIP_LEVEL: access.township}
+        passwords |= {view.village_codes[name]: pw for name, pw in access.villages.items() if name in view.village_codes}
+        pages = with_levels(pages, page_levels(view), set(passwords) - {TOWNSHIP_LEVEL})
     count = build_site(pages, out, f"{data.settings.township}精防台账", NAV, {"township": data.settings.township},
-                       progress=progress)
-    return Built(out, count, day, report)
+                       passwords, progress=progress)
+    return Built(out, count, as_of, report)
+
+
+def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,
+          progress: Progress = lambda _: None) -> Built:
+    """Validate the workbook and, only when it has no errors, build the site into out."""
+    data, report, day = load(workbook, as_of, today, progress)
+    return publish(data, report, day, workbook_dir=workbook.parent, out=out, now=now, access=access, progress=progress)

@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from . import rules
-from .build import InvalidWorkbook, build as build_from_workbook
+from .build import InvalidWorkbook, load, publish
 from .pages.agreements import TemplateProblem
 from .report import render_report
+from .password import ENV_VAR, PasswordProblem, resolve_access
 from .site import BuildFailed
 from .template import default_content, write_workbook
 from .validate import validate_workbook
@@ -20,6 +21,7 @@ from .workbook import WorkbookUnreadable, read_workbook
 
 TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
 SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 class JingfangError(click.ClickException):
@@ -169,29 +171,52 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path), default=SAMPLE_PATH)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="网站输出文件夹。")
 @click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
-def build(workbook: Path, out: Path, as_of: date | None) -> None:
-    """检查台账 WORKBOOK（默认示例台账），无误后生成内部网站到 --out（默认 site/）。
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="从这个文件的第一行读取网站密码（文件应放在项目文件夹之外）。")
+@click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="权限文件（YAML）：乡镇密码打开所有页面，各村社区密码只打开本村页面。见 README。")
+@click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
+def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | None, access_file: Path | None,
+          insecure_no_password: bool) -> None:
+    """检查台账 WORKBOOK（默认示例台账），无误后生成加密的内部网站到 --out（默认 site/）。
 
     \b
     有错误时列出全部错误并停止，原来的网站保持不变；警告会显示，但不影响生成。
+    网站密码依次取自：--access 权限文件、--password-file 文件、环境变量 JINGFANG_PASSWORD，
+    都没有时在命令行窗口中输入两次。密码至少 12 个字符，不能是常见密码、不能含乡镇名称。
+    密码不会保存在任何地方；忘记密码只能用新密码重新生成网站。
     网站可以直接从文件夹打开（双击 index.html），也可以用 jingfang serve 在本机查看。
     """
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
     try:
-        built = build_from_workbook(workbook, out, as_of=as_of, today=date.today(), now=datetime.now(),
-                                    progress=progress)
+        data, report, day = load(workbook, as_of, date.today(), progress)
+        if insecure_no_password:
+            click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
+            access = None
+        else:
+            access = resolve_access(password_file=password_file, access_file=access_file, township=data.settings.township,
+                                    villages=[v.name for v in data.villages], project=PROJECT, prompt=_ask_password)
+        built = publish(data, report, day, workbook_dir=workbook.parent, out=out, now=datetime.now(), access=access,
+                        progress=progress)
     except WorkbookUnreadable as exc:
         raise Unreadable(str(exc)) from None
     except InvalidWorkbook as exc:
         click.echo(render_report(exc.report), err=True)
         raise JingfangError("台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。") from None
-    except (BuildFailed, TemplateProblem) as exc:
+    except (BuildFailed, TemplateProblem, PasswordProblem) as exc:
         raise JingfangError(f"{exc}（原来的网站保持不变）") from None
     if built.report.warnings:
         click.echo(f"台账有 {len(built.report.warnings)} 条警告，见网站“数据质量”页。", err=True)
     click.echo(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")
+
+
+def _ask_password() -> str:
+    if not sys.stdin.isatty():
+        raise PasswordProblem(f"需要网站密码：请用 --password-file 或环境变量 {ENV_VAR} 提供。")
+    return click.prompt("请设置网站密码（至少 12 个字符）", hide_input=True, confirmation_prompt="请再输入一次",
+                        err=True)
 
 
 @main.command()

@@ -10,6 +10,7 @@ import secrets
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -120,3 +121,23 @@ def is_safe_location(path: Path, repo: Path) -> bool:
     except ValueError:
         return True
 
+
+
+def resolve_access(*, password_file: Path | None, access_file: Path | None, township: str, villages: list[str],
+                   project: Path, prompt: Callable[[], str] | None) -> Access:
+    """The passwords for a build: an access file, a password file, JINGFANG_PASSWORD, or the prompt, in that order."""
+    for path, what in ((access_file, "权限文件"), (password_file, "密码文件")):
+        if path is not None and not is_safe_location(path, project):
+            raise PasswordProblem(f"{what}“{path}”在项目文件夹里，可能被提交到代码仓库。请把它放到项目文件夹之外。")
+    if access_file is not None:
+        if password_file is not None:
+            raise PasswordProblem("--access 文件里已有乡镇密码，不能再同时用 --password-file。")
+        return read_access_file(access_file, villages, township)
+    if password_file is not None:
+        return Access(check_password(read_password_file(password_file), township))
+    from_env = password_from_environment()
+    if from_env is not None:
+        return Access(check_password(from_env, township, f"环境变量 {ENV_VAR} 中的密码"))
+    if prompt is None:
+        raise PasswordProblem(f"需要网站密码：请用 --password-file 文件、环境变量 {ENV_VAR} 提供，或在命令行窗口中运行以便输入。")
+    return Access(check_password(prompt(), township))

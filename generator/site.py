@@ -1,14 +1,17 @@
-"""Rendered pages → private temp folder → ``mkdocs build --strict`` → atomic swap into the output folder.
+"""Rendered pages → private temp folder → ``mkdocs build --strict`` (encrypted) → atomic swap into the output folder.
 
 Nothing is written outside the temp folder until mkdocs has succeeded; the temp folder (which holds plaintext
-Markdown) is private to the user and removed in ``finally``, on success and failure alike.
+Markdown) is private to the user and removed in ``finally``, on success and failure alike. Passwords reach mkdocs
+only through the child process's environment (``!ENV`` in the config), never through a file.
 """
 
 from __future__ import annotations
 
-import logging
+import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -18,6 +21,18 @@ import yaml
 BASE_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 OVERRIDES = Path(__file__).resolve().parent / "pages" / "overrides"
 ASSETS = Path(__file__).resolve().parent / "pages" / "assets"
+TOWNSHIP_LEVEL = "_global"  # the plugin encrypts every page with this level unless the page names another
+PASSWORD_ENV = "JINGFANG_PW_"
+# Every text of the password prompt, in Chinese. Keys are the plugin's options.
+PROMPT_TEXTS = {
+    "title_prefix": "",
+    "summary": "本页内容已加密",
+    "placeholder": "请输入密码",
+    "password_button": True,
+    "password_button_text": "打开",
+    "decryption_failure_message": "密码不对，请重新输入。",
+    "encryption_info_message": "这是乡镇内部网站，内容受密码保护。村社区工作人员请从顶部“村社区”进入本村页面。",
+}
 
 
 class BuildFailed(Exception):
@@ -33,8 +48,12 @@ def write_docs(docs: Path, pages: dict[str, str]) -> None:
     shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
 
 
-def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: dict) -> Path:
-    """A config that inherits the project's mkdocs.yml and points at the temp docs and site folders."""
+def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: dict,
+                 levels: dict[str, list[str]] | None) -> Path:
+    """A config that inherits the project's mkdocs.yml and points at the temp docs and site folders.
+
+    levels maps an access level to the environment variables holding its passwords (None: no encryption).
+    """
     config = {
         "INHERIT": str(BASE_CONFIG),
         "site_name": site_name,
@@ -44,40 +63,50 @@ def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: d
         "theme": {"name": "material", "custom_dir": str(OVERRIDES)},
         "extra": extra,
     }
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    if levels is not None:
+        text += plugin_config(levels)
     path = work / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
-def build_mkdocs(config_file: Path) -> None:
-    """Run a real strict mkdocs build in-process; any warning fails the build."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+def plugin_config(levels: dict[str, list[str]]) -> str:
+    """The search and encryptcontent plugins, as YAML text (``!ENV`` tags cannot be written by yaml.safe_dump)."""
+    options = {
+        **PROMPT_TEXTS,
+        "webcrypto": True,  # the browser's own crypto: no crypto-js from a CDN
+        "esm": False,  # module scripts do not load from file://
+        "kdf_pow": 6,  # 10^6 PBKDF2-SHA256 iterations
+        "remember_keys": True,
+        "session_storage": True,  # keys live until the browser tab closes; 退出 clears them
+        "remember_password": False,
+        "cache_file": "",  # the plugin's cache would keep derived keys next to the config
+        "search_index": "encrypted",  # drop every encrypted page from the search index
+        "threshold_warning_min_entropy": 0,  # jingfang checks password strength itself
+        "sharelinks": False,
+    }
+    lines = ["plugins:", "  - search", "  - encryptcontent:"]
+    lines += [f"      {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in options.items()]
+    lines.append("      password_inventory:")
+    for level, variables in levels.items():
+        lines.append(f"        {level}: [{', '.join(f'!ENV {v}' for v in variables)}]")
+    return "\n".join(lines) + "\n"
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    log = logging.getLogger("mkdocs")
-    captured = _Capture()
-    log.addHandler(captured)
-    try:
-        config = load_config(config_file=str(config_file), strict=True)
-        build(config)
-    except (Abort, ConfigurationError, OSError) as exc:
-        detail = "；".join(captured.messages[-5:]) or str(exc)
-        raise BuildFailed(f"mkdocs 生成网站失败：{detail}") from exc
-    finally:
-        log.removeHandler(captured)
 
+def build_mkdocs(config_file: Path, env: dict[str, str]) -> None:
+    """Run a real ``mkdocs build --strict`` in a child process; any warning fails the build.
 
-class _Capture(logging.Handler):
-    """Keeps mkdocs' warnings so a failed build can say why."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+    A child process, because the encryption plugin ends its process with os._exit on some errors, which would
+    skip the cleanup of the plaintext temp folder.
+    """
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith(PASSWORD_ENV)} | env
+    child_env["NO_MKDOCS_2_WARNING"] = "1"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file)],
+                            capture_output=True, text=True, encoding="utf-8", errors="replace", env=child_env)
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        raise BuildFailed("mkdocs 生成网站失败：" + "；".join(lines[-5:]))
 
 
 def swap_into(built: Path, out: Path) -> None:
@@ -100,16 +129,29 @@ def swap_into(built: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def password_levels(passwords: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Environment variables for the passwords, and each level's variables (the township's opens every level)."""
+    env = {f"{PASSWORD_ENV}{i}": pw for i, pw in enumerate(passwords.values())}
+    names = dict(zip(passwords, env))
+    levels = {level: [names[TOWNSHIP_LEVEL]] + ([names[level]] if level != TOWNSHIP_LEVEL else []) for level in passwords}
+    return env, levels
+
+
 def build_site(pages: dict[str, str], out: Path, site_name: str, nav: list[dict[str, str]], extra: dict,
-               progress: Callable[[str], None] = lambda _: None) -> int:
-    """Build the whole site into out; return the number of HTML pages. On failure out is left as it was."""
+               passwords: dict[str, str] | None, progress: Callable[[str], None] = lambda _: None) -> int:
+    """Build the whole site into out; return the number of HTML pages. On failure out is left as it was.
+
+    passwords maps an access level (TOWNSHIP_LEVEL, or a village code) to its password; None builds without
+    encryption (only for --insecure-no-password).
+    """
     work = Path(tempfile.mkdtemp(prefix="jingfang-"))  # mkdtemp makes it 0700: private to this user
     try:
         progress(f"写出 {len(pages)} 个页面……")
         write_docs(work / "docs", pages)
-        config = write_config(work, site_name, nav, extra)
-        progress("运行 mkdocs 生成网站……")
-        build_mkdocs(config)
+        env, levels = password_levels(passwords) if passwords is not None else ({}, None)
+        config = write_config(work, site_name, nav, extra, levels)
+        progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）") + "……")
+        build_mkdocs(config, env)
         site = work / "site"
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             (site / name).unlink(missing_ok=True)  # a list of every page's address helps nobody inside

@@ -41,3 +41,15 @@ def page(browser):
 
 def has_tool(name: str) -> bool:
     return shutil.which(name) is not None
+
+
+def unlock(page, password: str) -> None:
+    """Type the password into the page's prompt and wait until the content is decrypted."""
+    page.fill("#mkdocs-content-password", password)
+    page.click("#mkdocs-decrypt-button")
+    page.wait_for_selector("#mkdocs-encrypted-content", state="detached", timeout=15_000)
+
+
+def decrypted(page) -> None:
+    """Wait until a page opened with a remembered key has decrypted itself."""
+    page.wait_for_selector("#mkdocs-encrypted-content", state="detached", timeout=15_000)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import run, text
+from tests.conftest import decrypted, unlock
+from tests.test_cli import PASSWORD, run, text
 from tests.test_overdue_cli import every_list_sheets
 from tests.workbooks import write_sheets
 
@@ -28,16 +29,20 @@ def only_local(requests: list[str]) -> bool:
 def test_home_to_overdue_list_to_patient_to_group(site, page):
     page.goto((site / "index.html").as_uri())
     assert page.title().startswith("首页")
+    unlock(page, PASSWORD)
     page.get_by_role("link", name="随访逾期").first.click()
+    decrypted(page)
     assert page.title().startswith("逾期清单 · 随访逾期")
     assert page.locator("h2").first.inner_text().startswith("禾苗村")
     rows = page.locator("table.jf-table tbody tr")
     assert rows.count() == 2 and rows.nth(0).locator("td").nth(4).inner_text() == "10"
     rows.nth(0).get_by_role("link", name="P001").click()
+    decrypted(page)
     assert page.title().startswith("患者档案 P001")
     assert page.get_by_text("甘望舒").first.is_visible()
     assert "逾期 10 天" in page.locator("table").nth(2).inner_text()
     page.get_by_role("link", name="G01").first.click()
+    decrypted(page)
     assert page.title().startswith("帮扶小组 G01")
     assert "禾苗村关爱帮扶小组" in page.content()
     assert only_local(page.requests)
@@ -45,6 +50,7 @@ def test_home_to_overdue_list_to_patient_to_group(site, page):
 
 def test_roster_filter_narrows_rows_as_you_type(site, page):
     page.goto((site / "roster" / "index.html").as_uri())
+    unlock(page, PASSWORD)
     rows = page.locator("table.jf-table tbody tr")
     total = rows.count()
     assert total == 7
@@ -63,6 +69,7 @@ def test_roster_filter_narrows_rows_as_you_type(site, page):
 
 def test_roster_columns_sort(site, page):
     page.goto((site / "roster" / "index.html").as_uri())
+    unlock(page, PASSWORD)
     header = page.locator("table.jf-table thead th", has_text="编号")
     header.click()
     header.click()  # descending
@@ -72,6 +79,7 @@ def test_roster_columns_sort(site, page):
 
 def test_agreement_prints_each_document_on_its_own_a4_page(site, page, tmp_path):
     page.goto((site / "agreements" / "P004.html").as_uri())
+    unlock(page, PASSWORD)
     page.emulate_media(media="print")
     assert not page.locator(".md-header").is_visible() and not page.locator(".md-tabs").is_visible()
     pdf = tmp_path / "协议.pdf"

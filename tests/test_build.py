@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tempfile
 from datetime import date, datetime
@@ -12,11 +13,13 @@ import pytest
 
 from generator import site
 from generator.build import InvalidWorkbook, build
+from generator.password import Access
 from generator.site import BuildFailed
-from tests.test_cli import run, text
+from tests.test_cli import PASSWORD, run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets
 
 NOW = datetime(2025, 7, 1, 8, 30)
+ACCESS = Access(PASSWORD)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -41,7 +44,8 @@ def test_every_section_and_record_page_is_built(built):
                 "rules.html", "quality.html", "404.html", "villages/index.html", "villages/V01.html", "overdue/V01.html"):
         assert (built / rel).is_file(), rel
     assert not (built / "sitemap.xml").exists() and not (built / "sitemap.xml.gz").exists()
-    assert not (built / "search").exists()
+    index = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert {doc["location"].split("#")[0] for doc in index["docs"]} == {"villages/index.html"}  # encrypted pages left out
 
 
 def test_titles_navigation_and_addresses_carry_codes_not_names(built):
@@ -53,7 +57,7 @@ def test_titles_navigation_and_addresses_carry_codes_not_names(built):
     toc = re.findall(r'<h[1-6][^>]*>(.*?)</h[1-6]>', page)
     for name in names:
         assert name not in title and name not in nav and all(name not in h for h in toc)
-    assert "甘望舒" in page  # the name is in the body
+    assert "甘望舒" not in page and 'id="mkdocs-encrypted-content"' in page  # the body is encrypted
     for path in built.rglob("*"):
         assert not any(name in str(path) for name in names)
 
@@ -103,14 +107,14 @@ def test_mkdocs_failure_leaves_the_site_and_no_temp_folder(tmp_path, monkeypatch
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    build(workbook, out, as_of=None, today=date(2025, 7, 1), now=NOW)
+    build(workbook, out, as_of=None, today=date(2025, 7, 1), now=NOW, access=ACCESS)
     before = tree_digest(out)
     broken = tmp_path / "mkdocs.yml"
-    broken.write_text((site.BASE_CONFIG.read_text(encoding="utf-8")).replace("plugins: []", "plugins: [no-such-plugin]"),
+    broken.write_text((site.BASE_CONFIG.read_text(encoding="utf-8")).replace("  - attr_list", "  - no_such_extension"),
                       encoding="utf-8")
     monkeypatch.setattr(site, "BASE_CONFIG", broken)
     with pytest.raises(BuildFailed):
-        build(workbook, out, as_of=None, today=date(2025, 7, 1), now=NOW)
+        build(workbook, out, as_of=None, today=date(2025, 7, 1), now=NOW, access=ACCESS)
     assert tree_digest(out) == before
     assert list(temp.iterdir()) == []
 
@@ -119,7 +123,7 @@ def test_invalid_workbook_raises_before_writing_anything(tmp_path):
     bad = valid_sheets()
     set_cell(bad, "随访记录", 1, "随访日期", "昨天")
     with pytest.raises(InvalidWorkbook) as err:
-        build(write_sheets(tmp_path / "台账.xlsx", bad), tmp_path / "site", as_of=None, today=date(2025, 7, 1), now=NOW)
+        build(write_sheets(tmp_path / "台账.xlsx", bad), tmp_path / "site", as_of=None, today=date(2025, 7, 1), now=NOW, access=ACCESS)
     assert err.value.report.flatten(["cell", "code"]) == [["B2", "bad-date"]]
     assert not (tmp_path / "site").exists()
 
@@ -127,5 +131,7 @@ def test_invalid_workbook_raises_before_writing_anything(tmp_path):
 def test_as_of_option_changes_the_lists(tmp_path):
     workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
     out = tmp_path / "site"
-    build(workbook, out, as_of=date(2025, 6, 30), today=date(2025, 7, 1), now=NOW)
-    assert "数据截至 <strong>2025-06-30</strong>" in (out / "index.html").read_text(encoding="utf-8")
+    build(workbook, out, as_of=date(2025, 6, 30), today=date(2025, 7, 1), now=NOW, access=ACCESS)
+    out2 = tmp_path / "plain"
+    build(workbook, out2, as_of=date(2025, 6, 30), today=date(2025, 7, 1), now=NOW, access=None)
+    assert "数据截至 <strong>2025-06-30</strong>" in (out2 / "index.html").read_text(encoding="utf-8")

@@ -37,3 +37,32 @@ def render_pages(view: View, workbook_dir: Path | None = None) -> dict[str, str]
         pages.update(render(view))
     pages.update(render_agreements(view, workbook_dir))
     return pages
+
+
+PUBLIC_PAGES = ("villages/index.md",)  # village names and counts only: the way in for village staff
+
+
+def page_levels(view: View) -> dict[str, str]:
+    """The village code of every page that belongs to one village (its roster, lists, groups, patients, papers)."""
+    levels: dict[str, str] = {}
+    for name, code in view.village_codes.items():
+        for rel in (f"roster/{code}.md", f"overdue/{code}.md", f"villages/{code}.md"):
+            levels[rel] = code
+        for kind in ("guardian", "reward", "consent"):
+            levels[f"agreements/{code}-{kind}.md"] = code
+    for p in view.data.patients:
+        code = view.village_code(p.village)
+        levels[f"patients/{p.patient_id}.md"] = code
+        levels[f"agreements/{p.patient_id}.md"] = code
+    for g in view.data.groups:
+        levels[f"groups/{g.group_id}.md"] = view.village_code(g.village)
+    return levels
+
+
+def with_levels(pages: dict[str, str], levels: dict[str, str], protected: set[str]) -> dict[str, str]:
+    """Put ``level:`` into the front matter: a village's level where it has a password, none on public pages."""
+    out = {}
+    for rel, text in pages.items():
+        level = "" if rel in PUBLIC_PAGES else levels.get(rel) if levels.get(rel) in protected else None
+        out[rel] = text if level is None else text.replace("---\n", f"---\nlevel: \"{level}\"\n", 1)
+    return out

@@ -58,14 +58,52 @@
     apply();
   }
 
+  var KEY_PREFIX = "encryptcontent_";  // the encryption plugin's remember_prefix
+
+  /* 退出: forget the keys this tab remembered, so every page asks for the password again. */
+  function addLockButton() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || header.querySelector(".jf-lock")) return;
+    var button = document.createElement("button");
+    button.className = "jf-lock md-header__button";
+    button.type = "button";
+    button.textContent = "退出";
+    button.title = "退出：清除本窗口记住的密码，再打开页面需要重新输入";
+    button.addEventListener("click", function () {
+      Object.keys(sessionStorage).forEach(function (k) { if (k.indexOf(KEY_PREFIX) === 0) sessionStorage.removeItem(k); });
+      window.location.reload();
+    });
+    header.appendChild(button);
+  }
+
+  /* Without a secure context (plain http on a LAN address) the browser offers no decryption at all: say so. */
+  function explainInsecureOrigin() {
+    var form = document.getElementById("mkdocs-decrypt-form");
+    if (!form || (window.isSecureContext && window.crypto && window.crypto.subtle)) return;
+    var msg = document.getElementById("mkdocs-decrypt-msg");
+    form.querySelectorAll("input, button").forEach(function (el) { el.disabled = true; });
+    if (msg) {
+      msg.className = "jf-insecure";
+      msg.textContent = "无法在这个地址解密：浏览器只在安全的地址上提供解密功能。请直接打开网站文件夹里的 index.html，" +
+        "或在本机运行 jingfang serve 后访问 http://127.0.0.1:8000/ ，或请管理员用 https 发布网站。";
+    }
+  }
+
   window.jingfangInit = function (root) {
     root = root || document;
     root.querySelectorAll("table.jf-sortable").forEach(makeSortable);
     root.querySelectorAll(".jf-filter-bar").forEach(connectFilter);
   };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { window.jingfangInit(); });
-  } else {
+  function start() {
+    addLockButton();
+    explainInsecureOrigin();
     window.jingfangInit();
+  }
+  // the tables of an encrypted page exist only once the plugin has decrypted it
+  window.addEventListener("encryptcontent_event", function () { window.jingfangInit(); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
