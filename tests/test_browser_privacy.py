@@ -1,0 +1,127 @@
+"""The encrypted site in a real Chromium: locked before the password, open after it, per village, never off-site."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+from generator.serve import make_server
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, decrypted, unlock
+from tests.test_cli import PASSWORD
+from tests.test_privacy import encrypted, leveled, workbook  # noqa: F401 - module-scoped sites
+
+PERSONAL = ["甘望舒", "简雨桐", "柏清和", "柏守一", "计承远", "骆思源", "110101198005060250", "13900000011", "139****0011",
+            "禾苗村2组8号"]
+PAGES = ["index.html", "roster/index.html", "patients/P001.html", "groups/G01.html", "overdue/followup_overdue.html",
+         "agreements/P001.html", "leaders.html", "villages/V01.html", "quality.html"]
+
+
+def body_text(page) -> str:
+    return page.locator("body").inner_text() + page.content()
+
+
+def test_nothing_personal_shows_before_unlocking(encrypted, page):  # noqa: F811
+    for rel in PAGES:
+        page.goto((encrypted / rel).as_uri())
+        page.wait_for_selector("#mkdocs-content-password")
+        seen = body_text(page)
+        assert not [v for v in PERSONAL if v in seen], rel
+        assert "本页内容已加密" in page.locator("body").inner_text()
+
+
+def test_wrong_password_refused_right_one_opens_every_page_once(encrypted, page):  # noqa: F811
+    page.goto((encrypted / "patients" / "P001.html").as_uri())
+    page.fill("#mkdocs-content-password", "Wrong-Password-99")
+    page.click("#mkdocs-decrypt-button")
+    page.wait_for_function("document.getElementById('mkdocs-decrypt-msg').textContent.length > 0")
+    assert page.inner_text("#mkdocs-decrypt-msg") == "密码不对，请重新输入。"
+    unlock(page, PASSWORD)
+    assert "甘望舒" in page.locator("article").inner_text()
+    for rel in ("roster/index.html", "groups/G02.html", "agreements/P004.html", "overdue/V02.html"):
+        page.goto((encrypted / rel).as_uri())
+        decrypted(page)  # no prompt: the key is remembered for this browser session
+        assert page.locator("#mkdocs-content-password").count() == 0
+    page.goto((encrypted / "roster" / "index.html").as_uri())
+    decrypted(page)
+    page.fill("input.jf-filter", "柏清川")
+    visible = page.locator("table.jf-table tbody tr:not([hidden])")
+    assert visible.count() == 1 and visible.first.locator("td").first.inner_text() == "P006"
+    assert all(url.startswith("file://") for url in page.requests)
+
+
+def test_lock_button_forgets_the_key(encrypted, page):  # noqa: F811
+    page.goto((encrypted / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    page.click("button.jf-lock")
+    page.wait_for_selector("#mkdocs-content-password")
+    page.goto((encrypted / "roster" / "index.html").as_uri())
+    page.wait_for_selector("#mkdocs-content-password")
+    assert "甘望舒" not in page.content()
+
+
+def test_village_password_opens_its_own_village_only(leveled, page):  # noqa: F811
+    page.goto((leveled / "villages" / "index.html").as_uri())  # the way in for village staff: not encrypted
+    assert page.locator("#mkdocs-content-password").count() == 0
+    page.get_by_role("link", name="禾苗村").click()
+    unlock(page, "Hemiao-Secret-2025")
+    page.get_by_role("link", name="本村花名册").click()
+    decrypted(page)
+    codes = page.locator("table.jf-table tbody tr td:first-child").all_inner_texts()
+    assert codes and all(page.locator("td", has_text="禾苗村").count() for _ in codes)
+    page.goto((leveled / "patients" / "P001.html").as_uri())  # a 禾苗村 patient
+    decrypted(page)
+    assert "甘望舒" in page.locator("article").inner_text()
+    for rel in ("patients/P002.html", "groups/G02.html", "roster/V02.html", "index.html", "roster/index.html"):
+        page.goto((leveled / rel).as_uri())  # 溪口社区 and township pages stay locked
+        page.wait_for_selector("#mkdocs-content-password")
+        assert "简雨桐" not in page.content(), rel
+    page.fill("#mkdocs-content-password", "Hemiao-Secret-2025")
+    page.click("#mkdocs-decrypt-button")
+    page.wait_for_function("document.getElementById('mkdocs-decrypt-msg').textContent.length > 0")
+    assert page.locator("#mkdocs-content-password").count() == 1
+
+
+def test_township_password_opens_every_village(leveled, page):  # noqa: F811
+    page.goto((leveled / "index.html").as_uri())
+    unlock(page, "Town-Secret-2025")
+    for rel in ("patients/P001.html", "patients/P002.html", "groups/G02.html", "roster/V01.html"):
+        page.goto((leveled / rel).as_uri())
+        decrypted(page)
+
+
+def test_served_on_localhost_it_decrypts(encrypted, page):  # noqa: F811
+    server = make_server(encrypted, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        page.goto(f"http://127.0.0.1:{port}/patients/P001.html")
+        unlock(page, PASSWORD)
+        assert "甘望舒" in page.locator("article").inner_text()
+        assert all(url.startswith(f"http://127.0.0.1:{port}/") for url in page.requests)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_non_secure_origin_explains_in_chinese(encrypted, browser):  # noqa: F811 - browser: Chromium is there
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(encrypted))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    # every 127.x address counts as a secure origin, so a made-up LAN host name is mapped onto loopback instead:
+    # plain http to a name that is not localhost is what a township intranet server looks like
+    lan = browser.browser_type.launch(executable_path=str(CHROMIUM),
+                                      args=CHROMIUM_ARGS + ["--host-resolver-rules=MAP lan.jingfang.test 127.0.0.1"])
+    try:
+        tab = lan.new_page()
+        tab.goto(f"http://lan.jingfang.test:{port}/patients/P001.html")
+        tab.wait_for_selector(".jf-insecure")
+        message = tab.inner_text("#mkdocs-decrypt-msg")
+        assert "无法在这个地址解密" in message and "jingfang serve" in message
+        assert tab.locator("#mkdocs-content-password").is_disabled()
+        assert tab.evaluate("window.isSecureContext") is False
+    finally:
+        lan.close()
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,173 @@
+"""Nothing readable without the password, nothing more than each reader needs, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.password import Access, PasswordProblem, resolve_access, weakness
+from tests.test_cli import PASSWORD, ROOT, run, text
+from tests.test_overdue_cli import every_list_sheets
+from tests.workbooks import write_sheets
+
+LEAK_SCAN = ROOT.parent / "shared" / "tools" / "leak_scan.py"
+NOW = datetime(2025, 7, 1, 8, 30)
+
+
+def leak_scan(workbook: Path, *folders: Path) -> subprocess.CompletedProcess:
+    if not LEAK_SCAN.exists():
+        pytest.fail(f"the product side's leak scanner is missing: {LEAK_SCAN}")
+    return subprocess.run([sys.executable, str(LEAK_SCAN), str(workbook), *map(str, folders)], capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory) -> Path:
+    return write_sheets(tmp_path_factory.mktemp("privacy") / "台账.xlsx", every_list_sheets())
+
+
+@pytest.fixture(scope="module")
+def encrypted(workbook) -> Path:
+    out = workbook.parent / "site"
+    result = run("build", str(workbook), "--out", str(out))
+    assert result.returncode == 0, text(result.stderr)
+    return out
+
+
+def test_leak_scan_finds_nothing_in_the_encrypted_site(workbook, encrypted):
+    result = leak_scan(workbook, encrypted)
+    assert result.returncode == 0, result.stdout
+    assert re.search(r"leak scan: \d+ personal values, \d+ files, 0 leaks", result.stdout)
+
+
+def test_leak_scan_would_catch_a_leak(workbook, tmp_path):
+    plain = tmp_path / "plain"
+    result = run("build", str(workbook), "--out", str(plain), "--insecure-no-password", password=None)
+    assert result.returncode == 0 and "不加密" in text(result.stderr)
+    scan = leak_scan(workbook, plain)
+    assert scan.returncode == 1 and "LEAK" in scan.stdout
+    assert "甘望舒" not in scan.stdout  # the report masks what it found
+
+
+def test_the_password_is_stored_nowhere(workbook, encrypted, tmp_path):
+    for path in list(encrypted.rglob("*")) + list(ROOT.glob("*.cache")) + list(workbook.parent.glob("*.cache")):
+        if path.is_file():
+            assert PASSWORD.encode() not in path.read_bytes(), path
+    assert not (ROOT / "encryptcontent.cache").exists()
+
+
+def test_no_plaintext_is_left_in_temp_folders_after_success_or_failure(workbook, tmp_path, monkeypatch):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    modes = []
+
+    def progress(message: str) -> None:
+        for folder in temp.glob("jingfang-*"):
+            modes.append(folder.stat().st_mode & 0o777)
+
+    build(workbook, tmp_path / "site", as_of=None, today=date(2025, 7, 1), now=NOW, access=Access(PASSWORD), progress=progress)
+    assert modes and set(modes) == {0o700}
+    assert list(temp.iterdir()) == []
+    from generator import site
+    monkeypatch.setattr(site, "PROMPT_TEXTS", site.PROMPT_TEXTS | {"no_such_option": 1})  # strict mkdocs rejects it
+    with pytest.raises(site.BuildFailed):
+        build(workbook, tmp_path / "site", as_of=None, today=date(2025, 7, 1), now=NOW, access=Access(PASSWORD))
+    assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize("password, reason", [
+    ("Short-1", "太短"), ("123456789012", "常见密码"), ("kxpqwmzrtvbnhs", "一类字符"), ("测试镇Abc-2025x", "乡镇名称"),
+    ("aaaaaaaaaaaa1a", "重复"), ("Password-2025", "常见密码"),
+])
+def test_weak_passwords_are_refused_with_a_reason(password, reason):
+    assert reason in weakness(password, "测试镇")
+
+
+def test_a_weak_password_stops_the_build_and_keeps_the_old_site(workbook, encrypted):
+    before = sorted(p.name for p in encrypted.iterdir())
+    result = run("build", str(workbook), "--out", str(encrypted), password="123456789012")
+    assert result.returncode == 1 and "常见密码" in text(result.stderr)
+    assert sorted(p.name for p in encrypted.iterdir()) == before
+
+
+def test_password_sources(tmp_path):
+    secret = tmp_path / "密码.txt"
+    secret.write_text("File-Secret-2025\n", encoding="utf-8")
+    common = dict(access_file=None, township="测试镇", villages=[], project=ROOT)
+    assert resolve_access(password_file=secret, prompt=None, **common).township == "File-Secret-2025"
+    os.environ["JINGFANG_PASSWORD"] = "Env-Secret-2025x"
+    try:
+        assert resolve_access(password_file=None, prompt=None, **common).township == "Env-Secret-2025x"
+    finally:
+        del os.environ["JINGFANG_PASSWORD"]
+    assert resolve_access(password_file=None, prompt=lambda: "Typed-Secret-2025", **common).township == "Typed-Secret-2025"
+    with pytest.raises(PasswordProblem, match="需要网站密码"):
+        resolve_access(password_file=None, prompt=None, **common)
+    inside = ROOT / "workbook"
+    with pytest.raises(PasswordProblem, match="项目文件夹"):
+        resolve_access(password_file=inside / "x.txt", prompt=None, **common)
+
+
+def test_build_without_any_password_source_explains_how(workbook, tmp_path):
+    result = run("build", str(workbook), "--out", str(tmp_path / "site"), password=None)
+    assert result.returncode == 1 and "JINGFANG_PASSWORD" in text(result.stderr)
+    assert not (tmp_path / "site").exists()
+
+
+def test_password_is_never_a_command_line_option():
+    help_text = text(run("build", "--help").stdout)
+    assert "--password-file" in help_text and not re.search(r"--password\b(?!-file)", help_text)
+
+
+def test_masking_in_lists_full_values_on_the_record(workbook, tmp_path):
+    plain = tmp_path / "plain"
+    assert run("build", str(workbook), "--out", str(plain), "--insecure-no-password", password=None).returncode == 0
+    roster = (plain / "roster" / "index.html").read_text(encoding="utf-8")
+    overdue = (plain / "overdue" / "followup_overdue.html").read_text(encoding="utf-8")
+    record = (plain / "patients" / "P001.html").read_text(encoding="utf-8")
+    papers = (plain / "agreements" / "P001.html").read_text(encoding="utf-8")
+    for listing in (roster, overdue):
+        assert "139****0011" in listing and "13900000011" not in listing
+    id_p001 = "110101198005060250"
+    assert id_p001 not in roster and id_p001 in record and id_p001 in papers
+    assert "13900000011" in record and "13900000011" in papers
+
+
+ACCESS_YAML = """\
+乡镇: Town-Secret-2025
+村社区:
+  禾苗村: Hemiao-Secret-2025
+"""
+
+
+def test_access_file_is_checked(workbook, tmp_path):
+    bad = tmp_path / "权限.yaml"
+    bad.write_text("乡镇: Town-Secret-2025\n村社区:\n  河西村: Hexi-Secret-2025\n", encoding="utf-8")
+    result = run("build", str(workbook), "--out", str(tmp_path / "s"), "--access", str(bad), password=None)
+    assert result.returncode == 1 and "河西村" in text(result.stderr)
+    same = tmp_path / "同密码.yaml"
+    same.write_text("乡镇: Town-Secret-2025\n村社区:\n  禾苗村: Town-Secret-2025\n", encoding="utf-8")
+    assert "不能重复" in text(run("build", str(workbook), "--out", str(tmp_path / "s"), "--access", str(same), password=None).stderr)
+
+
+@pytest.fixture(scope="module")
+def leveled(workbook) -> Path:
+    access = workbook.parent / "权限.yaml"
+    access.write_text(ACCESS_YAML, encoding="utf-8")
+    out = workbook.parent / "leveled"
+    result = run("build", str(workbook), "--out", str(out), "--access", str(access), password=None)
+    assert result.returncode == 0, text(result.stderr)
+    return out
+
+
+def test_leveled_site_also_leaks_nothing(workbook, leveled):
+    assert leak_scan(workbook, leveled).returncode == 0
