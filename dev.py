@@ -36,7 +36,19 @@ def ensure_env() -> None:
 
 
 def demo() -> int:
-    return subprocess.run([str(PYTHON), "-m", "generator", "check", str(SAMPLE)], cwd=ROOT).returncode
+    """Build the demo site from the sample workbook with a fresh random password, then say where and how to open it."""
+    import secrets
+    import string
+
+    alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "Il1O0o")
+    password = "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+    env = dict(os.environ, JINGFANG_PASSWORD=password)
+    code = subprocess.run([str(PYTHON), "-m", "generator", "build", str(SAMPLE), "--out", str(ROOT / "site")],
+                          cwd=ROOT, env=env).returncode
+    if code == 0:
+        print(f"\n演示网站：{ROOT / 'site' / 'index.html'}（用浏览器直接打开，或运行 .venv/bin/jingfang serve）")
+        print(f"演示密码：{password}（每次生成都不同，没有保存在任何地方）")
+    return code
 
 
 def test(args: list[str]) -> int:

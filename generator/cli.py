@@ -111,7 +111,7 @@ def sample(path: Path, patients: int, seed: int, force: bool) -> None:
     用于演示和测试：每张表都有数据，每类逾期清单都不为空，还有几处常见的“不规范但可识别”的写法。
     --patients 5000 可生成县级规模的台账用于性能测试。
     """
-    from .sample import sample_content  # the generator is only needed here
+    from .synthetic import sample_content  # the generator is only needed here
 
     _refuse_overwrite(path, force)
     if patients >= 1000:

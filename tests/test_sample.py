@@ -1,0 +1,89 @@
+"""The synthetic sample workbook: deterministic, valid, every list non-empty, synthetic people only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from generator import rules
+from generator.synthetic import SAMPLE_AS_OF, sample_content
+from generator.template import write_workbook
+from generator.validate import validate_workbook
+from generator.values import parse_id_number
+from generator.workbook import read_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sample") / "示例台账.xlsx"
+    write_workbook(path, sample_content())
+    data, report = validate_workbook(read_workbook(path))
+    return path, data, report
+
+
+def test_sample_is_valid_with_a_few_warnings(sample):
+    _, data, report = sample
+    assert report.valid, report.flatten(["sheet", "cell", "code", "message"])[:5]
+    assert 0 < len(report.warnings) < 60
+    assert {p.code for p in report.warnings} <= {"too-few-visitors", "extra-column"}
+    assert data.settings.as_of == SAMPLE_AS_OF and len(data.patients) == 60
+    assert 4 <= len(data.villages) <= 6 and len(data.groups) >= 10
+
+
+def test_every_overdue_list_is_non_empty(sample):
+    _, data, _ = sample
+    lists = rules.overdue_lists(data, SAMPLE_AS_OF)
+    assert [key for key, items in lists.items() if not items] == []
+    home = sum(p.status == "在家居住" for p in data.patients)
+    assert len(lists["followup_overdue"]) < home / 4  # most patients are in order
+
+
+def test_every_sheet_is_populated(sample):
+    _, data, _ = sample
+    for name in ("villages", "staff", "leaders", "groups", "members", "patients", "followups", "assessments", "stays",
+                 "checks", "agreements", "meetings"):
+        assert getattr(data, name), name
+
+
+def test_sample_is_deterministic_and_seeded():
+    assert sample_content(30, seed=7).rows == sample_content(30, seed=7).rows
+    assert sample_content(30, seed=7).rows["患者"] != sample_content(30, seed=8).rows["患者"]
+
+
+def test_sample_holds_realistic_mess(sample):
+    path, data, _ = sample
+    cells = [c for ws in load_workbook(path).worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
+    texts = [c for c in cells if isinstance(c, str)]
+    assert any(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", t) for t in texts)
+    assert any(re.fullmatch(r"\d{4}\.\d{1,2}\.\d{1,2}", t) for t in texts)
+    assert any(t.startswith("+86 ") for t in texts) and any("１" in t or "３" in t for t in texts)
+    assert any(t in ("Y", "√") for t in texts)
+    assert "核对情况" in texts
+
+
+def test_people_are_synthetic_with_valid_unique_ids(sample):
+    _, data, _ = sample
+    ids = [p.id_number for p in data.patients if p.id_number]
+    assert len(ids) == len(set(ids)) and all(parse_id_number(i) == i for i in ids)
+    names = [p.name for p in data.patients] + [p.guardian for p in data.patients if p.guardian] + [s.name for s in data.staff]
+    assert len(names) == len(set(names))
+    seeds = "".join(f.read_text(encoding="utf-8") for f in SEEDS.glob("*.txt")) if SEEDS.exists() else ""
+    assert seeds, "the seed documents are needed to prove no name is reused"
+    assert not [n for n in names if n in seeds]
+    phones = [p.guardian_phone for p in data.patients if p.guardian_phone] + [s.phone for s in data.staff]
+    masked = set(re.findall(r"(\d{3})\*{3,4}(\d{4})", seeds))  # the seeds print phones as 152****9178
+    assert masked and not [ph for ph in phones if (ph[:3], ph[-4:]) in masked]
+
+
+def test_committed_sample_is_what_the_command_writes(sample):
+    path, _, _ = sample
+    shipped, fresh = load_workbook(ROOT / "workbook" / "示例台账.xlsx"), load_workbook(path)
+    assert shipped.sheetnames == fresh.sheetnames
+    for name in fresh.sheetnames:
+        assert list(shipped[name].values) == list(fresh[name].values), name
