@@ -86,3 +86,36 @@ def test_agreement_prints_each_document_on_its_own_a4_page(site, page, tmp_path)
     page.pdf(path=str(pdf), format="A4", print_background=True)
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())
     assert len(pages) == 3  # 监护协议, 以奖代补协议, 免费服药告知书: one A4 page each
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample-site") / "site"
+    result = run("build", str(Path(__file__).resolve().parent.parent / "workbook" / "示例台账.xlsx"), "--out", str(out))
+    assert result.returncode == 0, text(result.stderr)
+    return out
+
+
+def test_sample_site_dashboard_to_overdue_patient_and_group(sample_site, page, tmp_path):
+    page.goto((sample_site / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    assert "数据截至 2026-09-30" in page.locator("article").inner_text()
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    page.locator(".md-tabs").get_by_role("link", name="逾期清单").click()
+    decrypted(page)
+    page.get_by_role("link", name="随访逾期").click()
+    decrypted(page)
+    first = page.locator("table.jf-table tbody tr").first
+    code = first.locator("td").first.inner_text()
+    days = int(first.locator("td").nth(4).inner_text())
+    assert re.fullmatch(r"P\d{3}", code) and days > 0
+    first.get_by_role("link", name=code).click()
+    decrypted(page)
+    assert page.title().startswith(f"患者档案 {code}")
+    assert f"逾期 {days} 天" in page.locator("article").inner_text()
+    group = page.locator("article a[href*='groups/']").first
+    gid = group.inner_text()
+    group.click()
+    decrypted(page)
+    assert page.title().startswith(f"帮扶小组 {gid}") and code in page.locator("article").inner_text()
+    assert all(url.startswith("file://") for url in page.requests)

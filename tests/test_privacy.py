@@ -171,3 +171,16 @@ def leveled(workbook) -> Path:
 
 def test_leveled_site_also_leaks_nothing(workbook, leveled):
     assert leak_scan(workbook, leveled).returncode == 0
+
+
+def test_messy_workbook_and_the_sample_leak_nothing(tmp_path):
+    from tests.test_validate import messy_sheets
+
+    messy = write_sheets(tmp_path / "乱台账.xlsx", messy_sheets())
+    sample = ROOT / "workbook" / "示例台账.xlsx"
+    for workbook in (messy, sample):
+        out = tmp_path / f"site-{workbook.stem}"
+        result = run("build", str(workbook), "--out", str(out))
+        assert result.returncode == 0, text(result.stderr)
+        scan = leak_scan(workbook, out)
+        assert scan.returncode == 0, scan.stdout

@@ -29,7 +29,8 @@ def test_valid_workbook_has_no_problems(tmp_path):
     assert dataset.followups[0].visitors == ["骆思源", "计承远"]
 
 
-def test_messy_but_valid_workbook_checks_clean(tmp_path):
+def messy_sheets() -> dict:
+    """valid_sheets() with every kind of mess a real workbook has, all of it unambiguous."""
     s = valid_sheets()
     # dates as text, in each of the five spellings, and a real date with a time of day
     set_cell(s, "随访记录", 1, "随访日期", "2025-05-20")
@@ -66,6 +67,12 @@ def test_messy_but_valid_workbook_checks_clean(tmp_path):
     set_cell(s, "随访记录", 1, "核对情况", "已核对")
     s["随访记录"].insert(2, [None] * 9)
     s["随访记录"].append(["  ", None, "\t"])
+    return s
+
+
+def test_messy_but_valid_workbook_checks_clean(tmp_path):
+    s = messy_sheets()
+    x_id = id_ending_in_x()
     dataset, report = check(tmp_path, s)
     assert report.valid, report.flatten(["cell", "code", "message"])
     assert report.flatten(["sheet", "code", "value"]) == [["随访记录", "extra-column", "核对情况"]]
