@@ -39,9 +39,15 @@ def _not_after_as_of(value: date, info: ValidationInfo) -> date:
     return value
 
 
+CODE_RE = re.compile(r"[A-Z0-9_-]+")
+SPACES_RE = re.compile(r"\s+")
+
+
 def _code(value: object) -> str:
-    text = re.sub(r"\s+", "", values.clean_text(value) or "").upper()
-    if not re.fullmatch(r"[A-Z0-9_-]+", text):
+    if isinstance(value, str) and CODE_RE.fullmatch(value):
+        return value  # already clean: most cells
+    text = SPACES_RE.sub("", values.clean_text(value) or "").upper()
+    if not CODE_RE.fullmatch(text):
         raise fail("bad-code", f"编号「{text}」只能包含英文字母、数字、- 和 _（如 P001、G01），不要用汉字或姓名。")
     return text
 

@@ -116,15 +116,20 @@ def _validate_row(ctx: SheetContext, number: int, cells: tuple[object, ...], set
                   context: dict, report: Report) -> BaseModel | None:
     data: dict[str, object] = {"__row__": number}
     formula_headers = set()
+    width = len(cells)
     for header, column in ctx.columns.items():
-        value = cells[column - 1] if column <= len(cells) else None
+        value = cells[column - 1] if column <= width else None
+        if value is None or value == "" or type(value) is str and value.isspace():
+            continue
         if value is FORMULA_WITHOUT_VALUE:
             formula_headers.add(header)
             report.extend([ctx.problem(number, header, None, "formula-no-value",
                                        "这个单元格是公式，但文件里没有保存计算结果（多见于程序生成、未用 Excel/WPS 打开保存过的文件）。"
                                        "请用 Excel 或 WPS 打开台账并保存一次，或把公式改成数值。")])
-        elif value is not None:
-            data[header] = value
+            continue
+        data[header] = value
+    if len(data) == 1 and not formula_headers:
+        return None  # a row of spaces, or values only in columns outside the contract
     try:
         model = ctx.spec.model.model_validate(data, context=context)
     except ValidationError as exc:
@@ -135,8 +140,10 @@ def _validate_row(ctx: SheetContext, number: int, cells: tuple[object, ...], set
             code, message = translate(err, ctx.spec.model, header)
             report.extend([ctx.problem(number, header, data.get(header or ""), code, message)])
         return None
-    problems = [p for p in model.row_problems(settings) if p.column not in formula_headers]  # type: ignore[attr-defined]
-    report.extend(ctx.problem(number, p.column, data.get(p.column), p.code, p.message, p.severity) for p in problems)
+    problems = list(model.row_problems(settings))  # type: ignore[attr-defined]
+    if problems:
+        report.extend(ctx.problem(number, p.column, data.get(p.column), p.code, p.message, p.severity)
+                      for p in problems if p.column not in formula_headers)
     return model
 
 
@@ -180,6 +187,8 @@ def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
     for number, cells in sheet.rows:
         item = schema.values.clean_text(cells[item_col - 1] if item_col <= len(cells) else None)
         value = cells[value_col - 1] if value_col <= len(cells) else None
+        if isinstance(value, str) and not value.strip():
+            value = None
         if item is None:
             continue
         if item in items:

@@ -41,6 +41,10 @@ def clean_text(value: object) -> str | None:
     """NFKC-normalised, trimmed text; None for an empty cell."""
     if value is None:
         return None
+    if isinstance(value, str):
+        # NFKC leaves ASCII alone: skip it for the codes, dates and numbers that make up most cells
+        text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
+        return text or None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
@@ -127,13 +131,17 @@ def parse_amount(value: object) -> float:
 
 def parse_name(value: object) -> str:
     """A person's name; spaces typed to align two-character names (蔡  伟) are dropped."""
-    return CJK_SPACE_RE.sub("", clean_text(value) or "")
+    return _name(clean_text(value) or "")
+
+
+def _name(text: str) -> str:
+    return CJK_SPACE_RE.sub("", text) if " " in text or "\t" in text else text
 
 
 def split_names(value: object) -> list[str]:
     """A list of names in one cell, separated by 、 ， , ； or ;."""
     text = clean_text(value) or ""
-    return [parse_name(part) for part in LIST_SEPARATORS.split(text) if part.strip()]
+    return [_name(part.strip()) for part in LIST_SEPARATORS.split(text) if part.strip()]
 
 
 def id_check_char(first17: str) -> str:

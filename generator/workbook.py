@@ -1,4 +1,6 @@
-"""Reading the workbook: sheets → header map and raw rows with real Excel row numbers (openpyxl, read-only).
+"""Reading the workbook: sheets → header map and raw rows with real Excel row numbers (python-calamine).
+
+calamine reads a county-sized workbook more than ten times faster than openpyxl (which still writes templates).
 
 Nothing here knows what a cell means; ``validate.py`` does. The workbook is opened read-only and never written.
 """
@@ -7,14 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, time
 from pathlib import Path
+from xml.etree import ElementTree
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineWorkbook
 
 
 class WorkbookUnreadable(Exception):
@@ -31,6 +31,7 @@ class FormulaWithoutValue:
 FORMULA_WITHOUT_VALUE = FormulaWithoutValue()
 CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 CACHED_RE = re.compile(rb"<v>[^<]+</v>")
+FORMULA_RE = re.compile(rb"<f[ >/]")  # a formula element, not <formula1> of a dropdown
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
@@ -44,7 +45,11 @@ def normalize_header(text: object) -> str:
 
 @dataclass
 class RawSheet:
-    """One sheet as found: headers by column number, and non-blank rows with their Excel row numbers."""
+    """One sheet as found: headers by column number, and rows with their Excel row numbers.
+
+    Cell values are as calamine gives them: an empty cell is "" (or None past the end of a short row); rows that
+    hold only spaces are left for the validator to recognise as blank.
+    """
 
     title: str
     headers: dict[int, str] = field(default_factory=dict)
@@ -88,47 +93,33 @@ def read_workbook(path: Path) -> RawWorkbook:
     path = Path(path)
     check_readable(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about data validation and styles it does not read
-            wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = {name: book.get_sheet_by_name(name) for name in book.sheet_names}
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise WorkbookUnreadable(f"“{path.name}”无法作为 Excel 工作簿打开（{type(exc).__name__}），文件可能已损坏。") from exc
+    formula_cells = _formulas_without_values(path)
     raw = RawWorkbook(path)
-    try:
-        formula_cells = _formulas_without_values(path, wb)
-        for ws in wb.worksheets:
-            if not hasattr(ws, "iter_rows"):
-                continue  # chartsheets
-            ws.reset_dimensions()  # some writers store a wrong <dimension>; read what is there
-            sheet = RawSheet(ws.title)
-            missing = formula_cells.get(ws.title, set())
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                if number == 1:
-                    sheet.headers = {i: normalize_header(v) for i, v in enumerate(values, 1) if normalize_header(v)}
-                    continue
-                cells = tuple(_clean(v) for v in values)
-                if missing:
-                    cells = tuple(
-                        FORMULA_WITHOUT_VALUE if v is None and (i, number) in missing else v
-                        for i, v in enumerate(cells + (None,) * _extra(missing, number, len(cells)), 1)
-                    )
-                if any(v is not None for v in cells):
-                    sheet.rows.append((number, cells))
-            raw.sheets[normalize_header(ws.title)] = sheet
-    finally:
-        wb.close()
+    for title, ws in sheets.items():
+        rows = ws.to_python(skip_empty_area=False)
+        first_row, first_col = ws.start if rows else (0, 0)
+        missing = formula_cells.get(title, set())
+        sheet = RawSheet(title)
+        pad = [None] * first_col
+        for i, values in enumerate(rows):
+            number = first_row + i + 1
+            if missing:
+                values = [FORMULA_WITHOUT_VALUE if v == "" and (c, number) in missing else v
+                          for c, v in enumerate(pad + list(values) + [""] * _extra(missing, number, len(values)), 1)]
+            elif not any(values):
+                continue  # blank row (calamine gives "" for an empty cell)
+            elif pad:
+                values = pad + list(values)
+            if number == 1:
+                sheet.headers = {c: normalize_header(v) for c, v in enumerate(values, 1) if normalize_header(v)}
+            else:
+                sheet.rows.append((number, tuple(values)))
+        raw.sheets[normalize_header(title)] = sheet
     return raw
-
-
-def _clean(value: object) -> object:
-    """Blank-looking text is blank; a bare time is kept as text so it is reported, not crashed on."""
-    if isinstance(value, str) and not value.strip():
-        return None
-    if isinstance(value, time):
-        return value.isoformat()
-    if isinstance(value, datetime) and value.year < 1900:
-        return value.isoformat(" ")
-    return value
 
 
 def _extra(missing: set[tuple[int, int]], row: int, width: int) -> int:
@@ -137,21 +128,38 @@ def _extra(missing: set[tuple[int, int]], row: int, width: int) -> int:
     return max(0, max(cols, default=0) - width)
 
 
-def _formulas_without_values(path: Path, wb) -> dict[str, set[tuple[int, int]]]:
-    """Cells per sheet title whose formula has no cached value (openpyxl reads them as blank)."""
+def _formulas_without_values(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Cells per sheet title whose formula has no cached value (they read as blank)."""
     found: dict[str, set[tuple[int, int]]] = {}
     with zipfile.ZipFile(path) as zf:
-        for ws in wb.worksheets:
-            part = getattr(ws, "_worksheet_path", None)
-            if not part:
-                continue
-            data = zf.read(part.lstrip("/"))
-            if b"<f" not in data:
-                continue
-            for letters, row, inner in CELL_RE.findall(data):
-                if inner and b"<f" in inner and not CACHED_RE.search(inner):
-                    found.setdefault(ws.title, set()).add((_column_number(letters.decode()), int(row)))
+        for title, part in _sheet_parts(zf).items():
+            data = zf.read(part)
+            for formula in FORMULA_RE.finditer(data):
+                # look only at the cell around each formula: sheets are large, formulas are few
+                start, end = data.rfind(b"<c ", 0, formula.start()), data.find(b"</c>", formula.end())
+                cell = CELL_RE.match(data, start, end + 4) if start >= 0 and end >= 0 else None
+                if cell and not CACHED_RE.search(cell.group(3) or b""):
+                    found.setdefault(title, set()).add((_column_number(cell.group(1).decode()), int(cell.group(2))))
     return found
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → its XML part inside the .xlsx (from workbook.xml and its relationships)."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    parts = {}
+    for sheet in book.iterfind("m:sheets/m:sheet", ns):
+        target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if part in zf.namelist():
+            parts[sheet.get("name", "")] = part
+    return parts
 
 
 def _column_number(letters: str) -> int:
