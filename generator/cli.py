@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import rules
-from .build import InvalidWorkbook, load, publish
+from .build import InvalidWorkbook, Stopwatch, load, publish
 from .pages.agreements import TemplateProblem
 from .report import render_report
 from .password import ENV_VAR, PasswordProblem, resolve_access
@@ -176,8 +176,9 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
 @click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
               help="权限文件（YAML）：乡镇密码打开所有页面，各村社区密码只打开本村页面。见 README。")
 @click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
+@click.option("--timings", is_flag=True, hidden=True, help="Print seconds per stage as JSON (for benchmarks).")
 def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | None, access_file: Path | None,
-          insecure_no_password: bool) -> None:
+          insecure_no_password: bool, timings: bool) -> None:
     """检查台账 WORKBOOK（默认示例台账），无误后生成加密的内部网站到 --out（默认 site/）。
 
     \b
@@ -190,16 +191,18 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
+    watch = Stopwatch()
     try:
-        data, report, day = load(workbook, as_of, date.today(), progress)
+        data, report, day = load(workbook, as_of, date.today(), progress, watch)
         if insecure_no_password:
             click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
             access = None
         else:
             access = resolve_access(password_file=password_file, access_file=access_file, township=data.settings.township,
                                     villages=[v.name for v in data.villages], project=PROJECT, prompt=_ask_password)
+        watch.lap("password")
         built = publish(data, report, day, workbook_dir=workbook.parent, out=out, now=datetime.now(), access=access,
-                        progress=progress)
+                        progress=progress, watch=watch)
     except WorkbookUnreadable as exc:
         raise Unreadable(str(exc)) from None
     except InvalidWorkbook as exc:
@@ -209,6 +212,8 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         raise JingfangError(f"{exc}（原来的网站保持不变）") from None
     if built.report.warnings:
         click.echo(f"台账有 {len(built.report.warnings)} 条警告，见网站“数据质量”页。", err=True)
+    if timings:
+        click.echo(json.dumps({"pages": built.pages, **{k: round(v, 3) for k, v in built.timings.items()}}), err=True)
     click.echo(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")
 
 

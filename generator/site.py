@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -21,8 +23,12 @@ import yaml
 BASE_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 OVERRIDES = Path(__file__).resolve().parent / "pages" / "overrides"
 ASSETS = Path(__file__).resolve().parent / "pages" / "assets"
+HOOKS = Path(__file__).resolve().parent / "mkdocs_hooks.py"
+FRAGMENTS = "fragments"  # must match mkdocs_hooks.FRAGMENTS
+FRAGMENT_RE = re.compile(r"^<(table|section)\b.*?</\1>$", re.M | re.S)
 TOWNSHIP_LEVEL = "_global"  # the plugin encrypts every page with this level unless the page names another
 PASSWORD_ENV = "JINGFANG_PW_"
+PROGRESS_EVERY = 5.0  # seconds between progress lines during a long mkdocs run
 # Every text of the password prompt, in Chinese. Keys are the plugin's options.
 PROMPT_TEXTS = {
     "title_prefix": "",
@@ -39,12 +45,33 @@ class BuildFailed(Exception):
     """mkdocs could not build the site; the previous site is untouched."""
 
 
+def split_fragments(text: str) -> tuple[str, list[str]]:
+    """Take the ready-made HTML blocks (a line starting with <table or <section) out of a page's Markdown."""
+    parts: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        parts.append(match.group(0))
+        return f"<!--jf:{len(parts) - 1}-->"
+
+    return FRAGMENT_RE.sub(keep, text), parts
+
+
 def write_docs(docs: Path, pages: dict[str, str]) -> None:
-    """Write every page (relative path → Markdown) and the static assets under docs."""
+    """Write every page (relative path → Markdown) and the static assets under docs.
+
+    Big HTML blocks go to fragments/ beside docs/ (never copied into the site) and the mkdocs hook puts them back
+    after Markdown conversion, so Python-Markdown does not have to parse them.
+    """
+    fragments = docs.parent / FRAGMENTS
     for rel, text in pages.items():
         path = docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        markdown, parts = split_fragments(text)
+        path.write_text(markdown, encoding="utf-8")
+        if parts:
+            side = fragments / (rel + ".json")
+            side.parent.mkdir(parents=True, exist_ok=True)
+            side.write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
     shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
 
 
@@ -62,6 +89,7 @@ def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: d
         "nav": nav,
         "theme": {"name": "material", "custom_dir": str(OVERRIDES)},
         "extra": extra,
+        "hooks": [str(HOOKS)],
     }
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     if levels is not None:
@@ -94,18 +122,27 @@ def plugin_config(levels: dict[str, list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_mkdocs(config_file: Path, env: dict[str, str]) -> None:
+def build_mkdocs(config_file: Path, env: dict[str, str], site: Path, pages: int,
+                 progress: Callable[[str], None] = lambda _: None) -> None:
     """Run a real ``mkdocs build --strict`` in a child process; any warning fails the build.
 
     A child process, because the encryption plugin ends its process with os._exit on some errors, which would
-    skip the cleanup of the plaintext temp folder.
+    skip the cleanup of the plaintext temp folder. While it runs, the pages written so far are reported.
     """
     child_env = {k: v for k, v in os.environ.items() if not k.startswith(PASSWORD_ENV)} | env
     child_env["NO_MKDOCS_2_WARNING"] = "1"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file)],
-                            capture_output=True, text=True, encoding="utf-8", errors="replace", env=child_env)
-    if result.returncode != 0:
-        lines = [line for line in result.stderr.splitlines() if line.strip()]
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file)],
+                                 stdout=subprocess.DEVNULL, stderr=errors, env=child_env)
+        last = time.monotonic()
+        while child.poll() is None:
+            time.sleep(0.2)
+            if time.monotonic() - last >= PROGRESS_EVERY and site.exists():
+                last = time.monotonic()
+                progress(f"mkdocs：已生成 {sum(1 for _ in site.rglob('*.html'))}/{pages} 个页面……")
+        errors.seek(0)
+        lines = [line for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
+    if child.returncode != 0:
         raise BuildFailed("mkdocs 生成网站失败：" + "；".join(lines[-5:]))
 
 
@@ -151,8 +188,8 @@ def build_site(pages: dict[str, str], out: Path, site_name: str, nav: list[dict[
         env, levels = password_levels(passwords) if passwords is not None else ({}, None)
         config = write_config(work, site_name, nav, extra, levels)
         progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）") + "……")
-        build_mkdocs(config, env)
         site = work / "site"
+        build_mkdocs(config, env, site, len(pages), progress)
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             (site / name).unlink(missing_ok=True)  # a list of every page's address helps nobody inside
         count = sum(1 for _ in site.rglob("*.html"))

@@ -78,14 +78,28 @@ def test_roster_columns_sort(site, page):
 
 
 def test_agreement_prints_each_document_on_its_own_a4_page(site, page, tmp_path):
-    page.goto((site / "agreements" / "P004.html").as_uri())
+    page.goto((site / "patients" / "P004.html").as_uri())
     unlock(page, PASSWORD)
+    assert page.locator("details.jf-documents").count() == 1
+    page.evaluate("document.querySelector('details.jf-documents').open = true;"
+                  "document.body.classList.add('jf-print-documents')")  # what the print button does before printing
     page.emulate_media(media="print")
     assert not page.locator(".md-header").is_visible() and not page.locator(".md-tabs").is_visible()
+    assert not page.get_by_role("heading", name="基本信息").is_visible()  # the record itself is left out
     pdf = tmp_path / "协议.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())
     assert len(pages) == 3  # 监护协议, 以奖代补协议, 免费服药告知书: one A4 page each
+
+
+def test_village_batch_prints_one_document_per_page(site, page, tmp_path):
+    page.goto((site / "agreements" / "V01-guardian.html").as_uri())
+    unlock(page, PASSWORD)
+    page.emulate_media(media="print")
+    pdf = tmp_path / "监护协议.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    count = page.locator("section.jf-doc").count()
+    assert count == 3 and len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())) == count
 
 
 @pytest.fixture(scope="module")

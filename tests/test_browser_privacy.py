@@ -14,7 +14,7 @@ from tests.test_privacy import encrypted, leveled, workbook  # noqa: F401 - modu
 PERSONAL = ["甘望舒", "简雨桐", "柏清和", "柏守一", "计承远", "骆思源", "110101198005060250", "13900000011", "139****0011",
             "禾苗村2组8号"]
 PAGES = ["index.html", "roster/index.html", "patients/P001.html", "groups/G01.html", "overdue/followup_overdue.html",
-         "agreements/P001.html", "leaders.html", "villages/V01.html", "quality.html"]
+         "agreements/V01-guardian.html", "leaders.html", "villages/V01.html", "quality.html"]
 
 
 def body_text(page) -> str:
@@ -38,7 +38,7 @@ def test_wrong_password_refused_right_one_opens_every_page_once(encrypted, page)
     assert page.inner_text("#mkdocs-decrypt-msg") == "密码不对，请重新输入。"
     unlock(page, PASSWORD)
     assert "甘望舒" in page.locator("article").inner_text()
-    for rel in ("roster/index.html", "groups/G02.html", "agreements/P004.html", "overdue/V02.html"):
+    for rel in ("roster/index.html", "groups/G02.html", "agreements/V01-reward.html", "overdue/V02.html"):
         page.goto((encrypted / rel).as_uri())
         decrypted(page)  # no prompt: the key is remembered for this browser session
         assert page.locator("#mkdocs-content-password").count() == 0

@@ -32,9 +32,10 @@ NAV = [
 def render_pages(view: View, workbook_dir: Path | None = None) -> dict[str, str]:
     """Every page of the site."""
     pages: dict[str, str] = {}
-    for render in (render_home, render_rosters, render_groups, render_patients, render_overdue, render_villages,
-                   render_leaders, render_rules, render_quality):
+    for render in (render_home, render_rosters, render_groups, render_overdue, render_villages, render_leaders,
+                   render_rules, render_quality):
         pages.update(render(view))
+    pages.update(render_patients(view, workbook_dir))
     pages.update(render_agreements(view, workbook_dir))
     return pages
 
@@ -53,7 +54,6 @@ def page_levels(view: View) -> dict[str, str]:
     for p in view.data.patients:
         code = view.village_code(p.village)
         levels[f"patients/{p.patient_id}.md"] = code
-        levels[f"agreements/{p.patient_id}.md"] = code
     for g in view.data.groups:
         levels[f"groups/{g.group_id}.md"] = view.village_code(g.village)
     return levels

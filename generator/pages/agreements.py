@@ -75,14 +75,19 @@ def render_document(env: Environment, kind: str, ctx: dict) -> str:
     return f'\n\n<section class="jf-doc">\n{body}\n</section>\n\n'
 
 
+def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
+    """The three documents of one patient, for the end of the record page (printed by their own button)."""
+    ctx = context(view, p)
+    docs = "".join(render_document(env, kind, ctx) for kind in DOCUMENTS)
+    button = ('\n\n<p class="jf-noprint"><button class="md-button" onclick="jingfangPrintDocuments()">'
+              "打印三份文书（每份一页 A4）</button></p>\n\n")
+    return button + f'<details class="jf-documents"><summary>查看文书内容</summary>\n\n{docs}\n\n</details>'
+
+
 def render_agreements(view: View, workbook_dir: Path | None = None) -> dict[str, str]:
     env = environment(workbook_dir)
     here = "agreements/index.md"
     pages: dict[str, str] = {}
-    for p in view.data.patients:
-        ctx = context(view, p)
-        docs = "".join(render_document(env, kind, ctx) for kind in DOCUMENTS)
-        pages[f"agreements/{p.patient_id}.md"] = page(f"协议打印 {p.patient_id}", print_button("打印三份文书") + docs, hide_toc=True)
     batches = []
     for village, code in view.village_codes.items():
         for kind, title in DOCUMENTS.items():
@@ -94,7 +99,7 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> dict[str,
             pages[rel] = page(f"{title} · {village}", print_button(f"打印全部 {len(chosen)} 份") + docs, hide_toc=True)
             batches.append((village, title, len(chosen), a(here, rel, "批量打印")))
     index = table(["村社区", "文书", "份数", ""], [(v, t, n, Raw(link)) for v, t, n, link in batches])
-    patients = " ".join(a(here, f"agreements/{p.patient_id}.md", p.patient_id) for p in view.data.patients if not p.closed)
+    patients = " ".join(a(here, f"patients/{p.patient_id}.md", p.patient_id) for p in view.data.patients if not p.closed)
     holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
     body = f"""
 每份文书单独占一页 A4，打印时自动隐藏网站的页眉、导航和页脚。
@@ -104,6 +109,8 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> dict[str,
 {index}
 
 ## 按患者打印
+
+每位患者的三份文书在其档案页末尾，点“打印三份文书”即可。
 
 {patients}
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..rules import LIST_TITLES, History
 from ..schema import Patient
 from ..views import View
+from .agreements import environment, render_patient_documents
 from .html import Raw, a, badge, page, table, text
 
 
@@ -30,7 +33,7 @@ def due_row(view: View, label: str, due, applies: bool) -> tuple:
     return (label, due, badge(f"逾期 {(view.as_of - due).days} 天", "late") if view.as_of > due else badge("未到期", "ok"))
 
 
-def render_patient(view: View, p: Patient) -> str:
+def render_patient(view: View, p: Patient, documents: str) -> str:
     here = f"patients/{p.patient_id}.md"
     h = view.histories.get(p.patient_id) or History()
     s = view.states[p.patient_id]
@@ -101,10 +104,14 @@ def render_patient(view: View, p: Patient) -> str:
 {table(["类型", "签订", "到期", "年度金额", "备注"], [(x.kind, x.signed, x.expires, x.amount, x.note)
                                           for x in reversed(h.agreements)]) if h.agreements else "没有协议记录。"}
 
-{a(here, f"agreements/{p.patient_id}.md", "打印该患者的协议和告知书")}
+## 协议打印
+
+{documents}
 """
     return page(f"患者档案 {p.patient_id}", body)
 
 
-def render_patients(view: View) -> dict[str, str]:
-    return {f"patients/{p.patient_id}.md": render_patient(view, p) for p in view.data.patients}
+def render_patients(view: View, workbook_dir: Path | None = None) -> dict[str, str]:
+    env = environment(workbook_dir)
+    return {f"patients/{p.patient_id}.md": render_patient(view, p, render_patient_documents(env, view, p))
+            for p in view.data.patients}

@@ -89,6 +89,18 @@
     }
   }
 
+  /* Print only the three documents of a record page, each on its own A4 page. */
+  window.jingfangPrintDocuments = function () {
+    var details = document.querySelector("details.jf-documents");
+    if (details) details.open = true;
+    document.body.classList.add("jf-print-documents");
+    window.addEventListener("afterprint", function done() {
+      document.body.classList.remove("jf-print-documents");
+      window.removeEventListener("afterprint", done);
+    });
+    window.print();
+  };
+
   window.jingfangInit = function (root) {
     root = root || document;
     root.querySelectorAll("table.jf-sortable").forEach(makeSortable);
