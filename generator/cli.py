@@ -13,11 +13,12 @@ from . import rules
 from .build import InvalidWorkbook, Stopwatch, load, publish
 from .pages.agreements import TemplateProblem
 from .report import render_report
-from .password import ENV_VAR, PasswordProblem, resolve_access
-from .site import BuildFailed
+from .freshness import as_of_key, input_digest, is_fresh, write_stamp
+from .password import ENV_VAR, PasswordProblem, check_access, gather_access
+from .site import BASE_CONFIG, BuildFailed
 from .template import default_content, write_workbook
 from .validate import validate_workbook
-from .workbook import WorkbookUnreadable, read_workbook
+from .workbook import WorkbookUnreadable, check_readable, read_workbook
 
 TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
 SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
@@ -176,13 +177,15 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
 @click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
               help="权限文件（YAML）：乡镇密码打开所有页面，各村社区密码只打开本村页面。见 README。")
 @click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
+@click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
 @click.option("--timings", is_flag=True, hidden=True, help="Print seconds per stage as JSON (for benchmarks).")
 def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | None, access_file: Path | None,
-          insecure_no_password: bool, timings: bool) -> None:
+          insecure_no_password: bool, rebuild: bool, timings: bool) -> None:
     """检查台账 WORKBOOK（默认示例台账），无误后生成加密的内部网站到 --out（默认 site/）。
 
     \b
     有错误时列出全部错误并停止，原来的网站保持不变；警告会显示，但不影响生成。
+    台账、模板、设置和密码都没有变化时不重复生成（--rebuild 强制重新生成）。
     网站密码依次取自：--access 权限文件、--password-file 文件、环境变量 JINGFANG_PASSWORD，
     都没有时在命令行窗口中输入两次。密码至少 12 个字符，不能是常见密码、不能含乡镇名称。
     密码不会保存在任何地方；忘记密码只能用新密码重新生成网站。
@@ -193,16 +196,23 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
 
     watch = Stopwatch()
     try:
+        check_readable(workbook)
+        access = None if insecure_no_password else gather_access(
+            password_file=password_file, access_file=access_file, project=PROJECT, prompt=_ask_password)
+        levels = None if access is None else {"乡镇": access.township, **access.villages}
+        digest = input_digest(workbook, BASE_CONFIG, as_of_key(as_of, date.today()))
+        if not rebuild and is_fresh(out, digest, levels):
+            click.echo(f"台账、模板和密码都没有变化，网站已是最新：{out.resolve()}（要强制重新生成请加 --rebuild）")
+            return
         data, report, day = load(workbook, as_of, date.today(), progress, watch)
         if insecure_no_password:
             click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
-            access = None
         else:
-            access = resolve_access(password_file=password_file, access_file=access_file, township=data.settings.township,
-                                    villages=[v.name for v in data.villages], project=PROJECT, prompt=_ask_password)
+            check_access(access, data.settings.township, [v.name for v in data.villages])
         watch.lap("password")
         built = publish(data, report, day, workbook_dir=workbook.parent, out=out, now=datetime.now(), access=access,
                         progress=progress, watch=watch)
+        write_stamp(out, digest, levels)
     except WorkbookUnreadable as exc:
         raise Unreadable(str(exc)) from None
     except InvalidWorkbook as exc:

@@ -89,8 +89,8 @@ class Access:
     villages: dict[str, str] = field(default_factory=dict)
 
 
-def read_access_file(path: Path, known_villages: list[str], township: str) -> Access:
-    """Read and check a credentials file (YAML): ``乡镇: 密码`` and ``村社区: {村名: 密码}``."""
+def read_access_file(path: Path) -> Access:
+    """Read a credentials file (YAML): ``乡镇: 密码`` and ``村社区: {村名: 密码}`` (checked by check_access)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
@@ -102,11 +102,16 @@ def read_access_file(path: Path, known_villages: list[str], township: str) -> Ac
     villages = raw.get("村社区") or {}
     if not isinstance(villages, dict):
         raise PasswordProblem(f"权限文件“{path}”中“村社区”下应是“村名: 密码”的列表。")
-    access = Access(check_password(str(raw["乡镇"]), township, "乡镇密码"))
-    for name, secret in villages.items():
+    return Access(str(raw["乡镇"]), {str(name): str(secret) for name, secret in villages.items()})
+
+
+def check_access(access: Access, township: str, known_villages: list[str]) -> Access:
+    """Refuse weak or repeated passwords and villages the workbook does not have."""
+    check_password(access.township, township, "乡镇密码" if access.villages else "网站密码")
+    for name, secret in access.villages.items():
         if name not in known_villages:
             raise PasswordProblem(f"权限文件中的“{name}”不在台账的“村社区”表中。")
-        access.villages[str(name)] = check_password(str(secret), township, f"“{name}”的密码")
+        check_password(secret, township, f"“{name}”的密码")
     passwords = [access.township, *access.villages.values()]
     if len(set(passwords)) != len(passwords):
         raise PasswordProblem("权限文件中的密码不能重复：每个村社区和乡镇各用不同的密码。")
@@ -123,21 +128,28 @@ def is_safe_location(path: Path, repo: Path) -> bool:
 
 
 
-def resolve_access(*, password_file: Path | None, access_file: Path | None, township: str, villages: list[str],
-                   project: Path, prompt: Callable[[], str] | None) -> Access:
-    """The passwords for a build: an access file, a password file, JINGFANG_PASSWORD, or the prompt, in that order."""
+def gather_access(*, password_file: Path | None, access_file: Path | None, project: Path,
+                  prompt: Callable[[], str] | None) -> Access:
+    """The passwords for a build, unchecked: an access file, a password file, JINGFANG_PASSWORD, or the prompt."""
     for path, what in ((access_file, "权限文件"), (password_file, "密码文件")):
         if path is not None and not is_safe_location(path, project):
             raise PasswordProblem(f"{what}“{path}”在项目文件夹里，可能被提交到代码仓库。请把它放到项目文件夹之外。")
     if access_file is not None:
         if password_file is not None:
             raise PasswordProblem("--access 文件里已有乡镇密码，不能再同时用 --password-file。")
-        return read_access_file(access_file, villages, township)
+        return read_access_file(access_file)
     if password_file is not None:
-        return Access(check_password(read_password_file(password_file), township))
+        return Access(read_password_file(password_file))
     from_env = password_from_environment()
     if from_env is not None:
-        return Access(check_password(from_env, township, f"环境变量 {ENV_VAR} 中的密码"))
+        return Access(from_env)
     if prompt is None:
         raise PasswordProblem(f"需要网站密码：请用 --password-file 文件、环境变量 {ENV_VAR} 提供，或在命令行窗口中运行以便输入。")
-    return Access(check_password(prompt(), township))
+    return Access(prompt())
+
+
+def resolve_access(*, password_file: Path | None, access_file: Path | None, township: str, villages: list[str],
+                   project: Path, prompt: Callable[[], str] | None) -> Access:
+    """The passwords for a build, gathered and checked against the workbook."""
+    access = gather_access(password_file=password_file, access_file=access_file, project=project, prompt=prompt)
+    return check_access(access, township, villages)

@@ -135,3 +135,22 @@ def test_as_of_option_changes_the_lists(tmp_path):
     out2 = tmp_path / "plain"
     build(workbook, out2, as_of=date(2025, 6, 30), today=date(2025, 7, 1), now=NOW, access=None)
     assert "数据截至 <strong>2025-06-30</strong>" in (out2 / "index.html").read_text(encoding="utf-8")
+
+
+def test_unchanged_inputs_skip_the_build_changed_ones_do_not(tmp_path):
+    workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
+    out = tmp_path / "site"
+    assert run("build", str(workbook), "--out", str(out)).returncode == 0
+    before = tree_digest(out)
+    stamp = (out / "index.html").stat().st_mtime_ns
+    again = run("build", str(workbook), "--out", str(out))
+    assert again.returncode == 0 and "网站已是最新" in text(again.stdout)
+    assert (out / "index.html").stat().st_mtime_ns == stamp and tree_digest(out) == before
+    assert PASSWORD not in (out / ".jingfang-build.json").read_text(encoding="utf-8")
+    other = run("build", str(workbook), "--out", str(out), password="Another-Pass-2025")
+    assert other.returncode == 0 and "网站已生成" in text(other.stdout)  # a new password: build again
+    changed = valid_sheets()
+    set_cell(changed, "患者", 1, "备注", "改过")
+    write_sheets(workbook, changed)
+    assert "网站已生成" in text(run("build", str(workbook), "--out", str(out), password="Another-Pass-2025").stdout)
+    assert "网站已生成" in text(run("build", str(workbook), "--out", str(out), "--rebuild", password="Another-Pass-2025").stdout)
