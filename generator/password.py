@@ -6,7 +6,6 @@ The township password opens every page; an optional village password opens only 
 from __future__ import annotations
 
 import os
-import secrets
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,13 +71,6 @@ def read_password_file(path: Path) -> str:
 def password_from_environment() -> str | None:
     value = os.environ.get(ENV_VAR)
     return value if value else None
-
-
-def demo_password() -> str:
-    """A fresh random password for the demo site (printed once, never stored)."""
-    alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "Il1O0o")
-    groups = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4)]
-    return "-".join(groups)
 
 
 @dataclass

@@ -7,10 +7,9 @@ required column) is skipped, and references into it are not checked, so one mist
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Iterable
+from typing import Annotated, Any
 
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -149,7 +148,7 @@ def _validate_row(ctx: SheetContext, number: int, cells: tuple[object, ...], set
 
 def translate(err: Any, model: type[BaseModel], header: str | None) -> tuple[str, str]:
     """A pydantic error as (our code, Chinese message), keyed by the error's type."""
-    kind, ctx = err["type"], err.get("ctx") or {}
+    kind = err["type"]
     value = err.get("input")
     if kind == "missing":
         return "required", f"“{header}”必填，不能留空。"
@@ -295,8 +294,3 @@ def _check_followups(data: Dataset, ctx: SheetContext, report: Report) -> None:
         if minimum and visit.face_to_face and len(visit.visitors or []) < minimum:
             report.extend([ctx.problem(visit.row, "随访人员", "、".join(visit.visitors or []) or None, "too-few-visitors",
                                        f"面访只有 {len(visit.visitors or [])} 名随访人员，规定至少 {minimum} 人同行。", "warning")])
-
-
-def issues_for(problems: Iterable[Problem], code: str) -> list[Problem]:
-    """The problems of one code (handy in tests and reports)."""
-    return [p for p in problems if p.code == code]

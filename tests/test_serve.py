@@ -8,7 +8,6 @@ import subprocess
 import sys
 import urllib.request
 
-import pytest
 
 from tests.test_build import built  # noqa: F401 - the module-scoped built site
 from tests.test_cli import ROOT, run, text

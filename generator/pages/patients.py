@@ -8,7 +8,7 @@ from ..rules import LIST_TITLES, History
 from ..schema import Patient
 from ..views import View
 from .agreements import environment, render_patient_documents
-from .html import Raw, a, badge, page, table, text
+from .html import a, badge, page, table, text
 
 
 def derivation(view: View, p: Patient, history: History) -> str:
