@@ -12,7 +12,7 @@ import click
 from . import rules
 from .build import InvalidWorkbook, Stopwatch, load, publish
 from .pages.agreements import TemplateProblem
-from .report import render_report
+from .report import Report, render_report
 from .freshness import as_of_key, input_digest, is_fresh, write_stamp
 from .password import ENV_VAR, PasswordProblem, check_access, gather_access
 from .site import BASE_CONFIG, BuildFailed
@@ -23,6 +23,7 @@ from .workbook import WorkbookUnreadable, check_readable, read_workbook
 TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
 SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
 PROJECT = Path(__file__).resolve().parent.parent
+WARNINGS_SHOWN = 20  # the rest are on the site's 数据质量 page
 
 
 class JingfangError(click.ClickException):
@@ -220,8 +221,12 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         raise JingfangError("台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。") from None
     except (BuildFailed, TemplateProblem, PasswordProblem) as exc:
         raise JingfangError(f"{exc}（原来的网站保持不变）") from None
-    if built.report.warnings:
-        click.echo(f"台账有 {len(built.report.warnings)} 条警告，见网站“数据质量”页。", err=True)
+    warnings = built.report.warnings
+    if warnings:
+        shown = Report(warnings[:WARNINGS_SHOWN])
+        click.echo(render_report(shown).rsplit("\n", 1)[0], err=True)
+        more = f"上面列出前 {WARNINGS_SHOWN} 条，" if len(warnings) > WARNINGS_SHOWN else ""
+        click.echo(f"台账有 {len(warnings)} 条警告，不影响生成网站；{more}全部警告见网站“数据质量”页。", err=True)
     if timings:
         click.echo(json.dumps({"pages": built.pages, **{k: round(v, 3) for k, v in built.timings.items()}}), err=True)
     click.echo(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")

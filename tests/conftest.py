@@ -53,3 +53,18 @@ def unlock(page, password: str) -> None:
 def decrypted(page) -> None:
     """Wait until a page opened with a remembered key has decrypted itself."""
     page.wait_for_selector("#mkdocs-encrypted-content", state="detached", timeout=15_000)
+
+
+LEAK_SCAN = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "leak_scan.py"
+
+
+def assert_no_leaks(workbook: Path, *sites: Path) -> None:
+    """The product side's scanner finds no personal value of workbook in plaintext under sites."""
+    import subprocess
+    import sys
+
+    if not LEAK_SCAN.exists():
+        pytest.fail(f"the product side's leak scanner is missing: {LEAK_SCAN}")
+    result = subprocess.run([sys.executable, str(LEAK_SCAN), str(workbook), *map(str, sites)], capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:]

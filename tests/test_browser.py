@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import decrypted, unlock
+from tests.conftest import assert_no_leaks, decrypted, unlock
 from tests.test_cli import PASSWORD, run, text
 from tests.test_overdue_cli import every_list_sheets
 from tests.workbooks import write_sheets
@@ -19,6 +19,7 @@ def site(tmp_path_factory) -> Path:
     workbook = write_sheets(folder / "台账.xlsx", every_list_sheets())
     result = run("build", str(workbook), "--out", str(folder / "site"))
     assert result.returncode == 0, text(result.stderr)
+    assert_no_leaks(workbook, folder / "site")
     return folder / "site"
 
 
@@ -105,8 +106,10 @@ def test_village_batch_prints_one_document_per_page(site, page, tmp_path):
 @pytest.fixture(scope="module")
 def sample_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample-site") / "site"
-    result = run("build", str(Path(__file__).resolve().parent.parent / "workbook" / "示例台账.xlsx"), "--out", str(out))
+    workbook = Path(__file__).resolve().parent.parent / "workbook" / "示例台账.xlsx"
+    result = run("build", str(workbook), "--out", str(out))
     assert result.returncode == 0, text(result.stderr)
+    assert_no_leaks(workbook, out)
     return out
 
 

@@ -15,6 +15,7 @@ from generator import site
 from generator.build import InvalidWorkbook, build
 from generator.password import Access
 from generator.site import BuildFailed
+from tests.conftest import assert_no_leaks
 from tests.test_cli import PASSWORD, run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets
 
@@ -34,6 +35,7 @@ def built(tmp_path_factory) -> Path:
     result = run("build", str(workbook), "--out", str(folder / "site"))
     assert result.returncode == 0, text(result.stderr)
     assert text(result.stdout).strip().startswith("网站已生成：")
+    assert_no_leaks(workbook, folder / "site")
     return folder / "site"
 
 

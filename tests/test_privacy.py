@@ -14,6 +14,7 @@ import pytest
 
 from generator.build import build
 from generator.password import Access, PasswordProblem, resolve_access, weakness
+from tests.conftest import assert_no_leaks
 from tests.test_cli import PASSWORD, ROOT, run, text
 from tests.test_overdue_cli import every_list_sheets
 from tests.workbooks import write_sheets
@@ -39,6 +40,7 @@ def encrypted(workbook) -> Path:
     out = workbook.parent / "site"
     result = run("build", str(workbook), "--out", str(out))
     assert result.returncode == 0, text(result.stderr)
+    assert_no_leaks(workbook, out)
     return out
 
 
@@ -166,6 +168,7 @@ def leveled(workbook) -> Path:
     out = workbook.parent / "leveled"
     result = run("build", str(workbook), "--out", str(out), "--access", str(access), password=None)
     assert result.returncode == 0, text(result.stderr)
+    assert_no_leaks(workbook, out)
     return out
 
 
