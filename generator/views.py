@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from . import indicators, rules
 from .report import Report
-from .schema import OUTSIDE, Dataset, Group, Patient, Staff
+from .schema import OUTSIDE, Dataset, Group, Meeting, Patient, Staff
 
 STATUS_SLUGS = {
     "在家居住": "home", "住院治疗": "hospital", "羁押服刑": "custody", "强制隔离戒毒": "rehab", "下落不明": "unknown",
@@ -35,7 +35,9 @@ class View:
     staff: dict[str, Staff]
     members: dict[str, list[tuple[str, str]]]  # group → [(name, role)], guardians excluded
     patients_of_group: dict[str, list[Patient]]
+    meetings_of_group: dict[str, list[Meeting]]  # newest first
     lists_of_patient: dict[str, list[str]] = field(default_factory=dict)
+    overdue_of_patient: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # (list key, days)
 
     def age(self, patient: Patient) -> int | None:
         born = patient.born_on_or_min()
@@ -67,16 +69,21 @@ def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime) -
     for p in data.patients:
         if p.group_id:
             by_group[p.group_id].append(p)
+    meetings: dict[str, list[Meeting]] = defaultdict(list)
+    for m in sorted(data.meetings, key=lambda m: m.held, reverse=True):
+        meetings[m.group_id].append(m)
     view = View(
         data=data, report=report, as_of=as_of, built_at=built_at, histories=histories, states=states, lists=lists,
         indicators=indicators.compute(data, histories, as_of), village_codes=codes,
         patients={p.patient_id: p for p in data.patients}, groups={g.group_id: g for g in data.groups},
         staff={s.name: s for s in data.staff}, members=dict(members), patients_of_group=dict(by_group),
+        meetings_of_group=dict(meetings),
     )
     for key, items in lists.items():
         if key == "group_meeting_overdue":
             continue
         for item in items:
+            view.overdue_of_patient.setdefault(item.id, []).append((key, item.days_overdue))
             if key not in view.lists_of_patient.setdefault(item.id, []):
                 view.lists_of_patient[item.id].append(key)
     return view

@@ -11,9 +11,8 @@ from .html import Raw, a, badge, page, print_button, table, text
 
 def overdue_of_group(view: View, group: Group) -> list[tuple[str, str, int | None]]:
     """(list key, patient or group code, days overdue) of everything overdue in a group."""
-    ids = {p.patient_id for p in view.patients_of_group.get(group.group_id, [])}
-    found = [(key, item.id, item.days_overdue) for key, items in view.lists.items() if key != "group_meeting_overdue"
-             for item in items if item.id in ids]
+    found = [(key, p.patient_id, days) for p in view.patients_of_group.get(group.group_id, [])
+             for key, days in view.overdue_of_patient.get(p.patient_id, [])]
     found += [("group_meeting_overdue", item.id, item.days_overdue)
               for item in view.lists["group_meeting_overdue"] if item.id == group.group_id]
     return found
@@ -50,7 +49,7 @@ def render_group(view: View, g: Group) -> str:
                      "未评估" if s.risk is None else f"{s.risk} 级", s.condition,
                      s.last_followup.visit_date if s.last_followup else "",
                      Raw(f"{s.followup_due.isoformat()} " + (badge("逾期", "late") if late else ""))))
-    meetings = sorted((m for m in view.data.meetings if m.group_id == g.group_id), key=lambda m: m.held, reverse=True)
+    meetings = view.meetings_of_group.get(g.group_id, [])
     overdue = [(LIST_TITLES[key], Raw(a(here, f"patients/{pid}.md", pid)) if pid in view.patients else pid,
                 "" if days is None else f"{days} 天") for key, pid, days in overdue_of_group(view, g)]
     body = f"""

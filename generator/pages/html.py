@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
+from functools import lru_cache
 from datetime import date
 from typing import Any, Iterable, Sequence
+
+_NEEDS_ESCAPE = re.compile(r"[&<>\"']")
 
 
 def text(value: Any) -> str:
     """A value as escaped display text: dates ISO, booleans 是/否, lists joined with 、."""
+    if isinstance(value, str):
+        return html.escape(value) if _NEEDS_ESCAPE.search(value) else value  # most cells need no escaping
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -17,15 +23,20 @@ def text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return html.escape("、".join(str(v) for v in value))
+        return text("、".join(str(v) for v in value))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return html.escape(str(value))
 
 
+@lru_cache(maxsize=4096)
+def _relative(here_dir: str, target: str) -> str:
+    return posixpath.relpath(target, here_dir or ".")
+
+
 def href(here: str, target: str) -> str:
     """The relative .html address of target (a docs path like patients/P001.md) from page here."""
-    rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    rel = _relative(posixpath.dirname(here), target)
     return rel[:-3] + ".html" if rel.endswith(".md") else rel
 
 
