@@ -29,6 +29,9 @@ FRAGMENT_RE = re.compile(r"^<(table|section)\b.*?</\1>$", re.M | re.S)
 TOWNSHIP_LEVEL = "_global"  # the plugin encrypts every page with this level unless the page names another
 PASSWORD_ENV = "JINGFANG_PW_"
 PROGRESS_EVERY = 5.0  # seconds between progress lines during a long mkdocs run
+MAX_SHARDS = 4
+MIN_SHARD_PAGES = 200  # below this a second mkdocs process costs more (start-up) than it saves
+LEVEL_KEYS_ENV = "JINGFANG_LEVEL_KEYS"  # must match mkdocs_hooks.LEVEL_KEYS_ENV
 # Every text of the password prompt, in Chinese. Keys are the plugin's options.
 PROMPT_TEXTS = {
     "title_prefix": "",
@@ -122,28 +125,64 @@ def plugin_config(levels: dict[str, list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_mkdocs(config_file: Path, env: dict[str, str], site: Path, pages: int,
+def build_mkdocs(configs: list[Path], env: dict[str, str], pages: int,
                  progress: Callable[[str], None] = lambda _: None) -> None:
-    """Run a real ``mkdocs build --strict`` in a child process; any warning fails the build.
+    """Run a real ``mkdocs build --strict`` per shard, all at once, in child processes; any warning fails the build.
 
-    A child process, because the encryption plugin ends its process with os._exit on some errors, which would
-    skip the cleanup of the plaintext temp folder. While it runs, the pages written so far are reported.
+    Child processes, because the encryption plugin ends its process with os._exit on some errors, which would
+    skip the cleanup of the plaintext temp folder. While they run, the pages written so far are reported.
     """
     child_env = {k: v for k, v in os.environ.items() if not k.startswith(PASSWORD_ENV)} | env
     child_env["NO_MKDOCS_2_WARNING"] = "1"
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file)],
+    children = []
+    for config in configs:
+        errors = tempfile.TemporaryFile()
+        child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
                                  stdout=subprocess.DEVNULL, stderr=errors, env=child_env)
+        children.append((child, errors, config.parent / "site"))
+    try:
         last = time.monotonic()
-        while child.poll() is None:
+        while any(child.poll() is None for child, _, _ in children):
             time.sleep(0.2)
-            if time.monotonic() - last >= PROGRESS_EVERY and site.exists():
+            if any(child.poll() not in (None, 0) for child, _, _ in children):
+                break  # one shard failed: no need to wait for the others
+            if time.monotonic() - last >= PROGRESS_EVERY:
                 last = time.monotonic()
-                progress(f"mkdocs：已生成 {sum(1 for _ in site.rglob('*.html'))}/{pages} 个页面……")
-        errors.seek(0)
-        lines = [line for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
-    if child.returncode != 0:
-        raise BuildFailed("mkdocs 生成网站失败：" + "；".join(lines[-5:]))
+                done = sum(1 for _, _, site in children if site.exists() for _ in site.rglob("*.html"))
+                progress(f"mkdocs：已生成 {done}/{pages} 个页面……")
+        failed = [(child, errors) for child, errors, _ in children if child.poll() not in (None, 0)]
+        if failed:
+            child, errors = failed[0]
+            errors.seek(0)
+            lines = [line for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            raise BuildFailed("mkdocs 生成网站失败：" + "；".join(lines[-5:]))
+    finally:
+        for child, errors, _ in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+            errors.close()
+
+
+def shards(pages: dict[str, str], nav: list[dict[str, str]], count: int) -> list[dict[str, str]]:
+    """Split the pages for parallel builds: every shard has the section pages of the nav (mkdocs checks them)."""
+    sections = {path for entry in nav for path in entry.values()}
+    rest = [rel for rel in pages if rel not in sections]
+    parts = [{rel: pages[rel] for rel in sections if rel in pages} for _ in range(count)]
+    for i, rel in enumerate(rest):
+        parts[i % count][rel] = pages[rel]
+    return parts
+
+
+def merge_sites(sites: list[Path], into: Path) -> None:
+    """Move every shard's files into one site; the section pages and assets every shard made are kept once."""
+    os.replace(sites[0], into)
+    for site in sites[1:]:
+        for path in sorted(site.rglob("*")):
+            target = into / path.relative_to(site)
+            if path.is_file() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
 
 
 def swap_into(built: Path, out: Path) -> None:
@@ -179,22 +218,29 @@ def build_site(pages: dict[str, str], out: Path, site_name: str, nav: list[dict[
     """Build the whole site into out; return the number of HTML pages. On failure out is left as it was.
 
     passwords maps an access level (TOWNSHIP_LEVEL, or a village code) to its password; None builds without
-    encryption (only for --insecure-no-password).
+    encryption (only for --insecure-no-password). Large sites are built in one shard per CPU core.
     """
     work = Path(tempfile.mkdtemp(prefix="jingfang-"))  # mkdtemp makes it 0700: private to this user
     try:
+        count = max(1, min(os.cpu_count() or 1, MAX_SHARDS, len(pages) // MIN_SHARD_PAGES))
         progress(f"写出 {len(pages)} 个页面……")
-        write_docs(work / "docs", pages)
         env, levels = password_levels(passwords) if passwords is not None else ({}, None)
-        config = write_config(work, site_name, nav, extra, levels)
-        progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）") + "……")
+        if levels is not None and count > 1:
+            env[LEVEL_KEYS_ENV] = json.dumps({level: os.urandom(32).hex() for level in levels})
+        configs = []
+        for k, part in enumerate(shards(pages, nav, count)):
+            write_docs(work / f"part{k}" / "docs", part)
+            configs.append(write_config(work / f"part{k}", site_name, nav, extra, levels))
+        progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）")
+                 + (f"（{count} 个进程并行）" if count > 1 else "") + "……")
+        build_mkdocs(configs, env, len(pages), progress)
         site = work / "site"
-        build_mkdocs(config, env, site, len(pages), progress)
+        merge_sites([config.parent / "site" for config in configs], site)
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             (site / name).unlink(missing_ok=True)  # a list of every page's address helps nobody inside
-        count = sum(1 for _ in site.rglob("*.html"))
+        pages_built = sum(1 for _ in site.rglob("*.html"))
         progress("替换旧网站……")
         swap_into(site, out)
-        return count
+        return pages_built
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -7,7 +7,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from generator.serve import make_server
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, decrypted, unlock
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_leaks, decrypted, unlock
 from tests.test_cli import PASSWORD
 from tests.test_privacy import encrypted, leveled, workbook  # noqa: F401 - module-scoped sites
 
@@ -125,3 +125,28 @@ def test_non_secure_origin_explains_in_chinese(encrypted, browser):  # noqa: F81
         lan.close()
         server.shutdown()
         server.server_close()
+
+
+def test_sharded_build_one_unlock_opens_pages_of_every_shard(workbook, tmp_path, monkeypatch, page):  # noqa: F811
+    from datetime import date, datetime
+
+    from generator import site
+    from generator.build import build
+    from generator.password import Access
+
+    monkeypatch.setattr(site, "MIN_SHARD_PAGES", 10)  # this small workbook, in several mkdocs processes
+    monkeypatch.setattr(site.os, "cpu_count", lambda: 3)
+    progress: list[str] = []
+    out = tmp_path / "site"
+    build(workbook, out, as_of=None, today=date(2025, 7, 1), now=datetime(2025, 7, 1), access=Access(PASSWORD),
+          progress=progress.append)
+    assert any("3 个进程并行" in line for line in progress)
+    assert_no_leaks(workbook, out)
+    rels = ["patients/P001.html", "patients/P002.html", "patients/P003.html", "groups/G01.html", "groups/G02.html",
+            "roster/V01.html", "overdue/V02.html"]  # round-robin puts these in different shards
+    page.goto((out / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    for rel in rels:
+        page.goto((out / rel).as_uri())
+        decrypted(page)
+        assert page.locator("#mkdocs-content-password").count() == 0, rel
