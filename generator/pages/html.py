@@ -49,7 +49,19 @@ class Raw(str):
 
 
 def cell(value: Any) -> str:
-    return value if isinstance(value, Raw) else text(value)
+    """A table cell's markup: Raw as it is, everything else as text (the common types checked first: hot path)."""
+    kind = type(value)
+    if kind is str:
+        return html.escape(value) if _NEEDS_ESCAPE.search(value) else value
+    if kind is Raw:
+        return value
+    if value is None:
+        return ""
+    if kind is date:
+        return value.isoformat()
+    if kind is int:
+        return str(value)
+    return text(value)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, cls: str = "jf-table",
