@@ -63,7 +63,7 @@ def plain_mkdocs_floor(workbook: Path, work: Path) -> dict:
     data, report, day = load(workbook, None, date.today())
     pages = render_pages(build_view(data, report, day, datetime.now()), workbook.parent)
     docs = work / "docs"
-    for rel, text in pages.items():
+    for rel, text in pages:
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(text, encoding="utf-8")
     shutil.copytree(site.ASSETS, docs / "assets", dirs_exist_ok=True)

@@ -1,10 +1,14 @@
 """The one-way pipeline: workbook → rows → validated models → derived views → pages → mkdocs → encrypted site.
 
-Two steps so the password is asked for only once the workbook is known to be valid: ``load`` then ``publish``.
+``load`` reads and validates; ``build`` then checks the passwords against the data, renders every page into a
+private staging folder, lets go of the rows and runs mkdocs.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,10 +16,10 @@ from pathlib import Path
 from typing import Callable
 
 from .pages import NAV, page_levels, render_pages, with_levels
-from .password import Access
+from .password import Access, check_access
 from .report import Report
 from .schema import Dataset
-from .site import TOWNSHIP_LEVEL, build_site
+from .site import TOWNSHIP_LEVEL, Staging
 from .validate import validate_workbook
 from .views import build_view
 from .workbook import read_workbook
@@ -70,29 +74,55 @@ def load(workbook: Path, as_of: date | None, today: date, progress: Progress = l
     return data, report, as_of or data.settings.as_of or today
 
 
-def publish(data: Dataset, report: Report, as_of: date, *, workbook_dir: Path | None, out: Path, now: datetime,
-            access: Access | None, progress: Progress = lambda _: None, watch: Stopwatch | None = None) -> Built:
-    """Build the site of valid data into out; access None builds it unprotected (--insecure-no-password only)."""
-    watch = watch or Stopwatch()
+def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workbook_dir: Path | None, now: datetime,
+          access: Access | None, progress: Progress = lambda _: None, watch: Stopwatch | None = None) -> dict[str, str] | None:
+    """Render every page of valid data into staging; return each access level's password (None: no encryption)."""
     progress("计算逾期清单和指标……")
     view = build_view(data, report, as_of, now)
-    watch.lap("rules")
-    progress("生成页面……")
+    (watch or Stopwatch()).lap("rules")
     pages = render_pages(view, workbook_dir)
     passwords = None
     if access is not None:
         passwords = {TOWNSHIP_LEVEL: access.township}
         passwords |= {view.village_codes[name]: pw for name, pw in access.villages.items() if name in view.village_codes}
         pages = with_levels(pages, page_levels(view), set(passwords) - {TOWNSHIP_LEVEL})
-    watch.lap("render")
-    count = build_site(pages, out, f"{data.settings.township}精防台账", NAV, {"township": data.settings.township},
-                       passwords, progress=progress)
-    watch.lap("mkdocs")
-    return Built(out, count, as_of, report, dict(watch.timings))
+    progress("生成页面……")
+    staging.write(pages)
+    return passwords
 
 
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,
-          progress: Progress = lambda _: None) -> Built:
-    """Validate the workbook and, only when it has no errors, build the site into out."""
-    data, report, day = load(workbook, as_of, today, progress)
-    return publish(data, report, day, workbook_dir=workbook.parent, out=out, now=now, access=access, progress=progress)
+          progress: Progress = lambda _: None, watch: Stopwatch | None = None) -> Built:
+    """Validate the workbook and, only when it has no errors and the passwords suit it, build the site into out.
+
+    access None builds the site unprotected (--insecure-no-password only).
+    """
+    watch = watch or Stopwatch()
+    data, report, day = load(workbook, as_of, today, progress, watch)
+    if access is not None:
+        check_access(access, data.settings.township, [v.name for v in data.villages])
+    watch.lap("password")
+    township = data.settings.township
+    with Staging() as staging:
+        passwords = stage(data, report, day, staging, workbook_dir=workbook.parent, now=now, access=access,
+                          progress=progress, watch=watch)
+        watch.lap("render")
+        del data  # every page is on disk: hand the rows' memory back before the mkdocs processes start
+        release_memory()
+        progress(f"写出 {len(staging.pages)} 个页面……")
+        count = staging.build(out, f"{township}精防台账", NAV, {"township": township}, passwords, progress)
+    watch.lap("mkdocs")
+    return Built(out, count, day, report, dict(watch.timings))
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system, so that it is there for the mkdocs processes.
+
+    glibc keeps freed heap memory for the process unless asked; other platforms' allocators return it themselves.
+    """
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass  # another C library (musl): nothing to trim

@@ -10,11 +10,12 @@ from pathlib import Path
 import click
 
 from . import rules
-from .build import InvalidWorkbook, Stopwatch, load, publish
+from .build import InvalidWorkbook, Stopwatch
+from .build import build as run_build
 from .pages.agreements import TemplateProblem
 from .report import Report, render_report
 from .freshness import as_of_key, input_digest, is_fresh, write_stamp
-from .password import ENV_VAR, PasswordProblem, check_access, gather_access
+from .password import ENV_VAR, PasswordProblem, gather_access
 from .site import BASE_CONFIG, BuildFailed
 from .template import default_content, write_workbook
 from .validate import validate_workbook
@@ -65,10 +66,9 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 def _load(workbook: Path, as_of: date | None):
     try:
-        raw = read_workbook(workbook)
-    except WorkbookUnreadable as exc:
+        return validate_workbook(read_workbook(workbook), as_of=as_of, today=date.today())
+    except WorkbookUnreadable as exc:  # a sheet is read only when the validator reaches it
         raise Unreadable(str(exc)) from None
-    return validate_workbook(raw, as_of=as_of, today=date.today())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -205,14 +205,10 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         if not rebuild and is_fresh(out, digest, levels):
             click.echo(f"台账、模板和密码都没有变化，网站已是最新：{out.resolve()}（要强制重新生成请加 --rebuild）")
             return
-        data, report, day = load(workbook, as_of, date.today(), progress, watch)
         if insecure_no_password:
             click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
-        else:
-            check_access(access, data.settings.township, [v.name for v in data.villages])
-        watch.lap("password")
-        built = publish(data, report, day, workbook_dir=workbook.parent, out=out, now=datetime.now(), access=access,
-                        progress=progress, watch=watch)
+        built = run_build(workbook, out, as_of=as_of, today=date.today(), now=datetime.now(), access=access,
+                          progress=progress, watch=watch)
         write_stamp(out, digest, levels)
     except WorkbookUnreadable as exc:
         raise Unreadable(str(exc)) from None

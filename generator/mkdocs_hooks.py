@@ -1,7 +1,9 @@
 """mkdocs hooks for ``jingfang build`` (loaded by the generated config's ``hooks:``; runs inside mkdocs).
 
-1. Restore the HTML fragments that ``site.write_docs`` took out of the Markdown: our tables are ready-made HTML, and
-   Python-Markdown's HTML parsing of them was the largest single cost of a build.
+1. Restore the HTML fragments that ``site.split_fragments`` took out of the Markdown into one store file: our tables
+   are ready-made HTML, and Python-Markdown's HTML parsing of them was the largest single cost of a build. They come
+   back just before each page is rendered, and the page's content is dropped once it is written, so a shard holds
+   one page's HTML at a time rather than all of them.
 2. Compile the encryption plugin's constant password-form template once instead of once per page.
 3. When the site is built in parallel shards, give every shard the same level keys (made by the parent process),
    so that one unlock still opens every page of a level, whichever shard built it.
@@ -13,13 +15,13 @@ import json
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
+from typing import BinaryIO
 
 import jinja2
 from mkdocs.plugins import event_priority
 
-PLACEHOLDER = re.compile(r"<!--jf:(\d+)-->")
-FRAGMENTS = "fragments"  # beside the generated mkdocs.yml, inside the private temp folder
+PLACEHOLDER = re.compile(r"<!--jf:(\d+):(\d+)-->")  # byte offset and length in the fragment store
+FRAGMENTS_ENV = "JINGFANG_FRAGMENTS"  # path of the fragment store (in the private temp folder), set by site.py
 LEVEL_KEYS_ENV = "JINGFANG_LEVEL_KEYS"  # level → hex key, set by site.build_site for sharded builds
 
 
@@ -54,10 +56,34 @@ def _install_level_keys(setup: dict, keys: dict[str, str]) -> None:
         entry["key"] = key
 
 
-@event_priority(100)  # before the encryption plugin takes the page's HTML
-def on_page_content(html, page, config, **kwargs):
-    if "<!--jf:" not in html:
-        return html
-    path = Path(config.config_file_path).parent / FRAGMENTS / (page.file.src_uri + ".json")
-    parts = json.loads(path.read_text(encoding="utf-8"))
-    return PLACEHOLDER.sub(lambda m: parts[int(m.group(1))], html)
+@lru_cache(maxsize=1)
+def _store(path: str) -> BinaryIO:
+    return open(path, "rb")  # read-only, open for the life of this mkdocs process
+
+
+def _fragment(match: re.Match) -> str:
+    store = _store(os.environ[FRAGMENTS_ENV])
+    store.seek(int(match.group(1)))
+    return store.read(int(match.group(2))).decode("utf-8")
+
+
+def _restore(html: str | None) -> str | None:
+    return PLACEHOLDER.sub(_fragment, html) if html and "<!--jf:" in html else html
+
+
+# mkdocs converts every page before it renders any, so whatever page.content holds, it holds for all pages at once.
+# The fragments therefore come back only when the page is rendered, and its content is let go once it is written.
+
+@event_priority(100)  # before the encryption plugin encrypts the page's HTML (in its own on_page_context)
+def on_page_context(context, page, config, **kwargs):
+    page.content = _restore(page.content)
+    secret = getattr(page, "encryptcontent", None)
+    if secret and secret.get("html_to_encrypt"):
+        secret["html_to_encrypt"] = _restore(secret["html_to_encrypt"])
+    return context
+
+
+@event_priority(-100)  # after every plugin is done with the page
+def on_post_page(output, page, config, **kwargs):
+    page.content = None
+    return output

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Iterator, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from functools import cache
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationInfo
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 from pydantic.fields import FieldInfo
 
 from . import values
@@ -45,11 +48,11 @@ SPACES_RE = re.compile(r"\s+")
 
 def _code(value: object) -> str:
     if isinstance(value, str) and CODE_RE.fullmatch(value):
-        return value  # already clean: most cells
+        return values.share(value)  # already clean: most cells
     text = SPACES_RE.sub("", values.clean_text(value) or "").upper()
     if not CODE_RE.fullmatch(text):
         raise fail("bad-code", f"编号「{text}」只能包含英文字母、数字、- 和 _（如 P001、G01），不要用汉字或姓名。")
-    return text
+    return values.share(text)
 
 
 Text = Annotated[str, BeforeValidator(values.clean_text), Col("text", width=16)]
@@ -115,12 +118,17 @@ class RowProblem:
     severity: Literal["error", "warning"] = "error"
 
 
-class Row(BaseModel):
+# Rows are frozen, slotted pydantic dataclasses rather than BaseModels: a county workbook holds ~500,000 rows, and a
+# BaseModel instance carries a __dict__ and a fields-set (~1.2 KB a row) where a slotted row needs ~100 bytes.
+sheet_row = pydantic_dataclass(config=ConfigDict(populate_by_name=True, extra="ignore"), frozen=True, slots=True,
+                               kw_only=True)
+
+
+@sheet_row
+class Row:
     """Base of every sheet row: headers are aliases; ``row`` is the Excel row number."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
-
-    row: int = Field(default=0, alias="__row__", exclude=True)
+    row: int = Field(default=0, alias="__row__")
 
     def row_problems(self, settings: "Settings") -> Iterator[RowProblem]:
         """Checks that need several cells of the row (and the settings); none by default."""
@@ -162,6 +170,7 @@ class Settings(BaseModel):
     )
 
 
+@sheet_row
 class FollowupRule(Row):
     """随访规则: the follow-up and assessment interval of each condition class."""
 
@@ -174,6 +183,7 @@ class FollowupRule(Row):
 DEFAULT_RULES: dict[str, tuple[int, int]] = {"不稳定": (14, 90), "基本稳定": (30, 90), "稳定": (90, 180)}
 
 
+@sheet_row
 class Village(Row):
     """村社区: the villages and communities of the township."""
 
@@ -183,6 +193,7 @@ class Village(Row):
     head_phone: Phone | None = Field(None, alias="负责人电话", description="负责人的电话。")
 
 
+@sheet_row
 class Staff(Row):
     """人员: everyone who serves in a care group or on the leadership group."""
 
@@ -194,6 +205,7 @@ class Staff(Row):
     phone: Phone = Field(alias="手机号", description="手机号（11 位）或座机（带区号）。")
 
 
+@sheet_row
 class Leader(Row):
     """领导小组: the township's leadership group (综合管理小组)."""
 
@@ -202,6 +214,7 @@ class Leader(Row):
     duty: LongText | None = Field(None, alias="分工", description="分工，如 负责统筹协调。")
 
 
+@sheet_row
 class Group(Row):
     """帮扶小组: one care-and-support group per household or per village."""
 
@@ -214,6 +227,7 @@ class Group(Row):
     founded: PastDate | None = Field(None, alias="成立日期", description="小组成立日期。")
 
 
+@sheet_row
 class GroupMember(Row):
     """小组成员: who serves in which group, in which role (the patient's guardian is added automatically)."""
 
@@ -222,6 +236,7 @@ class GroupMember(Row):
     role: Vocab(GroupRole, width=14) = Field(alias="小组角色", description="成员在小组中的角色。")
 
 
+@sheet_row
 class Patient(Row):
     """患者: one row per registered patient (and per suspected case awaiting diagnosis)."""
 
@@ -304,6 +319,7 @@ class Patient(Row):
         return self.status in CLOSED_STATUSES
 
 
+@sheet_row
 class Followup(Row):
     """随访记录: one row per follow-up visit or attempt (national 随访服务记录表)."""
 
@@ -347,6 +363,7 @@ class Followup(Row):
         return self.is_followup and self.form in FACE_TO_FACE
 
 
+@sheet_row
 class Assessment(Row):
     """危险性评估: a doctor's diagnosis review and risk assessment."""
 
@@ -358,6 +375,7 @@ class Assessment(Row):
     note: LongText | None = Field(None, alias="备注", description="备注。")
 
 
+@sheet_row
 class HospitalStay(Row):
     """住院记录: one row per hospital stay."""
 
@@ -375,6 +393,7 @@ class HospitalStay(Row):
             yield RowProblem("出院日期", "inconsistent", f"出院日期早于入院日期 {self.admitted.isoformat()}，请核对。")
 
 
+@sheet_row
 class HealthCheck(Row):
     """健康体检: the free yearly health check."""
 
@@ -384,6 +403,7 @@ class HealthCheck(Row):
     result: LongText | None = Field(None, alias="结果", description="体检结果摘要。")
 
 
+@sheet_row
 class Agreement(Row):
     """协议: signed agreements (监护协议, 以奖代补协议, 免费服药告知书)."""
 
@@ -403,6 +423,7 @@ class Agreement(Row):
             yield RowProblem("年度金额", "inconsistent", "年度金额只用于以奖代补协议。", "warning")
 
 
+@sheet_row
 class Meeting(Row):
     """小组会议: care-group meetings."""
 
@@ -417,7 +438,7 @@ class SheetSpec:
     """One sheet of the standard workbook."""
 
     name: str
-    model: type[BaseModel]
+    model: type[Row] | type[Settings]
     about: str
     unique: tuple[tuple[str, ...], ...] = ()  # headers whose values must not repeat
 
@@ -486,14 +507,20 @@ def required(info: FieldInfo) -> bool:
     return info.is_required()
 
 
-def columns(model: type[BaseModel]) -> dict[str, FieldInfo]:
+def columns(model: type[Row] | type[Settings]) -> dict[str, FieldInfo]:
     """Header → field of a sheet's row model, in template order (``row`` left out)."""
-    return {f.alias: f for name, f in model.model_fields.items() if name != "row" and f.alias}
+    return {f.alias: f for name, f in model.__pydantic_fields__.items() if name != "row" and f.alias}
 
 
-def field_name(model: type[BaseModel], header: str) -> str:
+@cache
+def adapter(model: type[Row]) -> TypeAdapter:
+    """The validator of a row model (built once per model)."""
+    return TypeAdapter(model)
+
+
+def field_name(model: type[Row] | type[Settings], header: str) -> str:
     """The Python attribute behind a header."""
-    for name, f in model.model_fields.items():
+    for name, f in model.__pydantic_fields__.items():
         if f.alias == header:
             return name
     raise KeyError(header)

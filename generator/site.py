@@ -1,8 +1,8 @@
 """Rendered pages → private temp folder → ``mkdocs build --strict`` (encrypted) → atomic swap into the output folder.
 
 Nothing is written outside the temp folder until mkdocs has succeeded; the temp folder (which holds plaintext
-Markdown) is private to the user and removed in ``finally``, on success and failure alike. Passwords reach mkdocs
-only through the child process's environment (``!ENV`` in the config), never through a file.
+Markdown) is private to the user and removed when the ``Staging`` context ends, on success and failure alike.
+Passwords reach mkdocs only through the child process's environment (``!ENV`` in the config), never through a file.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable, Iterable
 
 import yaml
 
@@ -24,7 +24,7 @@ BASE_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 OVERRIDES = Path(__file__).resolve().parent / "pages" / "overrides"
 ASSETS = Path(__file__).resolve().parent / "pages" / "assets"
 HOOKS = Path(__file__).resolve().parent / "mkdocs_hooks.py"
-FRAGMENTS = "fragments"  # must match mkdocs_hooks.FRAGMENTS
+FRAGMENTS_ENV = "JINGFANG_FRAGMENTS"  # must match mkdocs_hooks.FRAGMENTS_ENV
 FRAGMENT_RE = re.compile(r"^<(table|section)\b.*?</\1>$", re.M | re.S)
 TOWNSHIP_LEVEL = "_global"  # the plugin encrypts every page with this level unless the page names another
 PASSWORD_ENV = "JINGFANG_PW_"
@@ -48,34 +48,20 @@ class BuildFailed(Exception):
     """mkdocs could not build the site; the previous site is untouched."""
 
 
-def split_fragments(text: str) -> tuple[str, list[str]]:
-    """Take the ready-made HTML blocks (a line starting with <table or <section) out of a page's Markdown."""
-    parts: list[str] = []
+def split_fragments(text: str, store: BinaryIO) -> str:
+    """Move the ready-made HTML blocks (a line starting with <table or <section) of a page into store.
 
-    def keep(match: re.Match) -> str:
-        parts.append(match.group(0))
-        return f"<!--jf:{len(parts) - 1}-->"
-
-    return FRAGMENT_RE.sub(keep, text), parts
-
-
-def write_docs(docs: Path, pages: dict[str, str]) -> None:
-    """Write every page (relative path → Markdown) and the static assets under docs.
-
-    Big HTML blocks go to fragments/ beside docs/ (never copied into the site) and the mkdocs hook puts them back
-    after Markdown conversion, so Python-Markdown does not have to parse them.
+    Each block is replaced by a placeholder naming its place in the store (byte offset and length); the mkdocs hook
+    puts the blocks back after Markdown conversion, so Python-Markdown never has to parse them. One store for all
+    pages, because creating a second file per page cost more than the writing.
     """
-    fragments = docs.parent / FRAGMENTS
-    for rel, text in pages.items():
-        path = docs / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        markdown, parts = split_fragments(text)
-        path.write_text(markdown, encoding="utf-8")
-        if parts:
-            side = fragments / (rel + ".json")
-            side.parent.mkdir(parents=True, exist_ok=True)
-            side.write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
-    shutil.copytree(ASSETS, docs / "assets", dirs_exist_ok=True)
+    def keep(match: re.Match) -> str:
+        data = match.group(0).encode("utf-8")
+        offset = store.tell()
+        store.write(data)
+        return f"<!--jf:{offset}:{len(data)}-->"
+
+    return FRAGMENT_RE.sub(keep, text)
 
 
 def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: dict,
@@ -164,13 +150,27 @@ def build_mkdocs(configs: list[Path], env: dict[str, str], pages: int,
             errors.close()
 
 
-def shards(pages: dict[str, str], nav: list[dict[str, str]], count: int) -> list[dict[str, str]]:
-    """Split the pages for parallel builds: every shard has the section pages of the nav (mkdocs checks them)."""
+def split_shards(work: Path, pages: list[str], nav: list[dict[str, str]], count: int) -> list[Path]:
+    """Spread the pages written under work/part0/docs over count shard folders (moved, not copied); return the folders.
+
+    Every shard keeps the section pages of the nav (mkdocs checks them) and the assets.
+    """
     sections = {path for entry in nav for path in entry.values()}
+    first = work / "part0"
+    parts = [first] + [work / f"part{k}" for k in range(1, count)]
+    for part in parts[1:]:
+        shutil.copytree(first / "docs" / "assets", part / "docs" / "assets")
+        for rel in sections & set(pages):
+            target = part / "docs" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(first / "docs" / rel, target)
     rest = [rel for rel in pages if rel not in sections]
-    parts = [{rel: pages[rel] for rel in sections if rel in pages} for _ in range(count)]
     for i, rel in enumerate(rest):
-        parts[i % count][rel] = pages[rel]
+        part = parts[i % count]
+        if part is not first:
+            target = part / "docs" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(first / "docs" / rel, target)
     return parts
 
 
@@ -213,34 +213,59 @@ def password_levels(passwords: dict[str, str]) -> tuple[dict[str, str], dict[str
     return env, levels
 
 
-def build_site(pages: dict[str, str], out: Path, site_name: str, nav: list[dict[str, str]], extra: dict,
-               passwords: dict[str, str] | None, progress: Callable[[str], None] = lambda _: None) -> int:
-    """Build the whole site into out; return the number of HTML pages. On failure out is left as it was.
+class Staging:
+    """The private temp folder where the pages wait as plaintext Markdown until mkdocs has built the site.
 
-    passwords maps an access level (TOWNSHIP_LEVEL, or a village code) to its password; None builds without
-    encryption (only for --insecure-no-password). Large sites are built in one shard per CPU core.
+    A context manager: the folder (mkdtemp makes it 0700, private to this user) is removed on leaving, whether the
+    build succeeded or failed. Pages are written as they are rendered, so they never all sit in memory at once.
     """
-    work = Path(tempfile.mkdtemp(prefix="jingfang-"))  # mkdtemp makes it 0700: private to this user
-    try:
-        count = max(1, min(os.cpu_count() or 1, MAX_SHARDS, len(pages) // MIN_SHARD_PAGES))
-        progress(f"写出 {len(pages)} 个页面……")
+
+    def __init__(self) -> None:
+        self.work = Path(tempfile.mkdtemp(prefix="jingfang-"))
+        self.docs = self.work / "part0" / "docs"
+        self.pages: list[str] = []
+        self.fragments = self.work / "fragments.bin"
+        self._store = self.fragments.open("wb")
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._store.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def write(self, pages: Iterable[tuple[str, str]]) -> None:
+        """Write pages (relative path, Markdown) into the docs folder, their HTML blocks into the fragment store."""
+        for rel, text in pages:
+            path = self.docs / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(split_fragments(text, self._store), encoding="utf-8")
+            self.pages.append(rel)
+
+    def build(self, out: Path, site_name: str, nav: list[dict[str, str]], extra: dict,
+              passwords: dict[str, str] | None, progress: Callable[[str], None] = lambda _: None) -> int:
+        """Build the written pages into out; return the number of HTML pages. On failure out is left as it was.
+
+        passwords maps an access level (TOWNSHIP_LEVEL, or a village code) to its password; None builds without
+        encryption (only for --insecure-no-password). Large sites are built in one shard per CPU core.
+        """
+        self._store.close()
+        shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
+        count = max(1, min(os.cpu_count() or 1, MAX_SHARDS, len(self.pages) // MIN_SHARD_PAGES))
         env, levels = password_levels(passwords) if passwords is not None else ({}, None)
+        env[FRAGMENTS_ENV] = str(self.fragments)
         if levels is not None and count > 1:
             env[LEVEL_KEYS_ENV] = json.dumps({level: os.urandom(32).hex() for level in levels})
-        configs = []
-        for k, part in enumerate(shards(pages, nav, count)):
-            write_docs(work / f"part{k}" / "docs", part)
-            configs.append(write_config(work / f"part{k}", site_name, nav, extra, levels))
+        parts = split_shards(self.work, self.pages, nav, count)
+        configs = [write_config(part, site_name, nav, extra, levels) for part in parts]
         progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）")
                  + (f"（{count} 个进程并行）" if count > 1 else "") + "……")
-        build_mkdocs(configs, env, len(pages), progress)
-        site = work / "site"
-        merge_sites([config.parent / "site" for config in configs], site)
+        build_mkdocs(configs, env, len(self.pages), progress)
+        site = self.work / "site"
+        merge_sites([part / "site" for part in parts], site)
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             (site / name).unlink(missing_ok=True)  # a list of every page's address helps nobody inside
         pages_built = sum(1 for _ in site.rglob("*.html"))
         progress("替换旧网站……")
         swap_into(site, out)
         return pages_built
-    finally:
-        shutil.rmtree(work, ignore_errors=True)

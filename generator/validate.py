@@ -9,14 +9,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Sequence
 
 from openpyxl.utils import get_column_letter
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import schema
 from .report import Problem, Report
-from .schema import SHEETS, Dataset, Settings, SheetSpec
+from .schema import SHEETS, Dataset, Row, Settings, SheetSpec
 from .values import show
 from .workbook import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook
 
@@ -49,7 +49,7 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
     settings = _validate_settings(raw, report)
     as_of = as_of or settings.as_of or today or date.today()
     context = {"as_of": as_of}
-    sheets: dict[str, tuple[SheetContext, list[BaseModel]]] = {}
+    sheets: dict[str, tuple[SheetContext, list[Row]]] = {}
     # keys of every row, valid or not, so one bad cell in a row does not also break every reference to it
     keys: dict[str, set[str]] = {}
     for spec in SHEETS[1:]:
@@ -57,7 +57,7 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
         if sheet is None:
             continue
         ctx, ok = _check_headers(sheet, spec, report)
-        rows = [_validate_row(ctx, number, cells, settings, context, report) for number, cells in sheet.rows]
+        rows = [_validate_row(ctx, number, cells, settings, context, report) for number, cells in sheet.rows()]
         sheets[spec.name] = (ctx, [r for r in rows if r is not None])
         _check_unique(*sheets[spec.name], report)
         if ok and spec.name in KEY_HEADER:
@@ -74,9 +74,9 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
 
 
 def _find_sheet(raw: RawWorkbook, spec: SheetSpec, report: Report) -> RawSheet | None:
-    sheet = raw.sheets.get(spec.name)
+    sheet = raw.sheet(spec.name)
     if sheet is None:
-        close = difflib.get_close_matches(spec.name, list(raw.sheets), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(spec.name, raw.names, n=1, cutoff=0.6)
         hint = f"工作簿里有“{close[0]}”，如果就是它，请改回标准名称“{spec.name}”。" if close else ""
         report.extend([Problem(spec.name, None, None, None, None, "missing-sheet",
                                f"找不到工作表“{spec.name}”。{hint}请不要改动工作表名称；没有数据时保留只有表头的空表。",
@@ -111,8 +111,8 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
     return ctx, ok
 
 
-def _validate_row(ctx: SheetContext, number: int, cells: tuple[object, ...], settings: Settings,
-                  context: dict, report: Report) -> BaseModel | None:
+def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], settings: Settings,
+                  context: dict, report: Report) -> Row | None:
     data: dict[str, object] = {"__row__": number}
     formula_headers = set()
     width = len(cells)
@@ -130,7 +130,7 @@ def _validate_row(ctx: SheetContext, number: int, cells: tuple[object, ...], set
     if len(data) == 1 and not formula_headers:
         return None  # a row of spaces, or values only in columns outside the contract
     try:
-        model = ctx.spec.model.model_validate(data, context=context)
+        model = schema.adapter(ctx.spec.model).validate_python(data, context=context)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             header = str(err["loc"][0]) if err["loc"] else None
@@ -139,14 +139,14 @@ def _validate_row(ctx: SheetContext, number: int, cells: tuple[object, ...], set
             code, message = translate(err, ctx.spec.model, header)
             report.extend([ctx.problem(number, header, data.get(header or ""), code, message)])
         return None
-    problems = list(model.row_problems(settings))  # type: ignore[attr-defined]
+    problems = list(model.row_problems(settings))
     if problems:
         report.extend(ctx.problem(number, p.column, data.get(p.column), p.code, p.message, p.severity)
                       for p in problems if p.column not in formula_headers)
     return model
 
 
-def translate(err: Any, model: type[BaseModel], header: str | None) -> tuple[str, str]:
+def translate(err: Any, model: type[Row] | type[Settings], header: str | None) -> tuple[str, str]:
     """A pydantic error as (our code, Chinese message), keyed by the error's type."""
     kind = err["type"]
     value = err.get("input")
@@ -183,7 +183,7 @@ def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
     item_col, value_col = ctx.columns["项目"], ctx.columns["值"]
     items: dict[str, tuple[int, object]] = {}
     known = {f.alias for f in Settings.model_fields.values()}
-    for number, cells in sheet.rows:
+    for number, cells in sheet.rows():
         item = schema.values.clean_text(cells[item_col - 1] if item_col <= len(cells) else None)
         value = cells[value_col - 1] if value_col <= len(cells) else None
         if isinstance(value, str) and not value.strip():
@@ -218,7 +218,7 @@ def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
             return PLACEHOLDER_SETTINGS
 
 
-def _rules(sheet: tuple[SheetContext, list[BaseModel]] | None, report: Report) -> dict[str, tuple[int, int]]:
+def _rules(sheet: tuple[SheetContext, list[Row]] | None, report: Report) -> dict[str, tuple[int, int]]:
     rules = dict(schema.DEFAULT_RULES)
     seen = set()
     for rule in sheet[1] if sheet else []:
@@ -233,7 +233,7 @@ def _rules(sheet: tuple[SheetContext, list[BaseModel]] | None, report: Report) -
     return rules
 
 
-def _check_unique(ctx: SheetContext, rows: list[BaseModel], report: Report) -> None:
+def _check_unique(ctx: SheetContext, rows: list[Row], report: Report) -> None:
     for key in ctx.spec.unique:
         names = [schema.field_name(ctx.spec.model, h) for h in key]
         first: dict[tuple, int] = {}
@@ -243,10 +243,10 @@ def _check_unique(ctx: SheetContext, rows: list[BaseModel], report: Report) -> N
                 continue
             if value in first:
                 shown = "、".join(str(v) for v in value)
-                report.extend([ctx.problem(row.row, key[-1], shown, "duplicate-key",  # type: ignore[attr-defined]
+                report.extend([ctx.problem(row.row, key[-1], shown, "duplicate-key",
                                            f"“{'+'.join(key)}”为「{shown}」的行重复了（第 {first[value]} 行已有），请删除重复行或改正。")])
             else:
-                first[value] = row.row  # type: ignore[attr-defined]
+                first[value] = row.row
 
 
 def _raw_keys(ctx: SheetContext, sheet: RawSheet) -> set[str]:
@@ -256,7 +256,7 @@ def _raw_keys(ctx: SheetContext, sheet: RawSheet) -> set[str]:
     adapter = TypeAdapter(Annotated[info.annotation, *info.metadata])
     column = ctx.columns[header]
     found = set()
-    for _, cells in sheet.rows:
+    for _, cells in sheet.rows():
         try:
             found.add(adapter.validate_python(cells[column - 1] if column <= len(cells) else None))
         except ValidationError:
@@ -264,7 +264,7 @@ def _raw_keys(ctx: SheetContext, sheet: RawSheet) -> set[str]:
     return found
 
 
-def _check_references(ctx: SheetContext, rows: list[BaseModel], keys: dict[str, set[str]], report: Report) -> None:
+def _check_references(ctx: SheetContext, rows: list[Row], keys: dict[str, set[str]], report: Report) -> None:
     for header, info in schema.columns(ctx.spec.model).items():
         meta = schema.col(info)
         if not meta.ref or meta.ref not in keys:
@@ -277,7 +277,7 @@ def _check_references(ctx: SheetContext, rows: list[BaseModel], keys: dict[str, 
             near = difflib.get_close_matches(value, sorted(keys[meta.ref]), n=1, cutoff=0.6)
             hint = f"是不是“{near[0]}”？" if near else ""
             also = f"，或填“{'、'.join(meta.others)}”" if meta.others else ""
-            report.extend([ctx.problem(row.row, header, value, "unknown-reference",  # type: ignore[attr-defined]
+            report.extend([ctx.problem(row.row, header, value, "unknown-reference",
                                        f"「{value}」不在“{meta.ref}”表的“{KEY_HEADER[meta.ref]}”中。{hint}"
                                        f"请先在“{meta.ref}”表中添加{also}。")])
 

@@ -8,6 +8,7 @@ codes and whose message a township clerk can act on.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from datetime import date, datetime
 
@@ -32,6 +33,21 @@ LIST_SEPARATORS = re.compile(r"[、,;]+")  # after NFKC, ，and ；are , and ;
 CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
+# A county workbook repeats the same few thousand codes, names, places and days across ~500,000 rows: one shared
+# object per distinct value instead of one per cell keeps the validated rows small.
+SHARE_MAX_CHARS = 24  # longer texts (notes, addresses) rarely repeat
+_DAYS: dict[date, date] = {}
+
+
+def share(text: str) -> str:
+    """The one shared copy of a short text."""
+    return sys.intern(text) if len(text) <= SHARE_MAX_CHARS else text
+
+
+def _day(value: date) -> date:
+    return _DAYS.setdefault(value, value)
+
+
 def fail(code: str, message: str) -> PydanticCustomError:
     """A problem with a cell, typed by our stable code; the message is passed through verbatim."""
     return PydanticCustomError(code, "{message}", {"message": message})
@@ -44,11 +60,11 @@ def clean_text(value: object) -> str | None:
     if isinstance(value, str):
         # NFKC leaves ASCII alone: skip it for the codes, dates and numbers that make up most cells
         text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
-        return text or None
+        return share(text) if text else None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
-    return text or None
+    return share(text) if text else None
 
 
 def show(value: object) -> str:
@@ -65,9 +81,9 @@ def show(value: object) -> str:
 def parse_date(value: object) -> date:
     """A real Excel date or one of the five text spellings."""
     if isinstance(value, datetime):
-        return value.date()
+        return _day(value.date())
     if isinstance(value, date):
-        return value
+        return _day(value)
     if isinstance(value, bool):
         raise fail("bad-date", f"「{show(value)}」不是日期。请填写如 {DATE_SPELLINGS} 的日期。")
     if isinstance(value, (int, float)):
@@ -86,7 +102,7 @@ def parse_date(value: object) -> date:
         if match:
             year, month, day = (int(g) for g in match.groups())
             try:
-                return date(year, month, day)
+                return _day(date(year, month, day))
             except ValueError:
                 raise fail("bad-date", f"「{text}」不是一个存在的日期（{year}年没有{month}月{day}日）。") from None
     raise fail("bad-date", f"「{text}」不是可识别的日期。请填写如 {DATE_SPELLINGS} 的日期。")
@@ -135,7 +151,7 @@ def parse_name(value: object) -> str:
 
 
 def _name(text: str) -> str:
-    return CJK_SPACE_RE.sub("", text) if " " in text or "\t" in text else text
+    return share(CJK_SPACE_RE.sub("", text)) if " " in text or "\t" in text else share(text)
 
 
 def split_names(value: object) -> list[str]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Iterator, Sequence
 from xml.etree import ElementTree
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 
 class WorkbookUnreadable(Exception):
@@ -43,25 +43,72 @@ def normalize_header(text: object) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip().rstrip("*").strip()
 
 
-@dataclass
 class RawSheet:
     """One sheet as found: headers by column number, and rows with their Excel row numbers.
 
-    Cell values are as calamine gives them: an empty cell is "" (or None past the end of a short row); rows that
-    hold only spaces are left for the validator to recognise as blank.
+    Rows are produced on demand from calamine's compact copy of the sheet, so a county workbook never exists as
+    Python objects all at once. Cell values are as calamine gives them: an empty cell is "" (or missing past the
+    end of a short row); rows that hold only spaces are left for the validator to recognise as blank.
     """
 
-    title: str
-    headers: dict[int, str] = field(default_factory=dict)
-    rows: list[tuple[int, tuple[object, ...]]] = field(default_factory=list)
+    def __init__(self, title: str, sheet: CalamineSheet, formulas: set[tuple[int, int]]) -> None:
+        self.title = title
+        self._sheet = sheet
+        self._formulas = formulas  # (column, row) of formula cells saved without a value
+        self.headers: dict[int, str] = {}
+        for number, values in self._numbered():
+            if number == 1:
+                self.headers = {c: normalize_header(v) for c, v in enumerate(values, 1) if normalize_header(v)}
+            break
+
+    def rows(self) -> Iterator[tuple[int, Sequence[object]]]:
+        """Every non-blank row below the header, as (Excel row number, cells from column A)."""
+        for number, values in self._numbered():
+            if number == 1:
+                continue
+            if self._formulas:
+                values = [FORMULA_WITHOUT_VALUE if v == "" and (c, number) in self._formulas else v
+                          for c, v in enumerate(values + [""] * _extra(self._formulas, number, len(values)), 1)]
+            elif not any(values):
+                continue  # blank row (calamine gives "" for an empty cell)
+            yield number, values
+
+    def _numbered(self) -> Iterator[tuple[int, list[object]]]:
+        first_row, first_col = self._sheet.start or (0, 0)
+        pad = [None] * first_col
+        for i, values in enumerate(self._sheet.iter_rows()):
+            yield first_row + i + 1, pad + values if pad else values
 
 
-@dataclass
 class RawWorkbook:
-    """Every sheet of the file, keyed by its normalized name."""
+    """The sheets of one file by normalized name, each read when asked for (and freed when dropped)."""
 
-    path: Path
-    sheets: dict[str, RawSheet] = field(default_factory=dict)
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._book = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own error types for every kind of damage
+            raise _damaged(path, exc) from exc
+        self._titles = {normalize_header(title): title for title in self._book.sheet_names}
+        self._formulas = _formulas_without_values(path)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._titles)
+
+    def sheet(self, name: str) -> RawSheet | None:
+        """The sheet with this (normalized) name, read now; None when the workbook has no such sheet."""
+        title = self._titles.get(name)
+        if title is None:
+            return None
+        try:
+            return RawSheet(title, self._book.get_sheet_by_name(title), self._formulas.get(title, set()))
+        except Exception as exc:
+            raise _damaged(self.path, exc) from exc
+
+
+def _damaged(path: Path, exc: Exception) -> WorkbookUnreadable:
+    return WorkbookUnreadable(f"“{path.name}”无法作为 Excel 工作簿打开（{type(exc).__name__}），文件可能已损坏。")
 
 
 def check_readable(path: Path) -> None:
@@ -89,37 +136,10 @@ def check_readable(path: Path) -> None:
 
 
 def read_workbook(path: Path) -> RawWorkbook:
-    """Read every sheet's header row and non-blank rows; cached values stand in for formulas."""
+    """Open the workbook for reading; sheets are read one at a time as the validator asks for them."""
     path = Path(path)
     check_readable(path)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheets = {name: book.get_sheet_by_name(name) for name in book.sheet_names}
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise WorkbookUnreadable(f"“{path.name}”无法作为 Excel 工作簿打开（{type(exc).__name__}），文件可能已损坏。") from exc
-    formula_cells = _formulas_without_values(path)
-    raw = RawWorkbook(path)
-    for title, ws in sheets.items():
-        rows = ws.to_python(skip_empty_area=False)
-        first_row, first_col = ws.start if rows else (0, 0)
-        missing = formula_cells.get(title, set())
-        sheet = RawSheet(title)
-        pad = [None] * first_col
-        for i, values in enumerate(rows):
-            number = first_row + i + 1
-            if missing:
-                values = [FORMULA_WITHOUT_VALUE if v == "" and (c, number) in missing else v
-                          for c, v in enumerate(pad + list(values) + [""] * _extra(missing, number, len(values)), 1)]
-            elif not any(values):
-                continue  # blank row (calamine gives "" for an empty cell)
-            elif pad:
-                values = pad + list(values)
-            if number == 1:
-                sheet.headers = {c: normalize_header(v) for c, v in enumerate(values, 1) if normalize_header(v)}
-            else:
-                sheet.rows.append((number, tuple(values)))
-        raw.sheets[normalize_header(title)] = sheet
-    return raw
+    return RawWorkbook(path)
 
 
 def _extra(missing: set[tuple[int, int]], row: int, width: int) -> int:
@@ -133,14 +153,34 @@ def _formulas_without_values(path: Path) -> dict[str, set[tuple[int, int]]]:
     found: dict[str, set[tuple[int, int]]] = {}
     with zipfile.ZipFile(path) as zf:
         for title, part in _sheet_parts(zf).items():
-            data = zf.read(part)
-            for formula in FORMULA_RE.finditer(data):
-                # look only at the cell around each formula: sheets are large, formulas are few
-                start, end = data.rfind(b"<c ", 0, formula.start()), data.find(b"</c>", formula.end())
-                cell = CELL_RE.match(data, start, end + 4) if start >= 0 and end >= 0 else None
-                if cell and not CACHED_RE.search(cell.group(3) or b""):
-                    found.setdefault(title, set()).add((_column_number(cell.group(1).decode()), int(cell.group(2))))
+            with zf.open(part) as stream:
+                for data in _whole_rows(stream):
+                    for formula in FORMULA_RE.finditer(data):
+                        # look only at the cell around each formula: sheets are large, formulas are few
+                        start, end = data.rfind(b"<c ", 0, formula.start()), data.find(b"</c>", formula.end())
+                        cell = CELL_RE.match(data, start, end + 4) if start >= 0 and end >= 0 else None
+                        if cell and not CACHED_RE.search(cell.group(3) or b""):
+                            found.setdefault(title, set()).add((_column_number(cell.group(1).decode()),
+                                                                int(cell.group(2))))
     return found
+
+
+def _whole_rows(stream: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """A sheet's XML in pieces of about size bytes that end after a </row>, so no cell is cut in two.
+
+    A county sheet is ~100 MB of XML: read in pieces, it never sits in memory whole.
+    """
+    rest = b""
+    while chunk := stream.read(size):
+        data = rest + chunk
+        cut = data.rfind(b"</row>")
+        if cut < 0:
+            rest = data
+            continue
+        yield data[:cut + 6]
+        rest = data[cut + 6:]
+    if rest:
+        yield rest
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:

@@ -1,8 +1,9 @@
-"""Markdown pages of the internal site, rendered from a View (pure: returns {docs path: text}, writes nothing)."""
+"""Markdown pages of the internal site, rendered from a View (pure: yields (docs path, text), writes nothing)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from ..views import View
 from .agreements import render_agreements
@@ -29,15 +30,14 @@ NAV = [
 ]
 
 
-def render_pages(view: View, workbook_dir: Path | None = None) -> dict[str, str]:
-    """Every page of the site."""
-    pages: dict[str, str] = {}
-    for render in (render_home, render_rosters, render_groups, render_overdue, render_villages, render_leaders,
-                   render_rules, render_quality):
-        pages.update(render(view))
-    pages.update(render_patients(view, workbook_dir))
-    pages.update(render_agreements(view, workbook_dir))
-    return pages
+def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, str]]:
+    """Every page of the site, one at a time: a county's pages would not fit in memory all at once."""
+    for render in (render_home, render_rosters, render_overdue, render_villages, render_leaders, render_rules,
+                   render_quality):
+        yield from render(view).items()
+    yield from render_groups(view)
+    yield from render_patients(view, workbook_dir)
+    yield from render_agreements(view, workbook_dir)
 
 
 PUBLIC_PAGES = ("villages/index.md",)  # village names and counts only: the way in for village staff
@@ -59,10 +59,9 @@ def page_levels(view: View) -> dict[str, str]:
     return levels
 
 
-def with_levels(pages: dict[str, str], levels: dict[str, str], protected: set[str]) -> dict[str, str]:
+def with_levels(pages: Iterable[tuple[str, str]], levels: dict[str, str],
+                protected: set[str]) -> Iterator[tuple[str, str]]:
     """Put ``level:`` into the front matter: a village's level where it has a password, none on public pages."""
-    out = {}
-    for rel, text in pages.items():
+    for rel, text in pages:
         level = "" if rel in PUBLIC_PAGES else levels.get(rel) if levels.get(rel) in protected else None
-        out[rel] = text if level is None else text.replace("---\n", f"---\nlevel: \"{level}\"\n", 1)
-    return out
+        yield rel, text if level is None else text.replace("---\n", f"---\nlevel: \"{level}\"\n", 1)

@@ -7,6 +7,7 @@ Default wording lives in ``templates/``; a township overrides it with a file of 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 
@@ -84,10 +85,9 @@ def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
     return button + f'<details class="jf-documents"><summary>查看文书内容</summary>\n\n{docs}\n\n</details>'
 
 
-def render_agreements(view: View, workbook_dir: Path | None = None) -> dict[str, str]:
+def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, str]]:
     env = environment(workbook_dir)
     here = "agreements/index.md"
-    pages: dict[str, str] = {}
     batches = []
     for village, code in view.village_codes.items():
         for kind, title in DOCUMENTS.items():
@@ -96,7 +96,7 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> dict[str,
                 continue
             rel = f"agreements/{code}-{kind}.md"
             docs = "".join(render_document(env, kind, context(view, p)) for p in sorted(chosen, key=lambda p: p.patient_id))
-            pages[rel] = page(f"{title} · {village}", print_button(f"打印全部 {len(chosen)} 份") + docs, hide_toc=True)
+            yield rel, page(f"{title} · {village}", print_button(f"打印全部 {len(chosen)} 份") + docs, hide_toc=True)
             batches.append((village, title, len(chosen), a(here, rel, "批量打印")))
     index = table(["村社区", "文书", "份数", ""], [(v, t, n, Raw(link)) for v, t, n, link in batches])
     patients = " ".join(a(here, f"patients/{p.patient_id}.md", p.patient_id) for p in view.data.patients if not p.closed)
@@ -121,8 +121,7 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> dict[str,
 
 {holders}
 """
-    pages[here] = page("协议打印", body, hide_toc=True)
-    return pages
+    yield here, page("协议打印", body, hide_toc=True)
 
 
 def wanted(p: Patient, kind: str) -> bool:

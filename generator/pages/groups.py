@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..rules import LIST_TITLES
 from ..schema import Group
 from ..values import mask_phone
@@ -18,18 +20,17 @@ def overdue_of_group(view: View, group: Group) -> list[tuple[str, str, int | Non
     return found
 
 
-def render_groups(view: View) -> dict[str, str]:
+def render_groups(view: View) -> Iterator[tuple[str, str]]:
     here = "groups/index.md"
     rows = []
     for g in view.data.groups:
         rows.append((Raw(a(here, f"groups/{g.group_id}.md", g.group_id)), g.name, g.village,
                      f"{g.leader} {view.phone_of(g.leader)}", len(view.members.get(g.group_id, [])),
                      len(view.patients_of_group.get(g.group_id, [])), len(overdue_of_group(view, g))))
-    pages = {here: page("帮扶小组", f"共 {len(view.data.groups)} 个小组。" + table(
-        ["小组", "名称", "村社区", "组长及电话", "成员数", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"), hide_toc=True)}
+    yield here, page("帮扶小组", f"共 {len(view.data.groups)} 个小组。" + table(
+        ["小组", "名称", "村社区", "组长及电话", "成员数", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"), hide_toc=True)
     for g in view.data.groups:
-        pages[f"groups/{g.group_id}.md"] = render_group(view, g)
-    return pages
+        yield f"groups/{g.group_id}.md", render_group(view, g)
 
 
 def render_group(view: View, g: Group) -> str:

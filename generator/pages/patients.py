@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from ..rules import LIST_TITLES, History
 from ..schema import Patient
@@ -111,7 +112,7 @@ def render_patient(view: View, p: Patient, documents: str) -> str:
     return page(f"患者档案 {p.patient_id}", body)
 
 
-def render_patients(view: View, workbook_dir: Path | None = None) -> dict[str, str]:
+def render_patients(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, str]]:
     env = environment(workbook_dir)
-    return {f"patients/{p.patient_id}.md": render_patient(view, p, render_patient_documents(env, view, p))
-            for p in view.data.patients}
+    for p in view.data.patients:
+        yield f"patients/{p.patient_id}.md", render_patient(view, p, render_patient_documents(env, view, p))
