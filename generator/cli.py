@@ -12,12 +12,11 @@ import click
 from . import rules
 from .build import InvalidWorkbook, Stopwatch
 from .build import build as run_build
-from .pages.agreements import TemplateProblem
-from .report import Report, render_report
 from .freshness import as_of_key, input_digest, is_fresh, write_stamp
+from .pages.agreements import TemplateProblem
 from .password import ENV_VAR, PasswordProblem, gather_access
+from .report import Report, render_report
 from .site import BASE_CONFIG, BuildFailed
-from .template import default_content, write_workbook
 from .validate import validate_workbook
 from .workbook import WorkbookUnreadable, check_readable, read_workbook
 
@@ -97,6 +96,8 @@ def init(path: Path, force: bool) -> None:
     含“说明”页、所有工作表、表头批注、下拉列表、文本/日期格式，以及默认的基本设置和随访规则。
     文件已存在时不会覆盖，除非加 --force。
     """
+    from .template import default_content, write_workbook  # openpyxl: only for writing workbooks, slow to import
+
     _refuse_overwrite(path, force)
     write_workbook(path, default_content())
     click.echo(f"已生成标准台账：{path}\n请先在“基本设置”中填写乡镇名称，再录入各表。")
@@ -114,6 +115,7 @@ def sample(path: Path, patients: int, seed: int, force: bool) -> None:
     --patients 5000 可生成县级规模的台账用于性能测试。
     """
     from .synthetic import sample_content  # the generator is only needed here
+    from .template import write_workbook
 
     _refuse_overwrite(path, force)
     if patients >= 1000:

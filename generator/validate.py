@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Sequence
 
-from openpyxl.utils import get_column_letter
 from pydantic import TypeAdapter, ValidationError
 
 from . import schema
 from .report import Problem, Report
 from .schema import SHEETS, Dataset, Row, Settings, SheetSpec
 from .values import show
-from .workbook import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook
+from .workbook import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook, column_letter
 
 SHEET_ORDER = {spec.name: i for i, spec in enumerate(SHEETS)}
 KEY_HEADER = {"村社区": "名称", "人员": "姓名", "帮扶小组": "小组编号", "患者": "患者编号"}
@@ -36,7 +35,7 @@ class SheetContext:
     def problem(self, row: int | None, header: str | None, value: Any, code: str, message: str,
                 severity: str = "error") -> Problem:
         column = self.columns.get(header) if header else None
-        cell = f"{get_column_letter(column)}{row}" if column and row else None
+        cell = f"{column_letter(column)}{row}" if column and row else None
         order = self.headers.index(header) if header in self.headers else len(self.headers)
         text = None if value is None or value is FORMULA_WITHOUT_VALUE else show(value)
         return Problem(self.spec.name, row, header, cell, text, code, message, severity,  # type: ignore[arg-type]
@@ -91,8 +90,8 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
     for number, header in sheet.headers.items():
         if header in ctx.columns and header in known:
             report.extend([ctx.problem(1, header, header, "duplicate-column",
-                                       f"表头“{header}”出现了两次（{get_column_letter(ctx.columns[header])}列和"
-                                       f"{get_column_letter(number)}列），请删除或改名其中一列。")])
+                                       f"表头“{header}”出现了两次（{column_letter(ctx.columns[header])}列和"
+                                       f"{column_letter(number)}列），请删除或改名其中一列。")])
         elif header in known:
             ctx.columns[header] = number
         else:

@@ -8,6 +8,7 @@ Nothing here knows what a cell means; ``validate.py`` does. The workbook is open
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -85,6 +86,7 @@ class RawWorkbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.sheet_seconds = 0.0  # time spent reading sheets, which happens during validation (for the benchmark)
         try:
             self._book = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types for every kind of damage
@@ -101,10 +103,13 @@ class RawWorkbook:
         title = self._titles.get(name)
         if title is None:
             return None
+        start = time.perf_counter()
         try:
             return RawSheet(title, self._book.get_sheet_by_name(title), self._formulas.get(title, set()))
         except Exception as exc:
             raise _damaged(self.path, exc) from exc
+        finally:
+            self.sheet_seconds += time.perf_counter() - start
 
 
 def _damaged(path: Path, exc: Exception) -> WorkbookUnreadable:
@@ -200,6 +205,15 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         if part in zf.namelist():
             parts[sheet.get("name", "")] = part
     return parts
+
+
+def column_letter(number: int) -> str:
+    """Excel's letters for a column number (1 → A, 27 → AA)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _column_number(letters: str) -> int:
