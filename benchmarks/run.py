@@ -2,11 +2,13 @@
 """Benchmark check and build at township and county scale, against their floors. A script, not a test.
 
     .venv/bin/python benchmarks/run.py [N ...]          (default: 300 1000 5000 10000)
+    .venv/bin/python benchmarks/run.py --render         (re-write RESULTS.md from results.json and NOTES.md)
 
 For each N it generates ``jingfang sample --patients N``, then runs as whole processes: ``check``; ``build``
 (encrypted, stage timings); an unchanged second ``build``; and ``build --insecure-no-password`` (the same without
 encryption, to price it). Floors: a raw python-calamine read of the same file, and a plain ``mkdocs build`` of the
-same generated Markdown without our plugins or hooks. Writes benchmarks/RESULTS.md and results.json.
+same generated Markdown without our plugins or hooks. Writes benchmarks/results.json and RESULTS.md (the tables,
+then the hand-written benchmarks/NOTES.md).
 
 Memory is the peak of the summed resident memory of the command and every process it started (the mkdocs shards
 run at the same time), sampled every 0.1 s from /proc: Linux only. Synthetic data only; everything lives in a temp
@@ -189,18 +191,21 @@ def targets(rows: list[dict]) -> list[str]:
     out.append(f"| unchanged second `build` ≤ {REBUILD_LIMIT:g} s | {worst:.1f} s (slowest size) | "
                + ("met" if worst <= REBUILD_LIMIT else "**not met**") + " |")
     if len(rows) >= 2:
-        per = " → ".join(f"{r['build_wall'] / r['n'] * 1000:.1f}" for r in rows)
-        sizes = " → ".join(f"{r['n']:,}" for r in rows)
-        big = [r for r in rows if r["n"] >= 1000]
-        ratios = [r["build_wall"] / r["n"] for r in big]
-        linear = len(big) < 2 or max(ratios) / min(ratios) <= 1.25
-        out.append(f"| time grows linearly with patients | build ms per patient {per} ({sizes}) | "
-                   + ("met: a fixed start-up cost, then a constant cost per patient" if linear else "**not met**") + " |")
+        # Linear means a constant cost per extra patient: compare the marginal cost between neighbouring sizes,
+        # since the whole-build cost per patient falls as the fixed start-up cost is spread over more patients.
+        steps = [(a, b, (b["build_wall"] - a["build_wall"]) / (b["n"] - a["n"]) * 1000)
+                 for a, b in zip(rows, rows[1:]) if a["n"] >= 1000]
+        marginal = "; ".join(f"{a['n']:,}→{b['n']:,}: {ms:.1f}" for a, b, ms in steps) or "–"
+        costs = [ms for _, _, ms in steps]
+        linear = len(costs) < 2 or max(costs) / min(costs) <= 1.25
+        out.append(f"| time grows linearly with patients | build ms per extra patient {marginal} | "
+                   + ("met: a fixed start-up cost, then a constant cost per patient" if linear
+                      else "**not met**: the cost per extra patient grows") + " |")
     return out
 
 
-def render(rows: list[dict]) -> str:
-    out = [f"# Benchmarks\n\nMeasured {datetime.now():%Y-%m-%d} by `benchmarks/run.py` on {machine()}.\n",
+def render(rows: list[dict], measured: datetime) -> str:
+    out = [f"# Benchmarks\n\nMeasured {measured:%Y-%m-%d} by `benchmarks/run.py` on {machine()}.\n",
            "Whole processes, wall seconds; the fastest of 3 runs for 300 and 1,000 patients, one run for the larger "
            "sizes. Memory: peak of the summed resident memory of the command and every process it started (sampled "
            "every 0.1 s).\n",
@@ -225,7 +230,21 @@ def render(rows: list[dict]) -> str:
     return "\n".join(out) + "\n"
 
 
+def write_results(text: str) -> None:
+    """RESULTS.md is the generated tables followed by the hand-written NOTES.md."""
+    notes = ROOT / "benchmarks" / "NOTES.md"
+    (ROOT / "benchmarks" / "RESULTS.md").write_text(
+        text + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""), encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
+    saved = ROOT / "benchmarks" / "results.json"
+    if argv == ["--render"]:
+        # Re-render RESULTS.md from the last run's measurements, e.g. after editing NOTES.md.
+        text = render(json.loads(saved.read_text(encoding="utf-8")), datetime.fromtimestamp(saved.stat().st_mtime))
+        write_results(text)
+        print(text)
+        return 0
     sizes = [int(a) for a in argv] or [300, 1000, 5000, 10000]
     rows = []
     with tempfile.TemporaryDirectory(prefix="jingfang-bench-") as tmp:
@@ -233,14 +252,11 @@ def main(argv: list[str]) -> int:
             start = time.perf_counter()
             rows.append(run(n, Path(tmp)))
             print(f"{n} patients measured in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
-    text = render(rows)
-    notes = ROOT / "benchmarks" / "NOTES.md"
-    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    (ROOT / "benchmarks" / "RESULTS.md").write_text(
-        text + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""), encoding="utf-8")
+    saved.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    text = render(rows, datetime.now())
+    write_results(text)
     print(text)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
