@@ -216,15 +216,16 @@ def render(rows: list[dict], measured: datetime) -> str:
         out.append(f"| {r['n']:,} | {r['followups'] or 0:,} | {r['xlsx_mb']:.1f} | {r['stages']['pages']:,} | "
                    f"{r['size_mb']:.0f} | {r['check_wall']:.1f} | {r['check_mb']:.0f} | {r['build_wall']:.1f} | "
                    f"{r['build_mb']:.0f} | {r['rebuild_wall']:.1f} |")
-    out += ["", "Seconds of `build` per stage, and against the floors:", "",
+    out += ["", "Seconds of `build` per stage (share of the whole `build`), and against the floors:", "",
             "| patients | read | validate | rules | render + write | mkdocs (encrypted) | of which encryption | "
             "floor: calamine read | read ÷ floor | floor: plain mkdocs | mkdocs ÷ floor |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         s = r["stages"]
         encryption = max(0.0, s["mkdocs"] - r["plain_mkdocs"])
-        out.append(f"| {r['n']:,} | {s['read']:.1f} | {s['validate']:.1f} | {s['rules']:.1f} | {s['render']:.1f} | "
-                   f"{s['mkdocs']:.1f} | {encryption:.1f} | {r['floor_read']:.1f} | {s['read'] / r['floor_read']:.2f} | "
+        share = {k: f"{s[k]:.1f} ({s[k] / r['build_wall']:.0%})" for k in ("read", "validate", "rules", "render", "mkdocs")}
+        out.append(f"| {r['n']:,} | {share['read']} | {share['validate']} | {share['rules']} | {share['render']} | "
+                   f"{share['mkdocs']} | {encryption:.1f} ({encryption / r['build_wall']:.0%}) | {r['floor_read']:.1f} | {s['read'] / r['floor_read']:.2f} | "
                    f"{r['floor_mkdocs']:.1f} | {s['mkdocs'] / r['floor_mkdocs']:.2f} |")
     out += ["", "## Targets (issue 5)", ""] + targets(rows)
     return "\n".join(out) + "\n"
