@@ -89,7 +89,7 @@ def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: d
 
 
 def plugin_config(levels: dict[str, list[str]]) -> str:
-    """The search and encryptcontent plugins, as YAML text (``!ENV`` tags cannot be written by yaml.safe_dump)."""
+    """The encryptcontent plugin, as YAML text (``!ENV`` tags cannot be written by yaml.safe_dump)."""
     options = {
         **PROMPT_TEXTS,
         "webcrypto": True,  # the browser's own crypto: no crypto-js from a CDN
@@ -99,11 +99,10 @@ def plugin_config(levels: dict[str, list[str]]) -> str:
         "session_storage": True,  # keys live until the browser tab closes; 退出 clears them
         "remember_password": False,
         "cache_file": "",  # the plugin's cache would keep derived keys next to the config
-        "search_index": "encrypted",  # drop every encrypted page from the search index
         "threshold_warning_min_entropy": 0,  # jingfang checks password strength itself
         "sharelinks": False,
     }
-    lines = ["plugins:", "  - search", "  - encryptcontent:"]
+    lines = ["plugins:", "  - encryptcontent:"]
     lines += [f"      {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in options.items()]
     lines.append("      password_inventory:")
     for level, variables in levels.items():

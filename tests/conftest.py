@@ -30,13 +30,17 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (no shared storage) that records every request it makes."""
+    """A fresh browser context (no shared storage) that records every request it makes; a script error fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     tab = context.new_page()
     tab.requests = []  # type: ignore[attr-defined]
     tab.on("request", lambda request: tab.requests.append(request.url))  # type: ignore[attr-defined]
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(f"{tab.url}: {error}"))
+    tab.on("console", lambda message: message.type == "error" and errors.append(f"{tab.url}: {message.text}"))
     yield tab
     context.close()
+    assert not errors, "script errors in the site:\n" + "\n".join(errors[:10])
 
 
 def has_tool(name: str) -> bool:

@@ -84,8 +84,7 @@ def filter_box(placeholder: str = "输入姓名、编号、身份证号后几位
 def page(title: str, body: str, *, hide_toc: bool = False) -> str:
     """A Markdown page with front matter; the title must carry codes only, never names."""
     hide = "hide:\n  - toc\n" if hide_toc else ""
-    # no page goes into the search index: the encrypted ones would be dropped from it anyway, after costly parsing
-    return f"---\ntitle: {title}\n{hide}search:\n  exclude: true\n---\n\n# {title}\n\n{body.strip()}\n"
+    return f"---\ntitle: {title}\n{hide}---\n\n# {title}\n\n{body.strip()}\n"
 
 
 def badge(label: str, kind: str) -> Raw:
