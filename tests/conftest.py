@@ -1,17 +1,18 @@
-"""Shared fixtures: a real headless Chromium (Debian's, driven by Playwright; never a downloaded browser)."""
+"""Shared fixtures: a real headless Chromium, and the built sites several test modules look at (each built once).
+
+The sites are shared by the whole session: tests only read them (or prove that a failed build leaves them alone).
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-# without these, Chromium phones home at start-up; the network here (and on township intranets) is closed
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS
+from tests.commands import assert_no_leaks, run, text
+from tests.workbooks import every_list_sheets, valid_sheets, write_sheets
 
 
 @pytest.fixture(scope="session")
@@ -43,32 +44,47 @@ def page(browser):
     assert not errors, "script errors in the site:\n" + "\n".join(errors[:10])
 
 
-def has_tool(name: str) -> bool:
-    return shutil.which(name) is not None
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The small valid workbook's encrypted site."""
+    folder = tmp_path_factory.mktemp("build")
+    workbook = write_sheets(folder / "台账.xlsx", valid_sheets())
+    result = run("build", str(workbook), "--out", str(folder / "site"))
+    assert result.returncode == 0, text(result.stderr)
+    assert text(result.stdout).strip().startswith("网站已生成：")
+    assert_no_leaks(workbook, folder / "site")
+    return folder / "site"
 
 
-def unlock(page, password: str) -> None:
-    """Type the password into the page's prompt and wait until the content is decrypted."""
-    page.fill("#mkdocs-content-password", password)
-    page.click("#mkdocs-decrypt-button")
-    page.wait_for_selector("#mkdocs-encrypted-content", state="detached", timeout=15_000)
+@pytest.fixture(scope="session")
+def workbook(tmp_path_factory) -> Path:
+    """A workbook with a case for every overdue list; the encrypted and leveled sites are built from it."""
+    return write_sheets(tmp_path_factory.mktemp("privacy") / "台账.xlsx", every_list_sheets())
 
 
-def decrypted(page) -> None:
-    """Wait until a page opened with a remembered key has decrypted itself."""
-    page.wait_for_selector("#mkdocs-encrypted-content", state="detached", timeout=15_000)
+@pytest.fixture(scope="session")
+def encrypted(workbook) -> Path:
+    out = workbook.parent / "site"
+    result = run("build", str(workbook), "--out", str(out))
+    assert result.returncode == 0, text(result.stderr)
+    assert_no_leaks(workbook, out)
+    return out
 
 
-LEAK_SCAN = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "leak_scan.py"
+ACCESS_YAML = """\
+乡镇: Town-Secret-2025
+村社区:
+  禾苗村: Hemiao-Secret-2025
+"""
 
 
-def assert_no_leaks(workbook: Path, *sites: Path) -> None:
-    """The product side's scanner finds no personal value of workbook in plaintext under sites."""
-    import subprocess
-    import sys
-
-    if not LEAK_SCAN.exists():
-        pytest.fail(f"the product side's leak scanner is missing: {LEAK_SCAN}")
-    result = subprocess.run([sys.executable, str(LEAK_SCAN), str(workbook), *map(str, sites)], capture_output=True,
-                            text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-2000:]
+@pytest.fixture(scope="session")
+def leveled(workbook) -> Path:
+    """The same site with a township password and one village password (ACCESS_YAML)."""
+    access = workbook.parent / "权限.yaml"
+    access.write_text(ACCESS_YAML, encoding="utf-8")
+    out = workbook.parent / "leveled"
+    result = run("build", str(workbook), "--out", str(out), "--access", str(access), password=None)
+    assert result.returncode == 0, text(result.stderr)
+    assert_no_leaks(workbook, out)
+    return out

@@ -7,20 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import assert_no_leaks, decrypted, unlock
-from tests.test_cli import PASSWORD, run, text
-from tests.test_overdue_cli import every_list_sheets
-from tests.workbooks import write_sheets
+from tests.browsing import decrypted, unlock
+from tests.commands import PASSWORD, assert_no_leaks, run, text
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("browser")
-    workbook = write_sheets(folder / "台账.xlsx", every_list_sheets())
-    result = run("build", str(workbook), "--out", str(folder / "site"))
-    assert result.returncode == 0, text(result.stderr)
-    assert_no_leaks(workbook, folder / "site")
-    return folder / "site"
+@pytest.fixture
+def site(encrypted) -> Path:
+    """The every-list workbook's encrypted site (built once per session, in conftest)."""
+    return encrypted
 
 
 def only_local(requests: list[str]) -> bool:

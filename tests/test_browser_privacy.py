@@ -7,9 +7,8 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from generator.serve import make_server
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_leaks, decrypted, unlock
-from tests.test_cli import PASSWORD
-from tests.test_privacy import encrypted, leveled, workbook  # noqa: F401 - module-scoped sites
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS, decrypted, unlock
+from tests.commands import PASSWORD, assert_no_leaks
 
 PERSONAL = ["甘望舒", "简雨桐", "柏清和", "柏守一", "计承远", "骆思源", "110101198005060250", "13900000011", "139****0011",
             "禾苗村2组8号"]
@@ -21,7 +20,7 @@ def body_text(page) -> str:
     return page.locator("body").inner_text() + page.content()
 
 
-def test_nothing_personal_shows_before_unlocking(encrypted, page):  # noqa: F811
+def test_nothing_personal_shows_before_unlocking(encrypted, page):
     for rel in PAGES:
         page.goto((encrypted / rel).as_uri())
         page.wait_for_selector("#mkdocs-content-password")
@@ -30,7 +29,7 @@ def test_nothing_personal_shows_before_unlocking(encrypted, page):  # noqa: F811
         assert "本页内容已加密" in page.locator("body").inner_text()
 
 
-def test_wrong_password_refused_right_one_opens_every_page_once(encrypted, page):  # noqa: F811
+def test_wrong_password_refused_right_one_opens_every_page_once(encrypted, page):
     page.goto((encrypted / "patients" / "P001.html").as_uri())
     page.fill("#mkdocs-content-password", "Wrong-Password-99")
     page.click("#mkdocs-decrypt-button")
@@ -50,7 +49,7 @@ def test_wrong_password_refused_right_one_opens_every_page_once(encrypted, page)
     assert all(url.startswith("file://") for url in page.requests)
 
 
-def test_lock_button_forgets_the_key(encrypted, page):  # noqa: F811
+def test_lock_button_forgets_the_key(encrypted, page):
     page.goto((encrypted / "index.html").as_uri())
     unlock(page, PASSWORD)
     page.click("button.jf-lock")
@@ -60,7 +59,7 @@ def test_lock_button_forgets_the_key(encrypted, page):  # noqa: F811
     assert "甘望舒" not in page.content()
 
 
-def test_village_password_opens_its_own_village_only(leveled, page):  # noqa: F811
+def test_village_password_opens_its_own_village_only(leveled, page):
     page.goto((leveled / "villages" / "index.html").as_uri())  # the way in for village staff: not encrypted
     assert page.locator("#mkdocs-content-password").count() == 0
     page.get_by_role("link", name="禾苗村").click()
@@ -82,7 +81,7 @@ def test_village_password_opens_its_own_village_only(leveled, page):  # noqa: F8
     assert page.locator("#mkdocs-content-password").count() == 1
 
 
-def test_township_password_opens_every_village(leveled, page):  # noqa: F811
+def test_township_password_opens_every_village(leveled, page):
     page.goto((leveled / "index.html").as_uri())
     unlock(page, "Town-Secret-2025")
     for rel in ("patients/P001.html", "patients/P002.html", "groups/G02.html", "roster/V01.html"):
@@ -90,7 +89,7 @@ def test_township_password_opens_every_village(leveled, page):  # noqa: F811
         decrypted(page)
 
 
-def test_served_on_localhost_it_decrypts(encrypted, page):  # noqa: F811
+def test_served_on_localhost_it_decrypts(encrypted, page):
     server = make_server(encrypted, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -104,7 +103,7 @@ def test_served_on_localhost_it_decrypts(encrypted, page):  # noqa: F811
         server.server_close()
 
 
-def test_non_secure_origin_explains_in_chinese(encrypted, browser):  # noqa: F811 - browser: Chromium is there
+def test_non_secure_origin_explains_in_chinese(encrypted, browser):  # browser: Chromium is there
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(encrypted))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -127,7 +126,7 @@ def test_non_secure_origin_explains_in_chinese(encrypted, browser):  # noqa: F81
         server.server_close()
 
 
-def test_sharded_build_one_unlock_opens_pages_of_every_shard(workbook, tmp_path, monkeypatch, page):  # noqa: F811
+def test_sharded_build_one_unlock_opens_pages_of_every_shard(workbook, tmp_path, monkeypatch, page):
     from datetime import date, datetime
 
     from generator import site

@@ -14,8 +14,7 @@ from generator import site
 from generator.build import InvalidWorkbook, build
 from generator.password import Access
 from generator.site import BuildFailed
-from tests.conftest import assert_no_leaks
-from tests.test_cli import PASSWORD, run, text
+from tests.commands import PASSWORD, run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets
 
 NOW = datetime(2025, 7, 1, 8, 30)
@@ -25,17 +24,6 @@ ACCESS = Access(PASSWORD)
 def tree_digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("build")
-    workbook = write_sheets(folder / "台账.xlsx", valid_sheets())
-    result = run("build", str(workbook), "--out", str(folder / "site"))
-    assert result.returncode == 0, text(result.stderr)
-    assert text(result.stdout).strip().startswith("网站已生成：")
-    assert_no_leaks(workbook, folder / "site")
-    return folder / "site"
 
 
 def test_every_section_and_record_page_is_built(built):

@@ -4,33 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.commands import ROOT, run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-PASSWORD = "Test-Only-Pass-2025"  # synthetic; for the test sites only
-
-
-def run(*args: str, encoding: str = "utf-8", cwd: Path | None = None, password: str | None = PASSWORD,
-        ) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONIOENCODING=encoding, PYTHONPATH=str(ROOT))
-    env.pop("JINGFANG_PASSWORD", None)
-    if password is not None:
-        env["JINGFANG_PASSWORD"] = password
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, env=env, cwd=cwd or ROOT,
-                          timeout=300)
-
-
-def text(out: bytes, encoding: str = "utf-8") -> str:
-    return out.decode(encoding)
 
 
 def bad_workbook(tmp_path: Path) -> Path:

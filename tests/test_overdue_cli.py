@@ -7,48 +7,12 @@ first visit after discharge 14, health check 365, meetings 30; 随访最少人�
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 from openpyxl import load_workbook
 
-from tests.test_cli import run, text
-from tests.workbooks import make_id, valid_sheets, write_sheets
-
-
-def every_list_sheets() -> dict:
-    s = valid_sheets()
-    pat = s["患者"]
-    header = pat[0]
-
-    def patient(**cells):
-        pat.append([cells.get(h) for h in header])
-
-    common = dict(性别="男", 现住村社区="禾苗村", 诊断="精神分裂症", 帮扶小组编号="G01", 监护人="柏守一", 监护人关系="父母",
-                  监护人电话="13900000021")
-    patient(患者编号="P004", 姓名="柏清和", 身份证号=make_id("110101", date(1970, 2, 3), 11, True), 纳入管理日期=datetime(2024, 1, 1),
-            在管状态="在家居住", 免费服药="是", 已录入公安库="否", **common)
-    patient(患者编号="P005", 姓名="柏清远", 性别="男", 现住村社区="禾苗村", 诊断="精神分裂症", 纳入管理日期=datetime(2022, 1, 1),
-            在管状态="下落不明")
-    patient(患者编号="P006", 姓名="柏清川", 身份证号=make_id("110101", date(1972, 4, 5), 13, True), 纳入管理日期=datetime(2025, 6, 1),
-            在管状态="在家居住", **common)
-    patient(患者编号="P007", 姓名="柏清岚", 性别="女", 现住村社区="溪口社区", 诊断="待诊断", 纳入管理日期=datetime(2025, 5, 1),
-            在管状态="住院治疗")
-    header.append("户籍村社区")
-    for row in pat[1:]:
-        row.append("溪口社区" if row[0] == "P006" else None)
-    f = s["随访记录"]
-    f += [
-        ["P004", datetime(2025, 6, 10), "电话", "骆思源", 4, "不稳定", "规律", None, None],
-        ["P004", datetime(2024, 12, 1), "家庭访视", "骆思源、计承远", 2, "基本稳定", "规律", None, None],
-        ["P006", datetime(2025, 6, 5), "家庭访视", "骆思源、计承远", 0, "稳定", "规律", None, None],
-        ["P002", datetime(2024, 12, 1), "家庭访视", "闵若川", 0, "稳定", "规律", None, None],
-    ]
-    s["住院记录"] += [["P004", datetime(2025, 5, 1), datetime(2025, 6, 1), "县精神卫生中心", "自愿", "是"],
-                    ["P006", datetime(2025, 6, 6), datetime(2025, 6, 10), "县精神卫生中心", "自愿", "是"]]
-    s["协议"] += [["P004", "监护协议", datetime(2024, 1, 5), None, None],
-                ["P004", "以奖代补协议", datetime(2024, 6, 1), None, 2000],
-                ["P006", "监护协议", datetime(2025, 6, 1), None, None]]
-    return s
+from tests.commands import run, text
+from tests.workbooks import every_list_sheets, write_sheets
 
 
 def item(pid, due=None, days=None):

@@ -4,44 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import tempfile
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
 from generator.build import build
 from generator.password import Access, PasswordProblem, resolve_access, weakness
-from tests.conftest import assert_no_leaks
-from tests.test_cli import PASSWORD, ROOT, run, text
-from tests.test_overdue_cli import every_list_sheets
-from tests.workbooks import write_sheets
+from tests.commands import PASSWORD, ROOT, leak_scan, run, text
+from tests.workbooks import messy_sheets, write_sheets
 
-LEAK_SCAN = ROOT.parent / "shared" / "tools" / "leak_scan.py"
 NOW = datetime(2025, 7, 1, 8, 30)
-
-
-def leak_scan(workbook: Path, *folders: Path) -> subprocess.CompletedProcess:
-    if not LEAK_SCAN.exists():
-        pytest.fail(f"the product side's leak scanner is missing: {LEAK_SCAN}")
-    return subprocess.run([sys.executable, str(LEAK_SCAN), str(workbook), *map(str, folders)], capture_output=True,
-                          text=True, timeout=600)
-
-
-@pytest.fixture(scope="module")
-def workbook(tmp_path_factory) -> Path:
-    return write_sheets(tmp_path_factory.mktemp("privacy") / "台账.xlsx", every_list_sheets())
-
-
-@pytest.fixture(scope="module")
-def encrypted(workbook) -> Path:
-    out = workbook.parent / "site"
-    result = run("build", str(workbook), "--out", str(out))
-    assert result.returncode == 0, text(result.stderr)
-    assert_no_leaks(workbook, out)
-    return out
 
 
 def test_leak_scan_finds_nothing_in_the_encrypted_site(workbook, encrypted):
@@ -144,13 +117,6 @@ def test_masking_in_lists_full_values_on_the_record(workbook, tmp_path):
     assert "13900000011" in record and "13900000011" in papers
 
 
-ACCESS_YAML = """\
-乡镇: Town-Secret-2025
-村社区:
-  禾苗村: Hemiao-Secret-2025
-"""
-
-
 def test_access_file_is_checked(workbook, tmp_path):
     bad = tmp_path / "权限.yaml"
     bad.write_text("乡镇: Town-Secret-2025\n村社区:\n  河西村: Hexi-Secret-2025\n", encoding="utf-8")
@@ -161,24 +127,11 @@ def test_access_file_is_checked(workbook, tmp_path):
     assert "不能重复" in text(run("build", str(workbook), "--out", str(tmp_path / "s"), "--access", str(same), password=None).stderr)
 
 
-@pytest.fixture(scope="module")
-def leveled(workbook) -> Path:
-    access = workbook.parent / "权限.yaml"
-    access.write_text(ACCESS_YAML, encoding="utf-8")
-    out = workbook.parent / "leveled"
-    result = run("build", str(workbook), "--out", str(out), "--access", str(access), password=None)
-    assert result.returncode == 0, text(result.stderr)
-    assert_no_leaks(workbook, out)
-    return out
-
-
 def test_leveled_site_also_leaks_nothing(workbook, leveled):
     assert leak_scan(workbook, leveled).returncode == 0
 
 
 def test_messy_workbook_and_the_sample_leak_nothing(tmp_path):
-    from tests.test_validate import messy_sheets
-
     messy = write_sheets(tmp_path / "乱台账.xlsx", messy_sheets())
     sample = ROOT / "workbook" / "示例台账.xlsx"
     for workbook in (messy, sample):

@@ -9,11 +9,10 @@ import sys
 import urllib.request
 
 
-from tests.test_build import built  # noqa: F401 - the module-scoped built site
-from tests.test_cli import ROOT, run, text
+from tests.commands import ROOT, run, text
 
 
-def test_serve_listens_on_loopback_only_and_serves_the_site(built):  # noqa: F811
+def test_serve_listens_on_loopback_only_and_serves_the_site(built):
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--out", str(built), "--port", "0"],
                             stderr=subprocess.PIPE, env=env)

@@ -9,17 +9,12 @@ import pytest
 
 from generator.validate import validate_workbook
 from generator.workbook import _whole_rows, read_workbook
-from tests.workbooks import AS_OF, ID_1, make_id, set_cell, valid_sheets, write_sheets
+from tests.workbooks import AS_OF, ID_1, id_ending_in_x, make_id, messy_sheets, set_cell, valid_sheets, write_sheets
 
 
 def check(tmp_path, sheets):
     dataset, report = validate_workbook(read_workbook(write_sheets(tmp_path / "台账.xlsx", sheets)), today=AS_OF)
     return dataset, report
-
-
-def id_ending_in_x() -> str:
-    seq = next(s for s in range(500) if make_id("110101", date(1985, 7, 9), s, male=False).endswith("X"))
-    return make_id("110101", date(1985, 7, 9), seq, male=False)
 
 
 def test_valid_workbook_has_no_problems(tmp_path):
@@ -28,47 +23,6 @@ def test_valid_workbook_has_no_problems(tmp_path):
     assert [p.patient_id for p in dataset.patients] == ["P001", "P002", "P003"]
     assert dataset.settings.township == "测试镇" and dataset.settings.min_visitors == 2
     assert dataset.followups[0].visitors == ["骆思源", "计承远"]
-
-
-def messy_sheets() -> dict:
-    """valid_sheets() with every kind of mess a real workbook has, all of it unambiguous."""
-    s = valid_sheets()
-    # dates as text, in each of the five spellings, and a real date with a time of day
-    set_cell(s, "随访记录", 1, "随访日期", "2025-05-20")
-    set_cell(s, "随访记录", 2, "随访日期", "2025/4/10")
-    set_cell(s, "随访记录", 3, "随访日期", " 2025.6.1 ")
-    set_cell(s, "危险性评估", 1, "评估日期", "2025年3月1日")
-    set_cell(s, "健康体检", 1, "体检日期", "20240901")
-    set_cell(s, "协议", 1, "签订日期", datetime(2024, 1, 10, 14, 30))
-    # IDs: lower-case x, full-width digits, spaces
-    x_id = id_ending_in_x()
-    set_cell(s, "患者", 2, "身份证号", x_id.lower())
-    set_cell(s, "患者", 2, "出生日期", "1985-07-09")
-    set_cell(s, "患者", 2, "性别", "女")
-    set_cell(s, "患者", 1, "身份证号", " " + ID_1[:6] + " " + ID_1[6:].translate(str.maketrans("0123456789", "０１２３４５６７８９")))
-    # phones: +86 and spaces, full-width digits, a number-typed mobile, a landline
-    set_cell(s, "患者", 1, "监护人电话", "+86 139 0000 0011")
-    set_cell(s, "患者", 2, "监护人电话", 13900000012)
-    set_cell(s, "人员", 3, "手机号", "１３９００００００03")
-    set_cell(s, "村社区", 1, "负责人电话", "0827-5211234")
-    # yes/no variants; numbers typed as text and full-width; an alignment space in a name
-    set_cell(s, "患者", 1, "免费服药", "Y")
-    set_cell(s, "患者", 2, "免费服药", "×")
-    set_cell(s, "患者", 1, "已录入公安库", "√")
-    set_cell(s, "住院记录", 1, "出院信息已接收", 0)
-    set_cell(s, "随访规则", 1, "随访间隔天数", "14")
-    set_cell(s, "随访记录", 2, "危险性", "０")
-    set_cell(s, "患者", 1, "监护人", "甘 秋禾")
-    # headers with stray spaces and a full-width space, a sheet name with a trailing space
-    s["随访记录"][0][2] = "  随访形式 "
-    s["患者"][0][3] = "身份证号\u3000"
-    s["患者 "] = s.pop("患者")
-    # columns in another order, an extra column, blank rows and a row of spaces
-    s["村社区"] = [list(reversed(row)) for row in s["村社区"]]
-    set_cell(s, "随访记录", 1, "核对情况", "已核对")
-    s["随访记录"].insert(2, [None] * 9)
-    s["随访记录"].append(["  ", None, "\t"])
-    return s
 
 
 def test_messy_but_valid_workbook_checks_clean(tmp_path):

@@ -147,6 +147,89 @@ def set_cell(sheets: dict[str, list[list[Any]]], sheet: str, data_row: int, head
     rows[data_row][i:i + 1] = [value]
 
 
+def id_ending_in_x() -> str:
+    seq = next(s for s in range(500) if make_id("110101", date(1985, 7, 9), s, male=False).endswith("X"))
+    return make_id("110101", date(1985, 7, 9), seq, male=False)
+
+
+def messy_sheets() -> dict:
+    """valid_sheets() with every kind of mess a real workbook has, all of it unambiguous."""
+    s = valid_sheets()
+    # dates as text, in each of the five spellings, and a real date with a time of day
+    set_cell(s, "随访记录", 1, "随访日期", "2025-05-20")
+    set_cell(s, "随访记录", 2, "随访日期", "2025/4/10")
+    set_cell(s, "随访记录", 3, "随访日期", " 2025.6.1 ")
+    set_cell(s, "危险性评估", 1, "评估日期", "2025年3月1日")
+    set_cell(s, "健康体检", 1, "体检日期", "20240901")
+    set_cell(s, "协议", 1, "签订日期", datetime(2024, 1, 10, 14, 30))
+    # IDs: lower-case x, full-width digits, spaces
+    x_id = id_ending_in_x()
+    set_cell(s, "患者", 2, "身份证号", x_id.lower())
+    set_cell(s, "患者", 2, "出生日期", "1985-07-09")
+    set_cell(s, "患者", 2, "性别", "女")
+    set_cell(s, "患者", 1, "身份证号", " " + ID_1[:6] + " " + ID_1[6:].translate(str.maketrans("0123456789", "０１２３４５６７８９")))
+    # phones: +86 and spaces, full-width digits, a number-typed mobile, a landline
+    set_cell(s, "患者", 1, "监护人电话", "+86 139 0000 0011")
+    set_cell(s, "患者", 2, "监护人电话", 13900000012)
+    set_cell(s, "人员", 3, "手机号", "１３９００００００03")
+    set_cell(s, "村社区", 1, "负责人电话", "0827-5211234")
+    # yes/no variants; numbers typed as text and full-width; an alignment space in a name
+    set_cell(s, "患者", 1, "免费服药", "Y")
+    set_cell(s, "患者", 2, "免费服药", "×")
+    set_cell(s, "患者", 1, "已录入公安库", "√")
+    set_cell(s, "住院记录", 1, "出院信息已接收", 0)
+    set_cell(s, "随访规则", 1, "随访间隔天数", "14")
+    set_cell(s, "随访记录", 2, "危险性", "０")
+    set_cell(s, "患者", 1, "监护人", "甘 秋禾")
+    # headers with stray spaces and a full-width space, a sheet name with a trailing space
+    s["随访记录"][0][2] = "  随访形式 "
+    s["患者"][0][3] = "身份证号\u3000"
+    s["患者 "] = s.pop("患者")
+    # columns in another order, an extra column, blank rows and a row of spaces
+    s["村社区"] = [list(reversed(row)) for row in s["村社区"]]
+    set_cell(s, "随访记录", 1, "核对情况", "已核对")
+    s["随访记录"].insert(2, [None] * 9)
+    s["随访记录"].append(["  ", None, "\t"])
+    return s
+
+
+def every_list_sheets() -> dict:
+    """valid_sheets() plus a case for every overdue list (worked by hand in tests/test_overdue_cli.py)."""
+    s = valid_sheets()
+    pat = s["患者"]
+    header = pat[0]
+
+    def patient(**cells):
+        pat.append([cells.get(h) for h in header])
+
+    common = dict(性别="男", 现住村社区="禾苗村", 诊断="精神分裂症", 帮扶小组编号="G01", 监护人="柏守一", 监护人关系="父母",
+                  监护人电话="13900000021")
+    patient(患者编号="P004", 姓名="柏清和", 身份证号=make_id("110101", date(1970, 2, 3), 11, True), 纳入管理日期=datetime(2024, 1, 1),
+            在管状态="在家居住", 免费服药="是", 已录入公安库="否", **common)
+    patient(患者编号="P005", 姓名="柏清远", 性别="男", 现住村社区="禾苗村", 诊断="精神分裂症", 纳入管理日期=datetime(2022, 1, 1),
+            在管状态="下落不明")
+    patient(患者编号="P006", 姓名="柏清川", 身份证号=make_id("110101", date(1972, 4, 5), 13, True), 纳入管理日期=datetime(2025, 6, 1),
+            在管状态="在家居住", **common)
+    patient(患者编号="P007", 姓名="柏清岚", 性别="女", 现住村社区="溪口社区", 诊断="待诊断", 纳入管理日期=datetime(2025, 5, 1),
+            在管状态="住院治疗")
+    header.append("户籍村社区")
+    for row in pat[1:]:
+        row.append("溪口社区" if row[0] == "P006" else None)
+    f = s["随访记录"]
+    f += [
+        ["P004", datetime(2025, 6, 10), "电话", "骆思源", 4, "不稳定", "规律", None, None],
+        ["P004", datetime(2024, 12, 1), "家庭访视", "骆思源、计承远", 2, "基本稳定", "规律", None, None],
+        ["P006", datetime(2025, 6, 5), "家庭访视", "骆思源、计承远", 0, "稳定", "规律", None, None],
+        ["P002", datetime(2024, 12, 1), "家庭访视", "闵若川", 0, "稳定", "规律", None, None],
+    ]
+    s["住院记录"] += [["P004", datetime(2025, 5, 1), datetime(2025, 6, 1), "县精神卫生中心", "自愿", "是"],
+                    ["P006", datetime(2025, 6, 6), datetime(2025, 6, 10), "县精神卫生中心", "自愿", "是"]]
+    s["协议"] += [["P004", "监护协议", datetime(2024, 1, 5), None, None],
+                ["P004", "以奖代补协议", datetime(2024, 6, 1), None, 2000],
+                ["P006", "监护协议", datetime(2025, 6, 1), None, None]]
+    return s
+
+
 if __name__ == "__main__":
     out = write_sheets(Path(sys.argv[1] if len(sys.argv) > 1 else "test-workbook.xlsx"), valid_sheets())
     print(out)

@@ -1,0 +1,22 @@
+"""Driving Debian's Chromium through Playwright (never a downloaded browser), and unlocking encrypted pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+# without these, Chromium phones home at start-up; the network here (and on township intranets) is closed
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def unlock(page, password: str) -> None:
+    """Type the password into the page's prompt and wait until the content is decrypted."""
+    page.fill("#mkdocs-content-password", password)
+    page.click("#mkdocs-decrypt-button")
+    page.wait_for_selector("#mkdocs-encrypted-content", state="detached", timeout=15_000)
+
+
+def decrypted(page) -> None:
+    """Wait until a page opened with a remembered key has decrypted itself."""
+    page.wait_for_selector("#mkdocs-encrypted-content", state="detached", timeout=15_000)
