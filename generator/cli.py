@@ -12,7 +12,7 @@ import click
 from . import rules
 from .build import InvalidWorkbook, Stopwatch
 from .build import build as run_build
-from .freshness import as_of_key, input_digest, is_fresh, write_stamp
+from .freshness import Stamp, as_of_key, input_digest, is_fresh
 from .pages.agreements import TemplateProblem
 from .password import ENV_VAR, PasswordProblem, gather_access
 from .report import Report, render_report
@@ -209,9 +209,10 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
             return
         if insecure_no_password:
             click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
-        built = run_build(workbook, out, as_of=as_of, today=date.today(), now=datetime.now(), access=access,
-                          progress=progress, watch=watch)
-        write_stamp(out, digest, levels)
+        with Stamp(digest, levels) as stamp:
+            built = run_build(workbook, out, as_of=as_of, today=date.today(), now=datetime.now(), access=access,
+                              progress=progress, watch=watch)
+            stamp.write(out)
     except WorkbookUnreadable as exc:
         raise Unreadable(str(exc)) from None
     except InvalidWorkbook as exc:

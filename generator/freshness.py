@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -38,12 +39,31 @@ def _derive(password: str, salt: bytes) -> str:
     return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, ITERATIONS).hex()
 
 
-def write_stamp(site: Path, digest: str, passwords: dict[str, str] | None) -> None:
-    """Record what the site in folder site was built from."""
-    salt = os.urandom(16)
-    secrets = {level: _derive(pw, salt) for level, pw in (passwords or {}).items()}
-    data = {"inputs": digest, "salt": salt.hex(), "levels": secrets, "encrypted": passwords is not None}
-    (site / STAMP).write_text(json.dumps(data), encoding="utf-8")
+class Stamp:
+    """The stamp of a site being built, written into it once built.
+
+    Its key derivations (slow on purpose: one PBKDF2 per password) run in a background thread while the build
+    reads the workbook; hashlib releases the GIL while it derives, so they take the other core. Leaving the
+    with-block on an error cancels the derivations not yet started.
+    """
+
+    def __init__(self, digest: str, passwords: dict[str, str] | None) -> None:
+        self._digest, self._encrypted = digest, passwords is not None
+        self._salt = os.urandom(16)
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._secrets = {level: self._pool.submit(_derive, pw, self._salt) for level, pw in (passwords or {}).items()}
+
+    def __enter__(self) -> Stamp:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self._pool.shutdown(wait=kind is None, cancel_futures=True)
+
+    def write(self, site: Path) -> None:
+        """Record in folder site what it was built from."""
+        data = {"inputs": self._digest, "salt": self._salt.hex(), "encrypted": self._encrypted,
+                "levels": {level: secret.result() for level, secret in self._secrets.items()}}
+        (site / STAMP).write_text(json.dumps(data), encoding="utf-8")
 
 
 def is_fresh(site: Path, digest: str, passwords: dict[str, str] | None) -> bool:
