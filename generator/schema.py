@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Iterator, Literal, get_args, get_origin
-
 from functools import cache
+from typing import Annotated, Any, Iterator, Literal, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationInfo
 from pydantic.dataclasses import dataclass as pydantic_dataclass

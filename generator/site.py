@@ -155,11 +155,12 @@ def split_shards(work: Path, pages: list[str], nav: list[dict[str, str]], count:
     Every shard keeps the section pages of the nav (mkdocs checks them) and the assets.
     """
     sections = {path for entry in nav for path in entry.values()}
+    present = sections & set(pages)
     first = work / "part0"
     parts = [first] + [work / f"part{k}" for k in range(1, count)]
     for part in parts[1:]:
         shutil.copytree(first / "docs" / "assets", part / "docs" / "assets")
-        for rel in sections & set(pages):
+        for rel in present:
             target = part / "docs" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(first / "docs" / rel, target)

@@ -11,18 +11,12 @@ from tests.browsing import decrypted, unlock
 from tests.commands import PASSWORD, assert_no_leaks, run, text
 
 
-@pytest.fixture
-def site(encrypted) -> Path:
-    """The every-list workbook's encrypted site (built once per session, in conftest)."""
-    return encrypted
-
-
 def only_local(requests: list[str]) -> bool:
     return all(url.startswith(("file://", "data:", "http://127.0.0.1")) for url in requests)
 
 
-def test_home_to_overdue_list_to_patient_to_group(site, page):
-    page.goto((site / "index.html").as_uri())
+def test_home_to_overdue_list_to_patient_to_group(encrypted, page):
+    page.goto((encrypted / "index.html").as_uri())
     assert page.title().startswith("首页")
     unlock(page, PASSWORD)
     page.get_by_role("link", name="随访逾期").first.click()
@@ -43,8 +37,8 @@ def test_home_to_overdue_list_to_patient_to_group(site, page):
     assert only_local(page.requests)
 
 
-def test_roster_filter_narrows_rows_as_you_type(site, page):
-    page.goto((site / "roster" / "index.html").as_uri())
+def test_roster_filter_narrows_rows_as_you_type(encrypted, page):
+    page.goto((encrypted / "roster" / "index.html").as_uri())
     unlock(page, PASSWORD)
     rows = page.locator("table.jf-table tbody tr")
     total = rows.count()
@@ -62,8 +56,8 @@ def test_roster_filter_narrows_rows_as_you_type(site, page):
     assert page.locator(".jf-count").inner_text() == f"共 {total} 行"
 
 
-def test_roster_columns_sort(site, page):
-    page.goto((site / "roster" / "index.html").as_uri())
+def test_roster_columns_sort(encrypted, page):
+    page.goto((encrypted / "roster" / "index.html").as_uri())
     unlock(page, PASSWORD)
     header = page.locator("table.jf-table thead th", has_text="编号")
     header.click()
@@ -72,8 +66,8 @@ def test_roster_columns_sort(site, page):
     assert first == "P007"
 
 
-def test_agreement_prints_each_document_on_its_own_a4_page(site, page, tmp_path):
-    page.goto((site / "patients" / "P004.html").as_uri())
+def test_agreement_prints_each_document_on_its_own_a4_page(encrypted, page, tmp_path):
+    page.goto((encrypted / "patients" / "P004.html").as_uri())
     unlock(page, PASSWORD)
     assert page.locator("details.jf-documents").count() == 1
     page.evaluate("document.querySelector('details.jf-documents').open = true;"
@@ -87,8 +81,8 @@ def test_agreement_prints_each_document_on_its_own_a4_page(site, page, tmp_path)
     assert len(pages) == 3  # 监护协议, 以奖代补协议, 免费服药告知书: one A4 page each
 
 
-def test_village_batch_prints_one_document_per_page(site, page, tmp_path):
-    page.goto((site / "agreements" / "V01-guardian.html").as_uri())
+def test_village_batch_prints_one_document_per_page(encrypted, page, tmp_path):
+    page.goto((encrypted / "agreements" / "V01-guardian.html").as_uri())
     unlock(page, PASSWORD)
     page.emulate_media(media="print")
     pdf = tmp_path / "监护协议.pdf"
