@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Callable
 
 from .pages import NAV, page_levels, render_pages, with_levels
+from .pages.agreements import DOCUMENTS, OVERRIDE_FOLDER, override_templates
 from .password import Access, check_access
 from .report import Report
 from .schema import Dataset
-from .site import TOWNSHIP_LEVEL, Staging
+from .site import TOWNSHIP_LEVEL, Staging, check_output, recover_output
+from .verify import Secrets, personal_values
 from .validate import validate_workbook
 from .views import build_view
 from .workbook import read_workbook
@@ -82,7 +84,16 @@ def load(workbook: Path, as_of: date | None, today: date, progress: Progress = l
 
 def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workbook_dir: Path | None, now: datetime,
           access: Access | None, progress: Progress = lambda _: None, watch: Stopwatch | None = None) -> dict[str, str] | None:
-    """Render every page of valid data into staging; return each access level's password (None: no encryption)."""
+    """Render every page of valid data into staging; return each access level's password (None: no encryption).
+
+    Only villages that have a password get a level of their own.
+    """
+    if workbook_dir is not None:
+        used, ignored = override_templates(workbook_dir)
+        for name in used:
+            progress(f"使用自定义文书模板：{OVERRIDE_FOLDER}/{name}")
+        for name in ignored:
+            progress(f"注意：{OVERRIDE_FOLDER}/{name} 不是可识别的模板名（应为 {'、'.join(f'{t}.html' for t in DOCUMENTS.values())}），没有使用。")
     progress("计算逾期清单和指标……")
     view = build_view(data, report, as_of, now)
     (watch or Stopwatch()).lap("rules")
@@ -98,17 +109,23 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
 
 
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,
-          progress: Progress = lambda _: None, watch: Stopwatch | None = None) -> Built:
+          finish: Callable[[Path], None] = lambda _: None, progress: Progress = lambda _: None,
+          watch: Stopwatch | None = None) -> Built:
     """Validate the workbook and, only when it has no errors and the passwords suit it, build the site into out.
 
-    access None builds the site unprotected (--insecure-no-password only).
+    access None builds the site unprotected (--insecure-no-password only); otherwise the new site is installed only
+    if the leak gate finds none of the workbook's personal values in plaintext. finish is called on the new site
+    just before it replaces out (the caller's stamp).
     """
     watch = watch or Stopwatch()
+    check_output(out, workbook)
+    recover_output(out)
     data, report, day = load(workbook, as_of, today, progress, watch)
     if access is not None:
         check_access(access, data.settings.township, [v.name for v in data.villages])
     watch.lap("password")
     township = data.settings.township
+    secrets: Secrets | None = personal_values(data) if access is not None else None
     with Staging() as staging:
         passwords = stage(data, report, day, staging, workbook_dir=workbook.parent, now=now, access=access,
                           progress=progress, watch=watch)
@@ -116,7 +133,8 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
         del data  # every page is on disk: hand the rows' memory back before the mkdocs processes start
         release_memory()
         progress(f"已写出 {len(staging.pages)} 个页面。")
-        count = staging.build(out, f"{township}精防台账", NAV, {"township": township}, passwords, progress)
+        count = staging.build(out, f"{township}精防台账", NAV, {"township": township}, passwords, secrets=secrets,
+                              finish=finish, progress=progress)
     watch.lap("mkdocs")
     return Built(out, count, day, report, dict(watch.timings))
 

@@ -16,7 +16,7 @@ from .freshness import Stamp, as_of_key, input_digest, is_fresh
 from .pages.agreements import TemplateProblem
 from .password import ENV_VAR, PasswordProblem, gather_access
 from .report import Report, render_report
-from .site import BASE_CONFIG, BuildFailed
+from .site import BASE_CONFIG, BuildFailed, Interrupted, UnsafeOutput, check_output
 from .validate import validate_workbook
 from .workbook import WorkbookUnreadable, check_readable, read_workbook
 
@@ -200,6 +200,7 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
     watch = Stopwatch()
     try:
         check_readable(workbook)
+        check_output(out, workbook)
         access = None if insecure_no_password else gather_access(
             password_file=password_file, access_file=access_file, project=PROJECT, prompt=_ask_password)
         levels = None if access is None else {"乡镇": access.township, **access.villages}
@@ -211,8 +212,7 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
             click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
         with Stamp(digest, levels) as stamp:
             built = run_build(workbook, out, as_of=as_of, today=date.today(), now=datetime.now(), access=access,
-                              progress=progress, watch=watch)
-            stamp.write(out)
+                              finish=stamp.write, progress=progress, watch=watch)
     except WorkbookUnreadable as exc:
         raise Unreadable(str(exc)) from None
     except InvalidWorkbook as exc:
@@ -220,6 +220,11 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         raise JingfangError("台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。") from None
     except (BuildFailed, TemplateProblem, PasswordProblem) as exc:
         raise JingfangError(f"{exc}（原来的网站保持不变）") from None
+    except UnsafeOutput as exc:
+        raise JingfangError(str(exc)) from None
+    except Interrupted:
+        click.echo("已中断：没有生成网站，临时文件已清除，原来的网站保持不变。", err=True)
+        sys.exit(130)
     warnings = built.report.warnings
     if warnings:
         shown = Report(warnings[:WARNINGS_SHOWN])

@@ -7,6 +7,8 @@
 2. Compile the encryption plugin's constant password-form template once instead of once per page.
 3. When the site is built in parallel shards, give every shard the same level keys (made by the parent process),
    so that one unlock still opens every page of a level, whichever shard built it.
+4. Hand the passwords to the encryption plugin from the process's environment, as strings: the config file never
+   holds them, and no YAML parsing turns a password such as 0x1234ABCDEF or 2026-09-30 into a number or a date.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from functools import lru_cache
 from typing import BinaryIO
 
 import jinja2
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 
 PLACEHOLDER = re.compile(r"<!--jf:(\d+):(\d+)-->")  # byte offset and length in the fragment store
 FRAGMENTS_ENV = "JINGFANG_FRAGMENTS"  # path of the fragment store (in the private temp folder), set by site.py
 LEVEL_KEYS_ENV = "JINGFANG_LEVEL_KEYS"  # level → hex key, set by site.build_site for sharded builds
+SECRETS_ENV = "JINGFANG_SECRETS"  # level → [passwords], set by site.Staging.build
 
 
 @lru_cache(maxsize=8)
@@ -30,18 +33,31 @@ def _template(source: str) -> jinja2.Template:
     return jinja2.Template(source)
 
 
+@event_priority(100)  # before the encryption plugin reads its password inventory
+def _passwords(config, **kwargs):
+    secrets = os.environ.get(SECRETS_ENV)
+    if secrets and "encryptcontent" in config.plugins:
+        inventory = json.loads(secrets)
+        config.plugins["encryptcontent"].config["password_inventory"] = {
+            str(level): [str(pw) for pw in passwords] for level, passwords in inventory.items()}
+    return config
+
+
 @event_priority(-100)  # after the encryption plugin has read its password inventory and made its keys
-def on_config(config, **kwargs):
-    try:
-        from encryptcontent import plugin as encryptcontent
-    except ImportError:
+def _after_encryption_setup(config, **kwargs):
+    if "encryptcontent" not in config.plugins:
         return config
+    from encryptcontent import plugin as encryptcontent
+
     if getattr(encryptcontent, "Template", None) is jinja2.Template:
         encryptcontent.Template = _template  # same call, same result: jinja2.Template(source)
     shared = os.environ.get(LEVEL_KEYS_ENV)
     if shared:
         _install_level_keys(config.plugins["encryptcontent"].setup, json.loads(shared))
     return config
+
+
+on_config = CombinedEvent(_passwords, _after_encryption_setup)
 
 
 def _install_level_keys(setup: dict, keys: dict[str, str]) -> None:

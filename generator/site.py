@@ -1,24 +1,36 @@
 """Rendered pages → private temp folder → ``mkdocs build --strict`` (encrypted) → atomic swap into the output folder.
 
-Nothing is written outside the temp folder until mkdocs has succeeded; the temp folder (which holds plaintext
-Markdown) is private to the user and removed when the ``Staging`` context ends, on success and failure alike.
-Passwords reach mkdocs only through the child process's environment (``!ENV`` in the config), never through a file.
+Nothing is written outside the temp folder until mkdocs has succeeded and the leak gate has passed the new site; the
+temp folder (which holds plaintext Markdown) is private to the user and removed when the ``Staging`` context ends, on
+success, failure, Ctrl+C and SIGTERM/SIGHUP alike (and by the next run if the process was killed outright).
+Passwords reach mkdocs only through the child process's environment, never through a file: the mkdocs hook hands
+them to the plugin as strings.
+The output folder is jingfang's only if it holds jingfang's stamp; the tool never deletes or overwrites anything else.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable
 
 import yaml
+
+from .freshness import STAMP
+from .verify import Secrets, describe, scan_site
+
+if TYPE_CHECKING:
+    from .pages.html import Page
 
 BASE_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 OVERRIDES = Path(__file__).resolve().parent / "pages" / "overrides"
@@ -27,7 +39,11 @@ HOOKS = Path(__file__).resolve().parent / "mkdocs_hooks.py"
 FRAGMENTS_ENV = "JINGFANG_FRAGMENTS"  # must match mkdocs_hooks.FRAGMENTS_ENV
 FRAGMENT_RE = re.compile(r"^<(table|section)\b.*?</\1>$", re.M | re.S)
 TOWNSHIP_LEVEL = "_global"  # the plugin encrypts every page with this level unless the page names another
-PASSWORD_ENV = "JINGFANG_PW_"
+ENTRY_LEVEL = "entry"  # the village index: every password of the site opens it
+SECRETS_ENV = "JINGFANG_SECRETS"  # must match mkdocs_hooks.SECRETS_ENV: {level: [passwords]} as JSON
+PRIVATE_ENV = ("JINGFANG_PASSWORD", SECRETS_ENV)  # never passed on to mkdocs from our own environment
+STAGING_PREFIX = "jingfang-"
+STAGING_MARK = ".jingfang-staging"  # holds the pid of the run that made the folder
 PROGRESS_EVERY = 5.0  # seconds between progress lines during a long mkdocs run
 MAX_SHARDS = 4
 MIN_SHARD_PAGES = 200  # below this a second mkdocs process costs more (start-up) than it saves
@@ -48,6 +64,18 @@ class BuildFailed(Exception):
     """mkdocs could not build the site; the previous site is untouched."""
 
 
+class LeaksFound(BuildFailed):
+    """The new site shows personal data in plaintext (or a page is not encrypted): it was not installed."""
+
+
+class UnsafeOutput(Exception):
+    """The output folder is not jingfang's to replace (it holds other files, or the workbook itself)."""
+
+
+class Interrupted(BaseException):
+    """The process was asked to stop (SIGTERM, SIGHUP, console closed): unwind so the plaintext is removed."""
+
+
 def split_fragments(text: str, store: BinaryIO) -> str:
     """Move the ready-made HTML blocks (a line starting with <table or <section) of a page into store.
 
@@ -64,15 +92,15 @@ def split_fragments(text: str, store: BinaryIO) -> str:
     return FRAGMENT_RE.sub(keep, text)
 
 
-def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: dict,
-                 levels: dict[str, list[str]] | None) -> Path:
+def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: dict, encrypted: bool) -> Path:
     """A config that inherits the project's mkdocs.yml and points at the temp docs and site folders.
 
-    levels maps an access level to the environment variables holding its passwords (None: no encryption).
+    Written by a YAML serializer, so a name is always a string value. The passwords are not in it: the mkdocs hook
+    hands them to the encryption plugin from the child's environment.
     """
     config = {
         "INHERIT": str(BASE_CONFIG),
-        "site_name": site_name,
+        "site_name": html.escape(site_name),  # Material writes it into every page's header as it is
         "docs_dir": str(work / "docs"),
         "site_dir": str(work / "site"),
         "nav": nav,
@@ -80,17 +108,16 @@ def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: d
         "extra": extra,
         "hooks": [str(HOOKS)],
     }
-    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-    if levels is not None:
-        text += plugin_config(levels)
+    if encrypted:
+        config["plugins"] = [{"encryptcontent": plugin_options()}]
     path = work / "mkdocs.yml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-def plugin_config(levels: dict[str, list[str]]) -> str:
-    """The encryptcontent plugin, as YAML text (``!ENV`` tags cannot be written by yaml.safe_dump)."""
-    options = {
+def plugin_options() -> dict:
+    """The encryptcontent plugin's options (its password inventory is filled in by the hook)."""
+    return {
         **PROMPT_TEXTS,
         "webcrypto": True,  # the browser's own crypto: no crypto-js from a CDN
         "esm": False,  # module scripts do not load from file://
@@ -101,13 +128,8 @@ def plugin_config(levels: dict[str, list[str]]) -> str:
         "cache_file": "",  # the plugin's cache would keep derived keys next to the config
         "threshold_warning_min_entropy": 0,  # jingfang checks password strength itself
         "sharelinks": False,
+        "password_inventory": {},
     }
-    lines = ["plugins:", "  - encryptcontent:"]
-    lines += [f"      {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in options.items()]
-    lines.append("      password_inventory:")
-    for level, variables in levels.items():
-        lines.append(f"        {level}: [{', '.join(f'!ENV {v}' for v in variables)}]")
-    return "\n".join(lines) + "\n"
 
 
 def build_mkdocs(configs: list[Path], env: dict[str, str], pages: int,
@@ -117,7 +139,7 @@ def build_mkdocs(configs: list[Path], env: dict[str, str], pages: int,
     Child processes, because the encryption plugin ends its process with os._exit on some errors, which would
     skip the cleanup of the plaintext temp folder. While they run, the pages written so far are reported.
     """
-    child_env = {k: v for k, v in os.environ.items() if not k.startswith(PASSWORD_ENV)} | env
+    child_env = {k: v for k, v in os.environ.items() if k not in PRIVATE_ENV} | env
     child_env["NO_MKDOCS_2_WARNING"] = "1"
     children = []
     for config in configs:
@@ -185,79 +207,225 @@ def merge_sites(sites: list[Path], into: Path) -> None:
                 os.replace(path, target)
 
 
+LEGACY_SUFFIXES = frozenset({".html", ".js", ".css", ".json", ".map", ".svg", ".png", ".ico", ".woff", ".woff2",
+                             ".gz", ".xml", ".txt"})  # what a site of a stamp without a file list may hold
+
+
+def check_output(out: Path, workbook: Path | None = None) -> None:
+    """Refuse an output folder the build may not replace: one holding the workbook, or one that is not jingfang's.
+
+    A folder is jingfang's when it is empty or holds jingfang's stamp and only the files that build made.
+    """
+    target = out.resolve()
+    if workbook is not None:
+        book = workbook.resolve()
+        if target == book or target in book.parents:
+            raise UnsafeOutput(f"网站文件夹“{out}”里有台账“{workbook.name}”本身，生成网站会替换整个文件夹，所以没有生成。"
+                               "请换一个 --out，例如台账旁边新的 site 文件夹。")
+    if not target.exists():
+        return
+    if not target.is_dir() or target.is_symlink():
+        raise UnsafeOutput(f"“{out}”不是一个普通文件夹，没有覆盖。请换一个 --out。")
+    if not any(target.iterdir()):
+        return
+    if not (target / STAMP).is_file():
+        raise UnsafeOutput(f"文件夹“{out}”不是空的，也不是 jingfang 生成的网站（里面没有 {STAMP}），为免删除其中的文件，"
+                           "没有生成。请换一个 --out（新的或空的文件夹），或先把里面的文件移走。")
+    foreign = foreign_files(target)
+    if foreign:
+        shown = "、".join(foreign[:3]) + (f" 等 {len(foreign)} 个" if len(foreign) > 3 else "")
+        raise UnsafeOutput(f"网站文件夹“{out}”里有不是 jingfang 生成的文件（{shown}），替换网站会删除它们，所以没有生成。"
+                           "请先把这些文件移到别处。")
+
+
+def made_files(site: Path) -> set[str] | None:
+    """The files the build that made site wrote there (from its stamp), or None for an older stamp."""
+    try:
+        files = json.loads((site / STAMP).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return set(files) if isinstance(files, list) else None
+
+
+def foreign_files(site: Path) -> list[str]:
+    """The files (and links) in a jingfang site that jingfang did not make there."""
+    made = made_files(site)
+    found = []
+    for path in site.rglob("*"):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        rel = path.relative_to(site).as_posix()
+        if rel == STAMP:
+            continue
+        if rel not in made if made is not None else (path.is_symlink() or path.suffix not in LEGACY_SUFFIXES):
+            found.append(rel)
+    return sorted(found)
+
+
+def mark_as_ours(site: Path) -> None:
+    """Record in the site's stamp every file this build made there: the next build replaces only those."""
+    try:
+        data = json.loads((site / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data["files"] = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.name != STAMP)
+    (site / STAMP).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
 def swap_into(built: Path, out: Path) -> None:
-    """Replace out with built: rename the old site aside, rename the new one in, then delete the old one."""
+    """Replace out with built: rename the old site aside, rename the new one in, then delete the old one.
+
+    If the new site cannot be renamed in, the old one is put back. out is checked again first: someone may have
+    saved a file into it while the build ran.
+    """
+    check_output(out)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=".jingfang-new-", dir=out.parent))
-    shutil.move(str(built), staged / "site")
+    (staged / STAGING_MARK).write_text(str(os.getpid()), encoding="utf-8")
     old = out.parent / f".jingfang-old-{os.getpid()}"
-    if out.exists():
-        os.replace(out, old)
     try:
-        os.replace(staged / "site", out)
-    except OSError:
-        if old.exists():
-            os.replace(old, out)  # put the previous site back
-        raise
+        shutil.move(str(built), staged / "site")  # a copy when the temp folder is on another drive
+        if out.exists():
+            os.replace(out, old)
+        try:
+            os.replace(staged / "site", out)
+        except OSError:
+            if old.exists():
+                os.replace(old, out)  # put the previous site back
+            raise
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def password_levels(passwords: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Environment variables for the passwords, and each level's variables (the township's opens every level)."""
-    env = {f"{PASSWORD_ENV}{i}": pw for i, pw in enumerate(passwords.values())}
-    names = dict(zip(passwords, env))
-    levels = {level: [names[TOWNSHIP_LEVEL]] + ([names[level]] if level != TOWNSHIP_LEVEL else []) for level in passwords}
-    return env, levels
+def _alive(pid: int) -> bool:
+    """Whether a process still runs (when unsure: yes, so that its folders are left alone)."""
+    if os.name == "nt":
+        import ctypes
+
+        kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, pattern: str) -> None:
+    """Remove what a killed run left behind: folders matching pattern that hold our mark with a dead pid."""
+    for path in folder.glob(pattern):
+        try:
+            pid = int((path / STAGING_MARK).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not made by jingfang: never touched
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def recover_output(out: Path) -> None:
+    """Put back a previous site that a killed run had renamed aside, and remove its half-installed copies."""
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        return
+    remove_stale(parent, ".jingfang-new-*")
+    for old in parent.glob(".jingfang-old-*"):
+        pid = old.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or _alive(int(pid)) or not (old / STAMP).is_file():
+            continue
+        if not out.exists():
+            os.replace(old, out)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def inventory(passwords: dict[str, str]) -> dict[str, list[str]]:
+    """Each access level's passwords: the township's opens every level, a village's its own and the entry page."""
+    township = passwords[TOWNSHIP_LEVEL]
+    levels = {level: [township] + ([pw] if level != TOWNSHIP_LEVEL else []) for level, pw in passwords.items()}
+    if len(passwords) > 1:
+        levels[ENTRY_LEVEL] = list(passwords.values())
+    return levels
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, name))
 
 
 class Staging:
     """The private temp folder where the pages wait as plaintext Markdown until mkdocs has built the site.
 
     A context manager: the folder (mkdtemp makes it 0700, private to this user) is removed on leaving, whether the
-    build succeeded or failed. Pages are written as they are rendered, so they never all sit in memory at once.
+    build succeeded, failed or was stopped by a signal (turned into Interrupted while inside). A run killed outright
+    leaves it behind with its pid in a mark file; the next run removes it. Pages are written as they are rendered,
+    so they never all sit in memory at once.
     """
 
     def __init__(self) -> None:
-        self.work = Path(tempfile.mkdtemp(prefix="jingfang-"))
+        remove_stale(Path(tempfile.gettempdir()), STAGING_PREFIX + "*")
+        self.work = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
+        (self.work / STAGING_MARK).write_text(str(os.getpid()), encoding="utf-8")
         self.docs = self.work / "part0" / "docs"
         self.pages: list[str] = []
         self.fragments = self.work / "fragments.bin"
         self._store = self.fragments.open("wb")
+        self._previous: dict[int, object] = {}
+        self._console = None
 
     def __enter__(self) -> "Staging":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {sig: signal.signal(sig, _stop) for sig in _STOP_SIGNALS}
+        if os.name == "nt":
+            self._console = _on_console_close(self.work)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
         self._store.close()
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def write(self, pages: Iterable[tuple[str, str]]) -> None:
-        """Write pages (relative path, Markdown) into the docs folder, their HTML blocks into the fragment store."""
-        for rel, text in pages:
+    def write(self, pages: Iterable[tuple[str, Page]]) -> None:
+        """Write pages (relative path, page) into the docs folder, their HTML blocks into the fragment store."""
+        for rel, item in pages:
             path = self.docs / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(split_fragments(text, self._store), encoding="utf-8")
+            path.write_text(split_fragments(item.markdown(), self._store), encoding="utf-8")
             self.pages.append(rel)
 
     def build(self, out: Path, site_name: str, nav: list[dict[str, str]], extra: dict,
-              passwords: dict[str, str] | None, progress: Callable[[str], None] = lambda _: None) -> int:
+              passwords: dict[str, str] | None, *, secrets: Secrets | None,
+              finish: Callable[[Path], None] = lambda _: None, progress: Callable[[str], None] = lambda _: None) -> int:
         """Build the written pages into out; return the number of HTML pages. On failure out is left as it was.
 
         passwords maps an access level (TOWNSHIP_LEVEL, or a village code) to its password; None builds without
-        encryption (only for --insecure-no-password). Large sites are built in one shard per CPU core.
+        encryption (only for --insecure-no-password). Large sites are built in one shard per CPU core. The new site
+        is installed only if the leak gate finds nothing (secrets: the workbook's personal values; None skips the
+        gate, for an unencrypted build); finish is called on it just before (it writes the stamp).
         """
         self._store.close()
         shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
         count = max(1, min(os.cpu_count() or 1, MAX_SHARDS, len(self.pages) // MIN_SHARD_PAGES))
-        env, levels = password_levels(passwords) if passwords is not None else ({}, None)
-        env[FRAGMENTS_ENV] = str(self.fragments)
-        if levels is not None and count > 1:
-            env[LEVEL_KEYS_ENV] = json.dumps({level: os.urandom(32).hex() for level in levels})
+        env = {FRAGMENTS_ENV: str(self.fragments)}
+        if passwords is not None:
+            levels = inventory(passwords)
+            env[SECRETS_ENV] = json.dumps(levels, ensure_ascii=False)
+            if count > 1:
+                env[LEVEL_KEYS_ENV] = json.dumps({level: os.urandom(32).hex() for level in levels})
         parts = split_shards(self.work, self.pages, nav, count)
-        configs = [write_config(part, site_name, nav, extra, levels) for part in parts]
+        configs = [write_config(part, site_name, nav, extra, passwords is not None) for part in parts]
         progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）")
                  + (f"（{count} 个进程并行）" if count > 1 else "") + "……")
         build_mkdocs(configs, env, len(self.pages), progress)
@@ -266,6 +434,28 @@ class Staging:
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             (site / name).unlink(missing_ok=True)  # a list of every page's address helps nobody inside
         pages_built = sum(1 for _ in site.rglob("*.html"))
+        if secrets is not None:
+            progress(f"保密检查：每个页面是否加密、有没有明文的姓名、身份证号、电话、地址（{len(secrets)} 项）……")
+            leaks = scan_site(site, secrets)
+            if leaks:
+                raise LeaksFound("新网站没有通过保密检查，没有安装：\n" + describe(leaks))
+        finish(site)
+        mark_as_ours(site)
         progress("替换旧网站……")
         swap_into(site, out)
         return pages_built
+
+
+def _on_console_close(work: Path) -> object:
+    """Windows: closing the console window ends the process a few seconds later without a signal Python sees."""
+    import ctypes
+    from ctypes import wintypes
+
+    def handler(event: int) -> bool:
+        if event in (2, 5, 6):  # CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT
+            shutil.rmtree(work, ignore_errors=True)
+        return False
+
+    callback = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.DWORD)(handler)  # type: ignore[attr-defined]
+    ctypes.windll.kernel32.SetConsoleCtrlHandler(callback, True)  # type: ignore[attr-defined]
+    return callback  # kept by the caller: the handler must outlive this call

@@ -1,13 +1,15 @@
-"""Markdown pages of the internal site, rendered from a View (pure: yields (docs path, text), writes nothing)."""
+"""Markdown pages of the internal site, rendered from a View (pure: yields (docs path, Page), writes nothing)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..site import ENTRY_LEVEL
 from ..views import View
 from .agreements import render_agreements
 from .groups import render_groups
+from .html import Page
 from .home import render_home
 from .misc import render_leaders, render_quality, render_rules
 from .overdue import render_overdue
@@ -30,7 +32,7 @@ NAV = [
 ]
 
 
-def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, str]]:
+def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     """Every page of the site, one at a time: a county's pages would not fit in memory all at once."""
     for render in (render_home, render_rosters, render_overdue, render_villages, render_leaders, render_rules,
                    render_quality):
@@ -40,7 +42,7 @@ def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple
     yield from render_agreements(view, workbook_dir)
 
 
-PUBLIC_PAGES = ("villages/index.md",)  # village names and counts only: the way in for village staff
+ENTRY_PAGE = "villages/index.md"  # the way in for village staff: any password of the site opens it
 
 
 def page_levels(view: View) -> dict[str, str]:
@@ -59,9 +61,13 @@ def page_levels(view: View) -> dict[str, str]:
     return levels
 
 
-def with_levels(pages: Iterable[tuple[str, str]], levels: dict[str, str],
-                protected: set[str]) -> Iterator[tuple[str, str]]:
-    """Put ``level:`` into the front matter: a village's level where it has a password, none on public pages."""
-    for rel, text in pages:
-        level = "" if rel in PUBLIC_PAGES else levels.get(rel) if levels.get(rel) in protected else None
-        yield rel, text if level is None else text.replace("---\n", f"---\nlevel: \"{level}\"\n", 1)
+def with_levels(pages: Iterable[tuple[str, Page]], levels: dict[str, str],
+                protected: set[str]) -> Iterator[tuple[str, Page]]:
+    """Give each page its access level: its village's where that village has a password, the entry level to the
+    village index (every password opens it), the township's to the rest."""
+    for rel, item in pages:
+        if rel == ENTRY_PAGE and protected:
+            item.level = ENTRY_LEVEL
+        elif levels.get(rel) in protected:
+            item.level = levels[rel]
+        yield rel, item

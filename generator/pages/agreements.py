@@ -2,6 +2,9 @@
 
 Default wording lives in ``templates/``; a township overrides it with a file of the same name (Jinja, HTML) in a
 ``协议模板/`` folder beside its workbook. Placeholders are listed in PLACEHOLDERS (and on the index page).
+Anyone who can write to the workbook's folder can write a template, so templates run in Jinja's sandbox (no access to
+Python internals, hence none to the machine or its passwords) and their output is cleaned by an allow-list
+sanitizer: document markup only — no script, no event handlers, no links, images or styles that could reach out.
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+import nh3
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..schema import Patient
 from ..views import View
@@ -29,15 +35,36 @@ PLACEHOLDERS = {
 }
 
 
+# the markup a printed document needs; everything else (and the content of script/style) is removed
+DOCUMENT_TAGS = {"h1", "h2", "h3", "h4", "p", "br", "hr", "ol", "ul", "li", "strong", "em", "b", "i", "u", "small",
+                 "sup", "sub", "span", "div", "section", "table", "thead", "tbody", "tr", "th", "td"}
+DOCUMENT_ATTRIBUTES = {"*": {"class"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+
+
 class TemplateProblem(Exception):
     """A township's own agreement template cannot be used; the message names the file."""
 
 
 def environment(workbook_dir: Path | None) -> Environment:
-    """Templates from 协议模板/ beside the workbook first, then the defaults."""
+    """Templates from 协议模板/ beside the workbook first, then the defaults; all of them sandboxed."""
     loaders = [FileSystemLoader(str(workbook_dir / OVERRIDE_FOLDER))] if workbook_dir else []
-    return Environment(loader=ChoiceLoader(loaders + [FileSystemLoader(str(DEFAULTS))]), autoescape=True,
-                       undefined=StrictUndefined)
+    return ImmutableSandboxedEnvironment(loader=ChoiceLoader(loaders + [FileSystemLoader(str(DEFAULTS))]),
+                                         autoescape=True, undefined=StrictUndefined)
+
+
+def override_templates(workbook_dir: Path) -> tuple[list[str], list[str]]:
+    """The township's own templates beside the workbook: (used, ignored) file names."""
+    folder = workbook_dir / OVERRIDE_FOLDER
+    if not folder.is_dir():
+        return [], []
+    names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    known = {f"{title}.html" for title in DOCUMENTS.values()}
+    return [n for n in names if n in known], [n for n in names if n not in known]
+
+
+def sanitize(markup: str) -> str:
+    """Document markup only: no script, no event handler, no URL of any kind."""
+    return nh3.clean(markup, tags=DOCUMENT_TAGS, attributes=DOCUMENT_ATTRIBUTES, url_schemes=set())
 
 
 def context(view: View, p: Patient) -> dict:
@@ -71,9 +98,12 @@ def render_document(env: Environment, kind: str, ctx: dict) -> str:
     name = f"{DOCUMENTS[kind]}.html"
     try:
         body = env.get_template(name).render(**ctx)
+    except SecurityError as exc:
+        raise TemplateProblem(f"协议模板“{name}”里有不允许的写法（{exc}）：模板里只能用占位符和简单的判断，不能调用程序。"
+                              "可用的占位符见网站“协议打印”页。") from None
     except TemplateError as exc:
-        raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from exc
-    return f'\n\n<section class="jf-doc">\n{body}\n</section>\n\n'
+        raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from None
+    return f'\n\n<section class="jf-doc">\n{sanitize(body)}\n</section>\n\n'
 
 
 def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
@@ -96,7 +126,8 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
                 continue
             rel = f"agreements/{code}-{kind}.md"
             docs = "".join(render_document(env, kind, context(view, p)) for p in sorted(chosen, key=lambda p: p.patient_id))
-            yield rel, page(f"{title} · {village}", print_button(f"打印全部 {len(chosen)} 份") + docs, hide_toc=True)
+            yield rel, page(f"{title} · {code}", print_button(f"打印全部 {len(chosen)} 份") + docs,
+                             heading=f"{title} · {village}")
             batches.append((village, title, len(chosen), a(here, rel, "批量打印")))
     index = table(["村社区", "文书", "份数", ""], [(v, t, n, Raw(link)) for v, t, n, link in batches])
     patients = " ".join(a(here, f"patients/{p.patient_id}.md", p.patient_id) for p in view.data.patients if not p.closed)
@@ -121,7 +152,7 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
 
 {holders}
 """
-    yield here, page("协议打印", body, hide_toc=True)
+    yield here, page("协议打印", body)
 
 
 def wanted(p: Patient, kind: str) -> bool:

@@ -28,7 +28,7 @@ def render_groups(view: View) -> Iterator[tuple[str, str]]:
                      f"{g.leader} {view.phone_of(g.leader)}", len(view.members.get(g.group_id, [])),
                      len(view.patients_of_group.get(g.group_id, [])), len(overdue_of_group(view, g))))
     yield here, page("帮扶小组", f"共 {len(view.data.groups)} 个小组。" + table(
-        ["小组", "名称", "村社区", "组长及电话", "成员数", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"), hide_toc=True)
+        ["小组", "名称", "村社区", "组长及电话", "成员数", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"))
     for g in view.data.groups:
         yield f"groups/{g.group_id}.md", render_group(view, g)
 
@@ -72,4 +72,4 @@ def render_group(view: View, g: Group) -> str:
 
 {table(["日期", "参会人员", "内容"], [(m.held, m.attendees, m.content) for m in meetings]) if meetings else "没有会议记录。"}
 """
-    return page(f"帮扶小组 {g.group_id}", body)
+    return page(f"帮扶小组 {g.group_id}", body, toc=True)

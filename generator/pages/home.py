@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..indicators import managed, registered
 from ..rules import LIST_TITLES
 from ..views import View
-from .html import Raw, a, badge, page, table
+from .html import Raw, a, badge, page, table, text
 
 HERE = "index.md"
 
@@ -38,7 +38,7 @@ def render_home(view: View) -> dict[str, str]:
     ])
     warnings = len(view.report.warnings)
     body = f"""
-**{s.county or ""}{s.township}** 严重精神障碍患者服务管理台账
+**{text(s.county or "")}{text(s.township)}** 严重精神障碍患者服务管理台账
 
 数据截至 **{view.as_of.isoformat()}**，网站生成于 {view.built_at:%Y-%m-%d %H:%M}。
 
@@ -58,4 +58,4 @@ def render_home(view: View) -> dict[str, str]:
 
 台账有 {warnings} 条警告（不影响生成网站），见 {a(HERE, "quality.md", "数据质量")}。
 """
-    return {HERE: page("首页", body, hide_toc=True)}
+    return {HERE: page("首页", body)}

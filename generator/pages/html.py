@@ -5,17 +5,27 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
+import yaml
+
 _NEEDS_ESCAPE = re.compile(r"[&<>\"']")
+# what HTML and Markdown read as markup: links and images ([ ] !), emphasis, code, attribute lists ({ }), tables,
+# headings, raw HTML. Written as character references, which both pass through as the character itself.
+_MARKUP = re.compile(r"[&<>\"'\\`*_\[\]{}!|~#]")
+
+
+def _reference(match: re.Match) -> str:
+    return f"&#{ord(match.group())};"
 
 
 def text(value: Any) -> str:
-    """A value as escaped display text: dates ISO, booleans 是/否, lists joined with 、."""
+    """A value as display text that is never markup, in HTML and Markdown alike: dates ISO, 是/否, lists with 、."""
     if isinstance(value, str):
-        return html.escape(value) if _NEEDS_ESCAPE.search(value) else value  # most cells need no escaping
+        return _MARKUP.sub(_reference, value) if _MARKUP.search(value) else value  # most values need no escaping
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -81,10 +91,36 @@ def filter_box(placeholder: str = "输入姓名、编号、身份证号后几位
             f'placeholder="{html.escape(placeholder)}" aria-label="筛选"><span class="jf-count"></span></div>\n\n')
 
 
-def page(title: str, body: str, *, hide_toc: bool = False) -> str:
-    """A Markdown page with front matter; the title must carry codes only, never names."""
-    hide = "hide:\n  - toc\n" if hide_toc else ""
-    return f"---\ntitle: {title}\n{hide}---\n\n# {title}\n\n{body.strip()}\n"
+@dataclass
+class Page:
+    """One page of the site.
+
+    The title is shown unencrypted (browser tab, header): fixed words and codes only, never a name. The heading
+    and body are inside the ciphertext. A table of contents is shown beside the page only when asked for (toc):
+    it is outside the ciphertext, so only pages whose headings are fixed labels may have one. level is the access
+    level (None: the township's).
+    """
+
+    title: str
+    body: str
+    heading: str | None = None
+    toc: bool = False
+    level: str | None = None
+
+    def markdown(self) -> str:
+        """The page as Markdown with YAML front matter (written by a YAML serializer: values are data)."""
+        meta: dict[str, Any] = {"title": html.escape(self.title)}  # Material writes the title into HTML as it is
+        if not self.toc:
+            meta["hide"] = ["toc"]
+        if self.level is not None:
+            meta["level"] = self.level
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        return f"---\n{front}---\n\n# {text(self.heading or self.title)}\n\n{self.body.strip()}\n"
+
+
+def page(title: str, body: str, *, heading: str | None = None, toc: bool = False) -> Page:
+    """A page of the site (see Page): title codes only; heading, when given, may name a village."""
+    return Page(title, body, heading, toc)
 
 
 def badge(label: str, kind: str) -> Raw:

@@ -14,7 +14,7 @@ def render_leaders(view: View) -> dict[str, str]:
     staff = table(["姓名", "单位", "职务", "手机号"], [(s.name, s.unit, s.title, s.phone) for s in view.data.staff])
     villages = table(["村社区", "类型", "负责人", "电话"], [(v.name, v.kind, v.head, v.head_phone) for v in view.data.villages])
     body = f"## 领导小组\n\n{leaders}\n\n## 通讯录\n\n{staff}\n\n## 村社区负责人\n\n{villages}"
-    return {"leaders.md": page("领导小组与通讯录", body)}
+    return {"leaders.md": page("领导小组与通讯录", body, toc=True)}
 
 
 def render_rules(view: View) -> dict[str, str]:
@@ -44,7 +44,7 @@ def render_rules(view: View) -> dict[str, str]:
 
 {kpis}
 """
-    return {"rules.md": page("工作规则", body)}
+    return {"rules.md": page("工作规则", body, toc=True)}
 
 
 def render_quality(view: View) -> dict[str, str]:
@@ -52,4 +52,4 @@ def render_quality(view: View) -> dict[str, str]:
     rows = [(p.sheet, p.cell or "", p.column or "", p.value or "", p.message) for p in warnings]
     body = (f"台账共有 {len(warnings)} 条警告。警告不影响生成网站，但请在台账中核实。"
             + (table(["工作表", "单元格", "列", "值", "问题"], rows, cls="jf-table jf-sortable") if rows else "\n\n没有警告。"))
-    return {"quality.md": page("数据质量", body, hide_toc=True)}
+    return {"quality.md": page("数据质量", body)}

@@ -7,7 +7,7 @@ from collections import defaultdict
 from ..rules import LIST_TITLES, OverdueItem
 from ..values import mask_phone
 from ..views import View
-from .html import Raw, a, page, print_button, table
+from .html import Raw, a, page, print_button, table, text
 
 ABOUT = {
     "followup_overdue": "在家居住的患者，最近一次随访约定的下次随访日期（未约定时按病情分类的随访间隔）已过。",
@@ -31,8 +31,7 @@ ABOUT = {
 def render_overdue(view: View) -> dict[str, str]:
     here = "overdue/index.md"
     rows = [(Raw(a(here, f"overdue/{key}.md", LIST_TITLES[key])), len(items), ABOUT[key]) for key, items in view.lists.items()]
-    pages = {here: page("逾期清单", f"统计截止日期 {view.as_of.isoformat()}。到期当天不算逾期。" + table(["清单", "数量", "说明"], rows),
-                        hide_toc=True)}
+    pages = {here: page("逾期清单", f"统计截止日期 {view.as_of.isoformat()}。到期当天不算逾期。" + table(["清单", "数量", "说明"], rows))}
     for key, items in view.lists.items():
         pages[f"overdue/{key}.md"] = render_list(view, key, items)
     return pages
@@ -47,7 +46,7 @@ def render_list(view: View, key: str, items: list[OverdueItem]) -> str:
         for item in items:
             by_village[view.patients[item.id].village].append(item)
         order = [v for v in view.village_codes if v in by_village]
-        body = "".join(f"\n\n## {village}（{len(by_village[village])}）\n\n" + patient_rows(view, here, key, by_village[village])
+        body = "".join(f"\n\n## {text(village)}（{len(by_village[village])}）\n\n" + patient_rows(view, here, key, by_village[village])
                        for village in order)
     intro = f"{ABOUT[key]}\n\n统计截止日期 {view.as_of.isoformat()}，共 {len(items)} 项。"
     return page(f"逾期清单 · {LIST_TITLES[key]}", intro + print_button() + (body if items else "\n\n没有需要处理的事项。"))

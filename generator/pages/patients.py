@@ -109,7 +109,7 @@ def render_patient(view: View, p: Patient, documents: str) -> str:
 
 {documents}
 """
-    return page(f"患者档案 {p.patient_id}", body)
+    return page(f"患者档案 {p.patient_id}", body, toc=True)
 
 
 def render_patients(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, str]]:

@@ -37,14 +37,15 @@ def render_rosters(view: View) -> dict[str, str]:
     statuses = " · ".join(a(here, f"roster/{slug}.md", status) for status, slug in STATUS_SLUGS.items()
                           if any(p.status == status for p in patients))
     pages = {here: page("花名册", f"按村社区：{villages}\n\n按在管状态：{statuses}\n\n共 {len(patients)} 人。"
-                        + roster_table(view, here, patients), hide_toc=True)}
+                        + roster_table(view, here, patients))}
     for name, code in view.village_codes.items():
         rel = f"roster/{code}.md"
         chosen = [p for p in patients if p.village == name]
-        pages[rel] = page(f"花名册 · {name}", f"共 {len(chosen)} 人。" + roster_table(view, rel, chosen), hide_toc=True)
+        pages[rel] = page(f"花名册 · {code}", f"共 {len(chosen)} 人。" + roster_table(view, rel, chosen),
+                          heading=f"花名册 · {name}")
     for status, slug in STATUS_SLUGS.items():
         chosen = [p for p in patients if p.status == status]
         if chosen:
             rel = f"roster/{slug}.md"
-            pages[rel] = page(f"花名册 · {status}", f"共 {len(chosen)} 人。" + roster_table(view, rel, chosen), hide_toc=True)
+            pages[rel] = page(f"花名册 · {status}", f"共 {len(chosen)} 人。" + roster_table(view, rel, chosen))
     return pages

@@ -14,11 +14,8 @@ from .overdue import patient_rows
 
 def render_villages(view: View) -> dict[str, str]:
     here = "villages/index.md"
-    rows = [(Raw(a(here, f"villages/{code}.md", name)), code,
-             sum(p.village == name for p in view.data.patients), sum(g.village == name for g in view.data.groups))
-            for name, code in view.village_codes.items()]
-    pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、逾期清单和协议打印。"
-                        + table(["村社区", "代码", "患者", "帮扶小组"], rows), hide_toc=True)}
+    links = "\n".join(f"- {a(here, f'villages/{code}.md', name)}" for name, code in view.village_codes.items())
+    pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、逾期清单和协议打印。\n\n" + links)}
     for name, code in view.village_codes.items():
         pages[f"villages/{code}.md"] = render_village(view, name, code)
         pages[f"overdue/{code}.md"] = render_village_lists(view, name, code)
@@ -43,7 +40,7 @@ def render_village(view: View, name: str, code: str) -> str:
 {table(["小组", "名称", "组长"], [(Raw(a(here, f"groups/{g.group_id}.md", g.group_id)), g.name, g.leader) for g in groups])
  if groups else "没有帮扶小组。"}
 """
-    return page(f"村社区 · {name}", body)
+    return page(f"村社区 {code}", body, heading=f"村社区 · {name}")
 
 
 def render_village_lists(view: View, name: str, code: str) -> str:
@@ -59,4 +56,5 @@ def render_village_lists(view: View, name: str, code: str) -> str:
             mine = [i for i in items if view.patients[i.id].village == name]
             body = patient_rows(view, here, key, mine) if mine else ""
         parts.append(f"\n\n## {LIST_TITLES[key]}（{len(mine)}）\n\n" + (body or "没有。"))
-    return page(f"逾期清单 · {name}", f"统计截止日期 {view.as_of.isoformat()}。" + print_button() + "".join(parts))
+    body = f"统计截止日期 {view.as_of.isoformat()}。" + print_button() + "".join(parts)
+    return page(f"逾期清单 · {code}", body, heading=f"逾期清单 · {name}")
