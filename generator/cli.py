@@ -244,6 +244,34 @@ def _ask_password() -> str:
 
 
 @main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("site", type=click.Path(path_type=Path), default=Path("site"))
+def verify(workbook: Path, site: Path) -> None:
+    """保密检查：已生成的网站 SITE（默认 site/）中每个页面都已加密，台账 WORKBOOK 中的姓名、身份证号、电话、地址都没有以明文出现。
+
+    \b
+    jingfang build 在安装新网站之前会自动做同样的检查；这个命令用于检查复制到别处的网站。
+    发现问题时只列出文件和信息类别（如“姓名”），不显示具体内容。
+    退出码：0 没有问题；1 发现问题；2 台账或网站无法读取。
+    """
+    from .verify import describe, personal_values, scan_site
+
+    if not (site / "index.html").is_file():
+        raise Unreadable(f"“{site}”里没有网站（缺少 index.html）。")
+    data, report = _load(workbook, None)
+    if not report.valid:
+        click.echo(f"注意：台账有 {len(report.errors)} 个错误，有错误的行没有参加核对。", err=True)
+    secrets = personal_values(data)
+    leaks = scan_site(site, secrets)
+    files = sum(1 for p in site.rglob("*") if p.is_file())
+    if leaks:
+        click.echo(f"保密检查没有通过：{len({leak.path for leak in leaks})} 个文件有问题（共检查 {files} 个文件、"
+                   f"{len(secrets)} 项个人信息）：\n{describe(leaks)}")
+        sys.exit(1)
+    click.echo(f"保密检查通过：{files} 个文件，{len(secrets)} 项个人信息，没有发现明文，每个页面都已加密。")
+
+
+@main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="要查看的网站文件夹。")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口。")
 def serve(out: Path, port: int) -> None:

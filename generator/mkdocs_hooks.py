@@ -7,7 +7,9 @@
 2. Compile the encryption plugin's constant password-form template once instead of once per page.
 3. When the site is built in parallel shards, give every shard the same level keys (made by the parent process),
    so that one unlock still opens every page of a level, whichever shard built it.
-4. Hand the passwords to the encryption plugin from the process's environment, as strings: the config file never
+4. Keep the table of contents (rendered outside the ciphertext) to fixed labels: a page that hides it gets none at
+   all (Material would still write a hidden one), and no page's keeps its first heading (it may name a village).
+5. Hand the passwords to the encryption plugin from the process's environment, as strings: the config file never
    holds them, and no YAML parsing turns a password such as 0x1234ABCDEF or 2026-09-30 into a number or a date.
 """
 
@@ -21,6 +23,7 @@ from typing import BinaryIO
 
 import jinja2
 from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.structure.toc import TableOfContents
 
 PLACEHOLDER = re.compile(r"<!--jf:(\d+):(\d+)-->")  # byte offset and length in the fragment store
 FRAGMENTS_ENV = "JINGFANG_FRAGMENTS"  # path of the fragment store (in the private temp folder), set by site.py
@@ -97,6 +100,14 @@ def on_page_context(context, page, config, **kwargs):
     if secret and secret.get("html_to_encrypt"):
         secret["html_to_encrypt"] = _restore(secret["html_to_encrypt"])
     return context
+
+
+def on_page_content(html, page, config, **kwargs):
+    if "toc" in (page.meta.get("hide") or []):
+        page.toc = TableOfContents([])
+    else:
+        page.toc = TableOfContents([child for item in page.toc for child in (item.children if item.level == 1 else [item])])
+    return html
 
 
 @event_priority(-100)  # after every plugin is done with the page

@@ -113,7 +113,8 @@ def personal_values(data: Dataset) -> Secrets:
     return Secrets(found)
 
 
-def _readable(path: Path) -> str:
+def plaintext(path: Path) -> str:
+    """What a file shows without any password: its text less the ciphertext, with every escape undone."""
     data = path.read_bytes()
     if path.suffix == ".gz":
         try:
@@ -132,7 +133,7 @@ def scan_file(path: Path, rel: str, secrets: Secrets) -> list[Leak]:
     leaks = []
     if rel.endswith(".html") and rel not in PUBLIC_PAGES and not _CIPHERTEXT.search(raw.decode("utf-8", "replace")):
         leaks.append(Leak(rel, UNENCRYPTED))
-    text = _readable(path)
+    text = plaintext(path)
     kinds: set[str] = set()
     for run in _WORDS.findall(text):
         if not run.isascii():  # constant time in CPython: most runs of a page are markup and scripts

@@ -1,4 +1,4 @@
-"""Running the real ``jingfang`` command and the product side's leak scanner, as processes."""
+"""Running the real ``jingfang`` command (and its leak gate, ``jingfang verify``) as a process."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Test-Only-Pass-2025"  # synthetic; for the test sites only
@@ -27,17 +25,12 @@ def text(out: bytes, encoding: str = "utf-8") -> str:
     return out.decode(encoding)
 
 
-LEAK_SCAN = ROOT.parent / "shared" / "tools" / "leak_scan.py"
-
-
-def leak_scan(workbook: Path, *folders: Path) -> subprocess.CompletedProcess:
-    """The product side's scanner on the given folders; exit 0 means no personal value of workbook in plaintext."""
-    if not LEAK_SCAN.exists():
-        pytest.fail(f"the product side's leak scanner is missing: {LEAK_SCAN}")
-    return subprocess.run([sys.executable, str(LEAK_SCAN), str(workbook), *map(str, folders)], capture_output=True,
-                          text=True, timeout=600)
+def verify(workbook: Path, site: Path) -> subprocess.CompletedProcess:
+    """The product's own leak gate (``jingfang verify``) on a built site; exit 0 means nothing leaks."""
+    return run("verify", str(workbook), str(site), password=None)
 
 
 def assert_no_leaks(workbook: Path, *sites: Path) -> None:
-    result = leak_scan(workbook, *sites)
-    assert result.returncode == 0, result.stdout[-2000:]
+    for site in sites:
+        result = verify(workbook, site)
+        assert result.returncode == 0, text(result.stdout) + text(result.stderr)

@@ -11,25 +11,28 @@ import pytest
 
 from generator.build import build
 from generator.password import Access, PasswordProblem, resolve_access, weakness
-from tests.commands import PASSWORD, ROOT, leak_scan, run, text
+from tests.commands import PASSWORD, ROOT, run, text, verify
 from tests.workbooks import messy_sheets, write_sheets
 
 NOW = datetime(2025, 7, 1, 8, 30)
 
 
-def test_leak_scan_finds_nothing_in_the_encrypted_site(workbook, encrypted):
-    result = leak_scan(workbook, encrypted)
-    assert result.returncode == 0, result.stdout
-    assert re.search(r"leak scan: \d+ personal values, \d+ files, 0 leaks", result.stdout)
+def test_verify_finds_nothing_in_the_encrypted_site(workbook, encrypted):
+    result = verify(workbook, encrypted)
+    assert result.returncode == 0, text(result.stdout)
+    assert re.fullmatch(r"保密检查通过：\d+ 个文件，\d+ 项个人信息，没有发现明文，每个页面都已加密。\n", text(result.stdout))
 
 
-def test_leak_scan_would_catch_a_leak(workbook, tmp_path):
+def test_verify_would_catch_a_leak(workbook, tmp_path):
     plain = tmp_path / "plain"
     result = run("build", str(workbook), "--out", str(plain), "--insecure-no-password", password=None)
     assert result.returncode == 0 and "不加密" in text(result.stderr)
-    scan = leak_scan(workbook, plain)
-    assert scan.returncode == 1 and "LEAK" in scan.stdout
-    assert "甘望舒" not in scan.stdout  # the report masks what it found
+    scan = verify(workbook, plain)
+    out = text(scan.stdout)
+    assert scan.returncode == 1 and out.startswith("保密检查没有通过：")
+    for kind in ("未加密的页面", "姓名", "身份证号", "电话", "地址"):
+        assert f"  {kind}：" in out, kind
+    assert "甘望舒" not in out  # the report names files and kinds, never a value
 
 
 def test_the_password_is_stored_nowhere(workbook, encrypted, tmp_path):
@@ -128,7 +131,7 @@ def test_access_file_is_checked(workbook, tmp_path):
 
 
 def test_leveled_site_also_leaks_nothing(workbook, leveled):
-    assert leak_scan(workbook, leveled).returncode == 0
+    assert verify(workbook, leveled).returncode == 0
 
 
 def test_messy_workbook_and_the_sample_leak_nothing(tmp_path):
@@ -138,5 +141,5 @@ def test_messy_workbook_and_the_sample_leak_nothing(tmp_path):
         out = tmp_path / f"site-{workbook.stem}"
         result = run("build", str(workbook), "--out", str(out))
         assert result.returncode == 0, text(result.stderr)
-        scan = leak_scan(workbook, out)
-        assert scan.returncode == 0, scan.stdout
+        scan = verify(workbook, out)
+        assert scan.returncode == 0, text(scan.stdout)

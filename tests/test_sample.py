@@ -14,9 +14,9 @@ from generator.template import write_workbook
 from generator.validate import validate_workbook
 from generator.values import parse_id_number
 from generator.workbook import read_workbook
+from tests import fingerprints
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +73,17 @@ def test_people_are_synthetic_with_valid_unique_ids(sample):
     assert len(ids) == len(set(ids)) and all(parse_id_number(i) == i for i in ids)
     names = [p.name for p in data.patients] + [p.guardian for p in data.patients if p.guardian] + [s.name for s in data.staff]
     assert len(names) == len(set(names))
-    seeds = "".join(f.read_text(encoding="utf-8") for f in SEEDS.glob("*.txt")) if SEEDS.exists() else ""
-    assert seeds, "the seed documents are needed to prove no name is reused"
-    assert not [n for n in names if n in seeds]
+    seeds = fingerprints.load()
+    assert len(seeds) > 1000, "tests/data/seed-fingerprints.txt is missing or empty"
+    assert not [n for n in names if fingerprints.fingerprint(n) in seeds]
     phones = [p.guardian_phone for p in data.patients if p.guardian_phone] + [s.phone for s in data.staff]
-    masked = set(re.findall(r"(\d{3})\*{3,4}(\d{4})", seeds))  # the seeds print phones as 152****9178
-    assert masked and not [ph for ph in phones if (ph[:3], ph[-4:]) in masked]
+    assert not [ph for ph in phones if fingerprints.fingerprint(fingerprints.phone_key(ph)) in seeds]
+
+
+def test_seed_fingerprints_would_catch_a_reused_name_and_phone():
+    seeds = fingerprints.seed_fingerprints(["组  长：甄望舒 某村副书记（电话：152****9178）"])
+    assert fingerprints.fingerprint("甄望舒") in seeds and fingerprints.fingerprint("骆和知") not in seeds
+    assert fingerprints.fingerprint(fingerprints.phone_key("15212349178")) in seeds
 
 
 def test_committed_sample_is_what_the_command_writes(sample):
