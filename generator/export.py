@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -51,7 +52,9 @@ def cell_value(value: object) -> object:
     """Our own counts stay numbers (they sort as numbers in Excel); dates become ISO text; everything else text."""
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
-    return value.isoformat() if isinstance(value, date) else str(value)
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    # a control character (stored as _x0007_ in a workbook) is invisible, and openpyxl refuses to write it
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def append_row(ws: Worksheet, values: list) -> None:
