@@ -14,11 +14,12 @@ from urllib.parse import quote, unquote, urlsplit
 
 HOST = "127.0.0.1"
 HOST_NAMES = ("127.0.0.1", "localhost")
+NOT_FOUND = "没有这个页面。\n"
 # The tightest policy the encrypted site works under in Chromium with no violation (tests/test_serve.py unlocks a
 # site under it): the encryption plugin writes a different inline script into every page, the pages have onclick
-# print buttons and style="display:none", and Material's icons are data: SVGs in its CSS. Nothing may be fetched
-# and no image, style or script may come from another origin. style-src keeps 'unsafe-inline' only for browsers that do
-# not know style-src-elem/-attr (they would otherwise show hidden parts); newer ones allow no <style> element.
+# print buttons and style="display:none", and Material's icons are data: SVGs in its CSS. Nothing may be fetched,
+# and no image, style or script may come from another origin. style-src keeps 'unsafe-inline' only for browsers
+# that do not know style-src-elem/-attr (they would show hidden parts); newer ones allow no <style> element.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
     "script-src 'self' 'unsafe-inline'",
@@ -78,11 +79,13 @@ class _Handler(SimpleHTTPRequestHandler):
         """Headers for GET and HEAD (the only methods the base class answers); the open file or None."""
         if not self._host_allowed():
             # a page on another site that rebinds its own name to 127.0.0.1 sends its own name as Host
-            return self._refuse(HTTPStatus.MISDIRECTED_REQUEST, "Only http://127.0.0.1 or http://localhost.\n")
+            port = self.server.server_address[1]
+            return self._refuse(HTTPStatus.MISDIRECTED_REQUEST,
+                                f"只能用 http://127.0.0.1:{port}/ 或 http://localhost:{port}/ 打开本网站。\n")
         parts = url_parts(self.path)
         path = None if parts is None else site_file(Path(self.directory), parts)
         if parts is None or path is None:
-            return self._refuse(HTTPStatus.NOT_FOUND, "Not found.\n")
+            return self._refuse(HTTPStatus.NOT_FOUND, NOT_FOUND)
         if path.name == "index.html" and not urlsplit(self.path).path.endswith(("/", "index.html")):
             # a folder named without its slash: the relative links of its index.html need the slash
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -101,11 +104,11 @@ class _Handler(SimpleHTTPRequestHandler):
         try:
             file = open(path, "rb")
         except OSError:
-            return self._refuse(HTTPStatus.NOT_FOUND, "Not found.\n")
+            return self._refuse(HTTPStatus.NOT_FOUND, NOT_FOUND)
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
             file.close()
-            return self._refuse(HTTPStatus.NOT_FOUND, "Not found.\n")
+            return self._refuse(HTTPStatus.NOT_FOUND, NOT_FOUND)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Length", str(info.st_size))
@@ -114,7 +117,7 @@ class _Handler(SimpleHTTPRequestHandler):
         return file
 
     def _refuse(self, status: HTTPStatus, body: str) -> None:
-        data = body.encode("ascii")
+        data = body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))

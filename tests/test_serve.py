@@ -22,7 +22,7 @@ POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'sel
           "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
            "X-Content-Type-Options": "nosniff", "Content-Security-Policy": POLICY}
-NOT_FOUND = (404, b"Not found.\n")
+NOT_FOUND = (404, "没有这个页面。\n".encode())
 
 
 @contextmanager
@@ -93,7 +93,7 @@ def test_every_answer_carries_the_privacy_headers(port):
 
 
 def test_other_host_names_are_refused(port):
-    refused = (421, b"Only http://127.0.0.1 or http://localhost.\n")
+    refused = (421, f"只能用 http://127.0.0.1:{port}/ 或 http://localhost:{port}/ 打开本网站。\n".encode())
     for host in ["evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", "", f"localhost:{port + 1}"]:
         assert status_and_body(port, "/index.html", host=host) == refused, host
     for host in ["127.0.0.1", f"127.0.0.1:{port}", "localhost", f"LOCALHOST:{port}"]:
