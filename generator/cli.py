@@ -244,6 +244,7 @@ def _ask_password() -> str:
 def serve(out: Path, port: int) -> None:
     """在本机查看已生成的网站（只监听 127.0.0.1，局域网里的其他电脑访问不到）。
 
+    只提供网站文件夹里的网页文件：不列出文件夹内容，不提供隐藏文件，不跟随指向文件夹外面的链接。
     按 Ctrl+C 停止。也可以不用服务器，直接双击网站文件夹里的 index.html。
     """
     from .serve import SiteMissing, make_server
