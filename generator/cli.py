@@ -277,6 +277,7 @@ def verify(workbook: Path, site: Path) -> None:
 def serve(out: Path, port: int) -> None:
     """在本机查看已生成的网站（只监听 127.0.0.1，局域网里的其他电脑访问不到）。
 
+    只提供网站文件夹里的网页文件：不列出文件夹内容，不提供隐藏文件，不跟随指向文件夹外面的链接。
     按 Ctrl+C 停止。也可以不用服务器，直接双击网站文件夹里的 index.html。
     """
     from .serve import SiteMissing, make_server
@@ -305,16 +306,26 @@ def serve(out: Path, port: int) -> None:
 def export(workbook: Path, out: Path, as_of: date | None, force: bool) -> None:
     """把逾期清单导出为工作簿 --out（每个清单一张表，含姓名和联系方式），便于发给各村。
 
-    导出文件含敏感个人信息，请妥善保管，用后删除。台账有错误时不导出（退出码 1）。
+    \b
+    导出文件不加密，含敏感个人信息，请妥善保管，用后删除。
+    不能导出到已生成的网站文件夹里。台账有错误时不导出（退出码 1）。
     """
-    from .export import write_export
+    from .export import ExportRefused, check_target, write_export
     from .views import build_view
 
+    try:
+        check_target(out)
+    except ExportRefused as exc:
+        raise JingfangError(str(exc)) from None
     _refuse_overwrite(out, force)
     data, report = _load(workbook, as_of)
     if not report.valid:
         click.echo(render_report(report), err=True)
         sys.exit(1)
     day = as_of or data.settings.as_of or date.today()
-    counts = write_export(build_view(data, report, day, datetime.now()), out)
+    try:
+        counts = write_export(build_view(data, report, day, datetime.now()), out)
+    except OSError as exc:
+        raise JingfangError(f"无法写入“{out}”（{exc.strerror}），没有导出。") from None
     click.echo(f"已导出：{out}（" + "，".join(f"{k} {n}" for k, n in counts.items()) + "）")
+    click.echo("注意：导出文件不加密，含患者姓名和联系电话，请只发给负责的工作人员，用后删除。", err=True)

@@ -7,7 +7,6 @@ first visit after discharge 14, health check 365, meetings 30; 随访最少人�
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from openpyxl import load_workbook
 
@@ -85,7 +84,7 @@ def test_export_writes_one_sheet_per_list_with_names_and_contacts(tmp_path):
     rows = list(wb["随访逾期"].values)
     assert rows[0] == ("村社区", "患者编号", "姓名", "性别", "在管状态", "应办日期", "逾期天数", "帮扶小组", "组长", "组长电话",
                        "监护人", "监护人电话")
-    assert rows[1] == ("禾苗村", "P001", "甘望舒", "男", "在家居住", datetime(2025, 6, 20), 10, "G01", "计承远", "13900000001",
+    assert rows[1] == ("禾苗村", "P001", "甘望舒", "男", "在家居住", "2025-06-20", 10, "G01", "计承远", "13900000001",
                        "甘秋禾", "13900000011")
     assert list(wb["小组会议逾期"].values)[1][:3] == ("溪口社区", "G02", "溪口社区关爱帮扶小组")
     assert run("export", str(workbook), "--out", str(target)).returncode == 1  # no overwrite without --force
