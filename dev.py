@@ -2,13 +2,16 @@
 """Set-up and everyday tasks, the same on Windows and Linux (needs only Python 3.11+).
 
     python dev.py demo    create .venv if needed, install, build the demo site from the sample workbook
-    python dev.py test    create .venv if needed, install, run the whole test suite (extra args go to pytest)
+    python dev.py test    create .venv if needed, install, run the whole test suite (extra args go to pytest);
+                          on Debian/Ubuntu as root it first installs the system packages the tests use (apt-get),
+                          elsewhere it names them and stops before pytest
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -19,6 +22,9 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 SAMPLE = ROOT / "workbook" / "示例台账.xlsx"
 PYTEST_NO_TESTS = 5
+# what the tests drive for real: Debian's Chromium (never a downloaded browser), CJK fonts for the screenshots and
+# printed PDFs, LibreOffice (opens the template as Excel's rivals do), poppler (PDF pages to count and look at)
+SYSTEM_PACKAGES = ("chromium", "fonts-noto-cjk", "libreoffice-calc-nogui", "poppler-utils")
 
 
 def ensure_env() -> None:
@@ -51,7 +57,31 @@ def demo() -> int:
     return code
 
 
+def ensure_system_packages() -> bool:
+    """Install the system packages the tests use (root on Debian/Ubuntu), or say which to install and stop."""
+    if sys.platform != "linux" or not shutil.which("dpkg"):
+        print("测试需要在 Debian/Ubuntu 上运行，并需要这些系统软件包：" + "、".join(SYSTEM_PACKAGES)
+              + "（Chromium 须在 /usr/bin/chromium）。Windows/macOS 上可以用 WSL 或 Docker 里的 Debian 运行测试。",
+              file=sys.stderr)
+        return False
+    missing = [p for p in SYSTEM_PACKAGES
+               if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0]
+    if not missing:
+        return True
+    command = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing]
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print("测试需要这些系统软件包，请先安装再运行：\n  sudo " + " ".join(command), file=sys.stderr)
+        return False
+    print("正在安装测试需要的系统软件包：" + " ".join(missing) + " ……", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    return True
+
+
 def test(args: list[str]) -> int:
+    if not ensure_system_packages():
+        return 1
     code = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT).returncode
     if code == PYTEST_NO_TESTS:
         print("错误：没有收集到任何测试（pytest 退出码 5），不能算通过。", file=sys.stderr)
