@@ -12,11 +12,11 @@ from datetime import date
 from typing import Iterable
 
 # The site's keys come from PBKDF2-SHA256 with 10^6 iterations (site.py, kdf_pow 6): one high-end GPU
-# (hashcat, RTX 4090 class: ~9 million PBKDF2-SHA256 guesses/s at 999 iterations) tries about 10^4 passwords
-# a second. zxcvbn's score 4 (10^10 guesses) would fall to one such GPU in 12 days, to a rented rack of ten in a
-# day, for less than the price of a phone. 10^12 guesses is about 3 GPU-years, and leaves a margin for what
-# zxcvbn overestimates: it knows no pinyin beyond the words fed to it here, so "woaiwojia2025"-like passwords
-# score higher than a Chinese attacker's word list makes them. A generated passphrase (~10^30) clears it easily.
+# (hashcat, RTX 4090 class: roughly 10^10 PBKDF2-SHA256 iterations a second) tries about 10^4 passwords a
+# second. zxcvbn's score 4 (10^10 guesses) would fall to one such GPU in 12 days, to ten rented ones in a day
+# for the price of a day's rent. 10^12 guesses is about 3 GPU-years, and leaves a margin for what zxcvbn
+# overestimates: it knows no pinyin beyond the words fed to it here, so a pinyin phrase it has not been given
+# counts as random letters. A generated passphrase (31^20, about 10^30; zxcvbn says >= 10^22) clears it easily.
 MIN_GUESSES = 10**12
 # zxcvbn refuses longer input; the first 72 characters are estimated (more characters only add guesses)
 MAX_ESTIMATED = 72
