@@ -43,11 +43,8 @@ def ensure_env() -> None:
 
 def demo() -> int:
     """Build the demo site from the sample workbook with a fresh random password, then say where and how to open it."""
-    import secrets
-    import string
-
-    alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "Il1O0o")
-    password = "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+    password = subprocess.run([str(PYTHON), "-m", "generator", "build", "--generate-password"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
     env = dict(os.environ, JINGFANG_PASSWORD=password)
     code = subprocess.run([str(PYTHON), "-m", "generator", "build", str(SAMPLE), "--out", str(ROOT / "site")],
                           cwd=ROOT, env=env).returncode

@@ -122,7 +122,8 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
     recover_output(out)
     data, report, day = load(workbook, as_of, today, progress, watch)
     if access is not None:
-        check_access(access, data.settings.township, [v.name for v in data.villages])
+        check_access(access, data.settings.township, [v.name for v in data.villages], county=data.settings.county,
+                     as_of=day)
     watch.lap("password")
     township = data.settings.township
     secrets: Secrets | None = personal_values(data) if access is not None else None

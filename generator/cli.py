@@ -14,7 +14,7 @@ from .build import InvalidWorkbook, Stopwatch
 from .build import build as run_build
 from .freshness import Stamp, as_of_key, input_digest, is_fresh
 from .pages.agreements import TemplateProblem
-from .password import ENV_VAR, PasswordProblem, gather_access
+from .password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
 from .report import Report, render_report
 from .site import BASE_CONFIG, BuildFailed, Interrupted, UnsafeOutput, check_output
 from .validate import validate_workbook
@@ -181,22 +181,27 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
               help="权限文件（YAML）：乡镇密码打开所有页面，各村社区密码只打开本村页面。见 README。")
 @click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
 @click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
+@click.option("--generate-password", is_flag=True, help="只生成并显示一个随机密码（不生成网站），可用作网站密码。")
 @click.option("--timings", is_flag=True, hidden=True, help="Print seconds per stage as JSON (for benchmarks).")
 def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | None, access_file: Path | None,
-          insecure_no_password: bool, rebuild: bool, timings: bool) -> None:
+          insecure_no_password: bool, rebuild: bool, generate_password: bool, timings: bool) -> None:
     """检查台账 WORKBOOK（默认示例台账），无误后生成加密的内部网站到 --out（默认 site/）。
 
     \b
     有错误时列出全部错误并停止，原来的网站保持不变；警告会显示，但不影响生成。
     台账、模板、设置和密码都没有变化时不重复生成（--rebuild 强制重新生成）。
     网站密码依次取自：--access 权限文件、--password-file 文件、环境变量 JINGFANG_PASSWORD，
-    都没有时在命令行窗口中输入两次。密码至少 12 个字符，不能是常见密码、不能含乡镇名称。
+    都没有时在命令行窗口中输入两次。密码至少 12 个字符，而且不能容易被猜到（常见密码、键盘上连着的键、
+    乡镇和村社区名称及其拼音、年份等）；--generate-password 生成一个好输入的随机密码。
     密码不会保存在任何地方；忘记密码只能用新密码重新生成网站。
     网站可以直接从文件夹打开（双击 index.html），也可以用 jingfang serve 在本机查看。
     """
     def progress(message: str) -> None:
         click.echo(message, err=True)
 
+    if generate_password:
+        click.echo(generate_passphrase())
+        return
     watch = Stopwatch()
     try:
         check_readable(workbook)

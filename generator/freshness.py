@@ -1,8 +1,11 @@
 """Skip a build whose inputs did not change: same workbook, templates, config, program, as-of day and passwords.
 
-The stamp left in the site holds a hash of the inputs and, per password, a PBKDF2-SHA256 value with the same
-10^6 iterations as the site's own key derivation: guessing a password from the stamp costs what guessing it from
-the encrypted pages costs.
+The stamp left in the site holds a hash of the inputs and, per access level, a PBKDF2-SHA256 value with its own
+random salt and the same 10^6 iterations as the site's own key derivation, which also salts each password on its
+own: a guess tests one password, and costs what testing it against the encrypted pages costs, so the stamp gives
+an attacker nothing the site does not. Only a fingerprint tells an unchanged password without asking for the old
+one; the levels are kept by position (township first, then the access file's order), with the level's name mixed
+into the salt, so no village name is written in plaintext and swapping two villages' passwords is a change.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ import hashlib
 import hmac
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 STAMP = ".jingfang-build.json"
 ITERATIONS = 10**6
+SALT_BYTES = 16
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -35,8 +39,8 @@ def input_digest(workbook: Path, config: Path, as_of_key: str, extra: tuple[str,
     return digest.hexdigest()
 
 
-def _derive(password: str, salt: bytes) -> str:
-    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, ITERATIONS).hex()
+def _derive(level: str, password: str, salt: bytes) -> str:
+    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt + b"\0" + level.encode(), ITERATIONS).hex()
 
 
 class Stamp:
@@ -49,9 +53,11 @@ class Stamp:
 
     def __init__(self, digest: str, passwords: dict[str, str] | None) -> None:
         self._digest, self._encrypted = digest, passwords is not None
-        self._salt = os.urandom(16)
         self._pool = ThreadPoolExecutor(max_workers=1)
-        self._secrets = {level: self._pool.submit(_derive, pw, self._salt) for level, pw in (passwords or {}).items()}
+        self._levels: list[tuple[bytes, Future[str]]] = []
+        for level, password in (passwords or {}).items():
+            salt = os.urandom(SALT_BYTES)
+            self._levels.append((salt, self._pool.submit(_derive, level, password, salt)))
 
     def __enter__(self) -> Stamp:
         return self
@@ -61,22 +67,26 @@ class Stamp:
 
     def write(self, site: Path) -> None:
         """Record in folder site what it was built from."""
-        data = {"inputs": self._digest, "salt": self._salt.hex(), "encrypted": self._encrypted,
-                "levels": {level: secret.result() for level, secret in self._secrets.items()}}
+        data = {"inputs": self._digest, "encrypted": self._encrypted,
+                "levels": [{"salt": salt.hex(), "key": key.result()} for salt, key in self._levels]}
         (site / STAMP).write_text(json.dumps(data), encoding="utf-8")
 
 
 def is_fresh(site: Path, digest: str, passwords: dict[str, str] | None) -> bool:
-    """True when site was built from exactly these inputs and passwords."""
+    """True when site was built from exactly these inputs and passwords (the levels in the same order)."""
     try:
         data = json.loads((site / STAMP).read_text(encoding="utf-8"))
         if not (site / "index.html").is_file() or data["inputs"] != digest:
             return False
-        if data["encrypted"] != (passwords is not None) or set(data["levels"]) != set(passwords or {}):
+        levels = list((passwords or {}).items())
+        if data["encrypted"] != (passwords is not None) or len(data["levels"]) != len(levels):
             return False
-        salt = bytes.fromhex(data["salt"])
-        return all(hmac.compare_digest(_derive(pw, salt), data["levels"][level]) for level, pw in (passwords or {}).items())
-    except (OSError, ValueError, KeyError, TypeError):
+        salts = [bytes.fromhex(entry["salt"]) for entry in data["levels"]]
+        # both cores: hashlib releases the GIL while it derives
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            keys = list(pool.map(_derive, [lv for lv, _ in levels], [pw for _, pw in levels], salts))
+        return all(hmac.compare_digest(key, entry["key"]) for key, entry in zip(keys, data["levels"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
 
 

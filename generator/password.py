@@ -6,54 +6,51 @@ The township password opens every page; an optional village password opens only 
 from __future__ import annotations
 
 import os
-import string
+import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
+from .strength import Hints, guessable, hints_for
+
 ENV_VAR = "JINGFANG_PASSWORD"
 MIN_LENGTH = 12
-# the most common passwords and keyboard runs, lower-cased; a password containing one of these as most of its
-# length is refused
-COMMON = (
-    "123456789012", "1234567890", "0123456789", "987654321", "1qaz2wsx", "qwertyuiop", "asdfghjkl", "zxcvbnm",
-    "password", "passw0rd", "p@ssw0rd", "iloveyou", "admin", "administrator", "welcome", "abc123", "111111",
-    "000000", "888888", "666666", "123123", "woaini", "qwerty", "letmein", "changeme", "secret", "mima",
-    "abcdefghij",
-)
+# lower-case letters and digits without look-alikes (0/o, 1/l/i): typed without Shift, read aloud without doubt;
+# 31 symbols x 20 = 99 bits
+PASSPHRASE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PASSPHRASE_GROUPS, PASSPHRASE_GROUP_LENGTH = 5, 4
 
 
 class PasswordProblem(Exception):
     """A password is refused; the message says why in plain Chinese."""
 
 
-def weakness(password: str, township: str = "") -> str | None:
-    """Why a password is too weak, or None when it is acceptable."""
+def generate_passphrase() -> str:
+    """A random passphrase that is easy to type: five hyphen-separated groups of four letters or digits."""
+    while True:  # a draw that happens to spell something guessable (vanishingly rare) is drawn again
+        phrase = "-".join("".join(secrets.choice(PASSPHRASE_ALPHABET) for _ in range(PASSPHRASE_GROUP_LENGTH))
+                          for _ in range(PASSPHRASE_GROUPS))
+        if guessable(phrase, hints_for()) is None:
+            return phrase
+
+
+def weakness(password: str, hints: Hints | None = None) -> str | None:
+    """Why a password is too weak (a Chinese sentence that never repeats it), or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"密码太短：至少 {MIN_LENGTH} 个字符（现在 {len(password)} 个）。"
-    if len(set(password)) <= 3:
-        return "密码里重复的字符太多。"
-    for name in {township, township.removesuffix("镇").removesuffix("乡").removesuffix("街道")} - {""}:
-        if name in password:
-            return f"密码里不能含有乡镇名称“{name}”。"
-    lower = password.lower()
-    for common in COMMON:
-        if common in lower and len(common) * 2 >= len(lower):
-            return f"密码里含有常见密码“{common}”，很容易被猜到。"
-    classes = [any(c.isdigit() for c in password), any(c.islower() for c in password),
-               any(c.isupper() for c in password), any(not c.isascii() or c in string.punctuation for c in password)]
-    if sum(classes) < 2:
-        return "密码只用了一类字符：请混合使用数字、字母（大小写）或符号。"
-    return None
+        return f"太短：至少 {MIN_LENGTH} 个字符（现在 {len(password)} 个）。"
+    reason = guessable(password, hints if hints is not None else hints_for())
+    return f"太容易被猜到：{reason}。" if reason else None
 
 
-def check_password(password: str, township: str = "", who: str = "网站密码") -> str:
-    """The password itself, or PasswordProblem saying why it is refused."""
-    reason = weakness(password, township)
+def check_password(password: str, hints: Hints | None = None, who: str = "网站密码") -> str:
+    """The password itself, or PasswordProblem saying why it is refused and offering a generated passphrase."""
+    reason = weakness(password, hints)
     if reason:
-        raise PasswordProblem(f"{who}不够安全：{reason}")
+        raise PasswordProblem(f"{who}{reason}可以改用这个随机生成的密码：{generate_passphrase()}，"
+                              "或运行 jingfang build --generate-password 另生成一个。")
     return password
 
 
@@ -97,16 +94,19 @@ def read_access_file(path: Path) -> Access:
     return Access(str(raw["乡镇"]), {str(name): str(secret) for name, secret in villages.items()})
 
 
-def check_access(access: Access, township: str, known_villages: list[str]) -> Access:
-    """Refuse weak or repeated passwords and villages the workbook does not have."""
-    check_password(access.township, township, "乡镇密码" if access.villages else "网站密码")
-    for name, secret in access.villages.items():
+def check_access(access: Access, township: str, known_villages: list[str], *, county: str | None = None,
+                 as_of: date | None = None) -> Access:
+    """Refuse guessable or repeated passwords and villages the workbook does not have."""
+    for name in access.villages:
         if name not in known_villages:
             raise PasswordProblem(f"权限文件中的“{name}”不在台账的“村社区”表中。")
-        check_password(secret, township, f"“{name}”的密码")
     passwords = [access.township, *access.villages.values()]
     if len(set(passwords)) != len(passwords):
         raise PasswordProblem("权限文件中的密码不能重复：每个村社区和乡镇各用不同的密码。")
+    hints = hints_for(township, county, known_villages, as_of)
+    check_password(access.township, hints, "乡镇密码" if access.villages else "网站密码")
+    for name, secret in access.villages.items():
+        check_password(secret, hints, f"“{name}”的密码")
     return access
 
 
@@ -117,7 +117,6 @@ def is_safe_location(path: Path, repo: Path) -> bool:
         return False
     except ValueError:
         return True
-
 
 
 def gather_access(*, password_file: Path | None, access_file: Path | None, project: Path,
@@ -141,7 +140,8 @@ def gather_access(*, password_file: Path | None, access_file: Path | None, proje
 
 
 def resolve_access(*, password_file: Path | None, access_file: Path | None, township: str, villages: list[str],
-                   project: Path, prompt: Callable[[], str] | None) -> Access:
+                   project: Path, prompt: Callable[[], str] | None, county: str | None = None,
+                   as_of: date | None = None) -> Access:
     """The passwords for a build, gathered and checked against the workbook."""
     access = gather_access(password_file=password_file, access_file=access_file, project=project, prompt=prompt)
-    return check_access(access, township, villages)
+    return check_access(access, township, villages, county=county, as_of=as_of)

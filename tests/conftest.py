@@ -69,9 +69,9 @@ def encrypted(workbook) -> Path:
 
 
 ACCESS_YAML = """\
-乡镇: Town-Secret-2025
+乡镇: Town-Test-Only-7xq4
 村社区:
-  禾苗村: Hemiao-Secret-2025
+  禾苗村: Village-Test-Only-k9w2
 """
 
 

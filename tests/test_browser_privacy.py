@@ -61,7 +61,7 @@ def test_lock_button_forgets_the_key(encrypted, page):
 
 def test_village_password_opens_its_own_village_only(leveled, page):
     page.goto((leveled / "villages" / "index.html").as_uri())  # the way in for village staff: any password opens it
-    unlock(page, "Hemiao-Secret-2025")
+    unlock(page, "Village-Test-Only-k9w2")
     page.get_by_role("link", name="禾苗村").click()
     decrypted(page)
     page.get_by_role("link", name="本村花名册").click()
@@ -75,7 +75,7 @@ def test_village_password_opens_its_own_village_only(leveled, page):
         page.goto((leveled / rel).as_uri())  # 溪口社区 and township pages stay locked
         page.wait_for_selector("#mkdocs-content-password")
         assert "简雨桐" not in page.content(), rel
-    page.fill("#mkdocs-content-password", "Hemiao-Secret-2025")
+    page.fill("#mkdocs-content-password", "Village-Test-Only-k9w2")
     page.click("#mkdocs-decrypt-button")
     page.wait_for_function("document.getElementById('mkdocs-decrypt-msg').textContent.length > 0")
     assert page.locator("#mkdocs-content-password").count() == 1
@@ -83,7 +83,7 @@ def test_village_password_opens_its_own_village_only(leveled, page):
 
 def test_township_password_opens_every_village(leveled, page):
     page.goto((leveled / "index.html").as_uri())
-    unlock(page, "Town-Secret-2025")
+    unlock(page, "Town-Test-Only-7xq4")
     for rel in ("patients/P001.html", "patients/P002.html", "groups/G02.html", "roster/V01.html"):
         page.goto((leveled / rel).as_uri())
         decrypted(page)

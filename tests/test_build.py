@@ -137,10 +137,10 @@ def test_unchanged_inputs_skip_the_build_changed_ones_do_not(tmp_path):
     assert again.returncode == 0 and "网站已是最新" in text(again.stdout)
     assert (out / "index.html").stat().st_mtime_ns == stamp and tree_digest(out) == before
     assert PASSWORD not in (out / ".jingfang-build.json").read_text(encoding="utf-8")
-    other = run("build", str(workbook), "--out", str(out), password="Another-Pass-2025")
+    other = run("build", str(workbook), "--out", str(out), password="Another-Test-Only-v3m8")
     assert other.returncode == 0 and "网站已生成" in text(other.stdout)  # a new password: build again
     changed = valid_sheets()
     set_cell(changed, "患者", 1, "备注", "改过")
     write_sheets(workbook, changed)
-    assert "网站已生成" in text(run("build", str(workbook), "--out", str(out), password="Another-Pass-2025").stdout)
-    assert "网站已生成" in text(run("build", str(workbook), "--out", str(out), "--rebuild", password="Another-Pass-2025").stdout)
+    assert "网站已生成" in text(run("build", str(workbook), "--out", str(out), password="Another-Test-Only-v3m8").stdout)
+    assert "网站已生成" in text(run("build", str(workbook), "--out", str(out), "--rebuild", password="Another-Test-Only-v3m8").stdout)
