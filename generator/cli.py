@@ -13,6 +13,7 @@ from . import rules
 from .build import InvalidWorkbook, Stopwatch
 from .build import build as run_build
 from .freshness import Stamp, as_of_key, input_digest, is_fresh
+from .lists import BY_KEY
 from .pages.agreements import TemplateProblem
 from .password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
 from .report import Report, render_report
@@ -164,7 +165,7 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
         return
     click.echo(f"统计截止日期：{day.isoformat()}")
     for key, items in lists.items():
-        click.echo(f"\n{rules.LIST_TITLES[key]}（{len(items)}）")
+        click.echo(f"\n{BY_KEY[key].title}（{len(items)}）")
         for item in items:
             late = f"，逾期 {item.days_overdue} 天（应于 {item.due.isoformat()}）" if item.due and item.days_overdue else ""
             when = f"，{item.date.isoformat()}" if item.date else ""

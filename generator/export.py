@@ -18,12 +18,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .freshness import STAMP
-from .rules import LIST_TITLES
+from .lists import BY_KEY, SUBJECT_IDS, ListSpec
+from .rules import OverdueItem
 from .views import View
 
-PATIENT_HEADERS = ["村社区", "患者编号", "姓名", "性别", "在管状态", "应办日期", "逾期天数", "帮扶小组", "组长", "组长电话",
-                   "监护人", "监护人电话"]
-GROUP_HEADERS = ["村社区", "小组编号", "小组名称", "组长", "组长电话", "应开会日期", "逾期天数"]
+PATIENT_HEADERS = ["村社区", "患者编号", "姓名", "性别", "在管状态"]
+PATIENT_CONTACTS = ["帮扶小组", "组长", "组长电话", "监护人", "监护人电话"]
+GROUP_HEADERS = ["村社区", "小组编号", "小组名称", "组长", "组长电话"]
 
 
 class ExportRefused(Exception):
@@ -65,29 +66,39 @@ def append_row(ws: Worksheet, values: list) -> None:
             cell.data_type = "s"
 
 
-def sheet_title(key: str) -> str:
+def sheet_title(spec: ListSpec) -> str:
     """Excel forbids / in sheet names."""
-    return LIST_TITLES[key].replace("/", "或")
+    return spec.title.replace("/", "或")
 
 
-def list_rows(view: View, key: str) -> tuple[list[str], list[list]]:
-    """Headers and rows of one list, grouped by village then most overdue first."""
+def when_headers(spec: ListSpec) -> list[str]:
+    return {"due": ["应办日期", "逾期天数"], "date": [spec.date_label], "none": []}[spec.shows]
+
+
+def when_cells(spec: ListSpec, item: OverdueItem) -> list:
+    if spec.shows == "due":
+        return [item.due or spec.never, item.days_overdue]
+    return [item.date] if spec.shows == "date" else []
+
+
+def list_rows(view: View, spec: ListSpec) -> tuple[list[str], list[list]]:
+    """Headers and rows of one list, grouped by village then most overdue first; columns by what items are about."""
     order = {name: i for i, name in enumerate(view.village_codes)}
-    if key == "group_meeting_overdue":
-        rows = []
-        for item in view.lists[key]:
-            g = view.groups[item.id]
-            rows.append([g.village, g.group_id, g.name, g.leader, view.phone_of(g.leader), item.due or "从未开会",
-                         item.days_overdue])
-        return GROUP_HEADERS, sorted(rows, key=lambda r: order.get(r[0], len(order)))
-    headers = PATIENT_HEADERS if key != "too_few_visitors" else PATIENT_HEADERS[:5] + ["随访日期"] + PATIENT_HEADERS[7:]
     rows = []
-    for item in view.lists[key]:
-        p = view.patients[item.id]
-        g = view.groups.get(p.group_id or "")
-        when = [item.date] if key == "too_few_visitors" else [item.due, item.days_overdue]
-        rows.append([p.village, p.patient_id, p.name, p.sex, p.status, *when, g.group_id if g else None,
-                     g.leader if g else None, view.phone_of(g.leader) if g else None, p.guardian, p.guardian_phone])
+    for item in view.lists[spec.key]:
+        if spec.subject == "patient":
+            p = view.patients[item.id]
+            g = view.groups.get(p.group_id or "")
+            rows.append([p.village, p.patient_id, p.name, p.sex, p.status, *when_cells(spec, item),
+                         g.group_id if g else None, g.leader if g else None, view.phone_of(g.leader) if g else None,
+                         p.guardian, p.guardian_phone])
+        elif spec.subject == "group":
+            g = view.groups[item.id]
+            rows.append([g.village, g.group_id, g.name, g.leader, view.phone_of(g.leader), *when_cells(spec, item)])
+        else:
+            rows.append([item.id, *when_cells(spec, item)])
+    headers = {"patient": PATIENT_HEADERS + when_headers(spec) + PATIENT_CONTACTS,
+               "group": GROUP_HEADERS + when_headers(spec)}.get(spec.subject, [SUBJECT_IDS[spec.subject], *when_headers(spec)])
     return headers, sorted(rows, key=lambda r: order.get(r[0], len(order)))
 
 
@@ -101,8 +112,9 @@ def write_export(view: View, path: Path) -> dict[str, int]:
     append_row(about, ["本文件含患者姓名和联系方式，属于敏感个人信息，请只发给负责的工作人员，用后删除。"])
     counts = {}
     for key in view.lists:
-        headers, rows = list_rows(view, key)
-        ws = wb.create_sheet(sheet_title(key))
+        spec = BY_KEY[key]
+        headers, rows = list_rows(view, spec)
+        ws = wb.create_sheet(sheet_title(spec))
         append_row(ws, headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -111,8 +123,8 @@ def write_export(view: View, path: Path) -> dict[str, int]:
         for i, header in enumerate(headers, 1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, len(header) * 2 + 4)
         ws.freeze_panes = "A2"
-        append_row(about, [LIST_TITLES[key], len(rows)])
-        counts[LIST_TITLES[key]] = len(rows)
+        append_row(about, [spec.title, len(rows)])
+        counts[spec.title] = len(rows)
     save_private(wb, path)
     return counts
 

@@ -10,26 +10,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from typing import Callable, Iterable, Iterator
+
+from .lists import LISTS
 from .schema import Agreement, Assessment, Dataset, Followup, HealthCheck, HospitalStay, Patient
 
 AT_HOME = "在家居住"
-LIST_TITLES: dict[str, str] = {
-    "followup_overdue": "随访逾期",
-    "assessment_overdue": "评估逾期",
-    "health_check_overdue": "体检逾期",
-    "high_risk_at_home": "高风险居家",
-    "high_risk_visit_overdue": "高风险面访逾期",
-    "discharge_followup_overdue": "出院未及时随访",
-    "guardian_agreement_missing": "未签监护协议",
-    "reward_agreement_expired": "以奖代补协议过期",
-    "free_medication_consent_missing": "未签免费服药告知书",
-    "police_db_missing": "高风险未录入公安库",
-    "missing": "失访/下落不明",
-    "cross_village": "人户分离待通报",
-    "diagnosis_pending": "待诊断",
-    "too_few_visitors": "随访人数不足",
-    "group_meeting_overdue": "小组会议逾期",
-}
+MISSING_STATUSES = ("下落不明", "外出务工")
+PENDING_DIAGNOSIS = "待诊断"
+LIST_TITLES: dict[str, str] = {spec.key: spec.title for spec in LISTS}
 
 
 @dataclass(frozen=True)
@@ -160,50 +149,128 @@ def _after(latest: date | None, fallback: date, interval: int) -> date:
     return (latest or fallback) + days(interval)
 
 
-def overdue_lists(data: Dataset, as_of: date) -> dict[str, list[OverdueItem]]:
-    """Every list of the domain's "Overdue lists: exact rules", keyed as there, most overdue first."""
-    found: dict[str, list[OverdueItem]] = {key: [] for key in LIST_TITLES}
-    level = data.settings.high_risk_level
+@dataclass
+class Facts:
+    """One evaluation of a workbook at as_of: every patient's history and state, computed once for all rules."""
+
+    data: Dataset
+    as_of: date
+    histories: dict[str, History]
+    states: dict[str, PatientState]
+
+    def late(self, pid: str, due: date) -> OverdueItem | None:
+        """An item when as_of is past due (on the due date itself it is not yet overdue)."""
+        return OverdueItem(pid, due, (self.as_of - due).days) if self.as_of > due else None
+
+    def patients(self, *, at_home: bool = False, open_only: bool = False) -> Iterator[tuple[Patient, PatientState, History]]:
+        """The patients a rule looks at, with their state and history."""
+        for p in self.data.patients:
+            if (at_home and p.status != AT_HOME) or (open_only and p.closed):
+                continue
+            yield p, self.states[p.patient_id], self.histories.get(p.patient_id) or History()
+
+    def high(self, state: PatientState) -> bool:
+        return state.risk is not None and state.risk >= self.data.settings.high_risk_level
+
+
+Rule = Callable[[Facts], Iterable["OverdueItem | None"]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(key: str) -> Callable[[Rule], Rule]:
+    """Register the rule of the list key (its spec is in lists.py)."""
+    def register(fn: Rule) -> Rule:
+        RULES[key] = fn
+        return fn
+    return register
+
+
+def evaluate(data: Dataset, as_of: date) -> Facts:
+    """Histories and states of every patient at as_of (pure)."""
     records = histories(data)
+    states = {p.patient_id: patient_state(p, records.get(p.patient_id) or History(), data) for p in data.patients}
+    return Facts(data, as_of, records, states)
 
-    def late(key: str, pid: str, due: date) -> None:
-        if as_of > due:
-            found[key].append(OverdueItem(pid, due, (as_of - due).days))
 
-    for p in data.patients:
-        h = records.get(p.patient_id) or History()
-        state = patient_state(p, h, data)
-        high = state.risk is not None and state.risk >= level
-        if p.status == AT_HOME:
-            late("followup_overdue", p.patient_id, state.followup_due)
-            late("assessment_overdue", p.patient_id, state.assessment_due)
-            late("health_check_overdue", p.patient_id, state.check_due)
-            if high:
-                found["high_risk_at_home"].append(OverdueItem(p.patient_id))
-                late("high_risk_visit_overdue", p.patient_id, state.face_visit_due)
-            discharge = _unvisited_discharge(h)
-            if discharge:
-                late("discharge_followup_overdue", p.patient_id, discharge + days(data.settings.discharge_followup_days))
-            if not any(_in_force(g, as_of) for g in h.agreements if g.kind == "监护协议"):
-                found["guardian_agreement_missing"].append(OverdueItem(p.patient_id))
-            rewards = [g for g in h.agreements if g.kind == "以奖代补协议"]
-            if rewards and not any(g.signed <= as_of <= reward_expiry(g) for g in rewards):
-                late("reward_agreement_expired", p.patient_id, max(reward_expiry(g) for g in rewards))
-        if p.status in ("下落不明", "外出务工"):
-            found["missing"].append(OverdueItem(p.patient_id))
-        if p.closed:
-            continue
-        if p.free_medication and not any(g.kind == "免费服药告知书" for g in h.agreements):
-            found["free_medication_consent_missing"].append(OverdueItem(p.patient_id))
-        if high and p.in_police_db is not True:
-            found["police_db_missing"].append(OverdueItem(p.patient_id))
-        if p.home_village and p.home_village != p.village:
-            found["cross_village"].append(OverdueItem(p.patient_id))
-        if p.diagnosis == "待诊断":
-            found["diagnosis_pending"].append(OverdueItem(p.patient_id))
-    found["too_few_visitors"] = _too_few_visitors(data, as_of)
-    found["group_meeting_overdue"] = _meetings_overdue(data, as_of)
-    return {key: sorted(items, key=_most_overdue_first) for key, items in found.items()}
+def overdue_lists(data: Dataset, as_of: date, facts: Facts | None = None) -> dict[str, list[OverdueItem]]:
+    """Every list of lists.LISTS, in that order, each most overdue first."""
+    facts = facts or evaluate(data, as_of)
+    return {spec.key: sorted((item for item in RULES[spec.key](facts) if item is not None), key=_most_overdue_first)
+            for spec in LISTS}
+
+
+@rule("followup_overdue")
+def _followup(f: Facts) -> Iterator[OverdueItem | None]:
+    return (f.late(p.patient_id, s.followup_due) for p, s, _ in f.patients(at_home=True))
+
+
+@rule("assessment_overdue")
+def _assessment(f: Facts) -> Iterator[OverdueItem | None]:
+    return (f.late(p.patient_id, s.assessment_due) for p, s, _ in f.patients(at_home=True))
+
+
+@rule("health_check_overdue")
+def _health_check(f: Facts) -> Iterator[OverdueItem | None]:
+    return (f.late(p.patient_id, s.check_due) for p, s, _ in f.patients(at_home=True))
+
+
+@rule("high_risk_at_home")
+def _high_risk_at_home(f: Facts) -> Iterator[OverdueItem]:
+    return (OverdueItem(p.patient_id) for p, s, _ in f.patients(at_home=True) if f.high(s))
+
+
+@rule("high_risk_visit_overdue")
+def _high_risk_visit(f: Facts) -> Iterator[OverdueItem | None]:
+    return (f.late(p.patient_id, s.face_visit_due) for p, s, _ in f.patients(at_home=True) if f.high(s))
+
+
+@rule("discharge_followup_overdue")
+def _discharge(f: Facts) -> Iterator[OverdueItem | None]:
+    for p, _, h in f.patients(at_home=True):
+        discharge = _unvisited_discharge(h)
+        if discharge:
+            yield f.late(p.patient_id, discharge + days(f.data.settings.discharge_followup_days))
+
+
+@rule("guardian_agreement_missing")
+def _guardian_agreement(f: Facts) -> Iterator[OverdueItem]:
+    return (OverdueItem(p.patient_id) for p, _, h in f.patients(at_home=True)
+            if not any(_in_force(g, f.as_of) for g in h.agreements if g.kind == "监护协议"))
+
+
+@rule("reward_agreement_expired")
+def _reward_expired(f: Facts) -> Iterator[OverdueItem | None]:
+    for p, _, h in f.patients(at_home=True):
+        rewards = [g for g in h.agreements if g.kind == "以奖代补协议"]
+        if rewards and not any(g.signed <= f.as_of <= reward_expiry(g) for g in rewards):
+            yield f.late(p.patient_id, max(reward_expiry(g) for g in rewards))
+
+
+@rule("free_medication_consent_missing")
+def _consent(f: Facts) -> Iterator[OverdueItem]:
+    return (OverdueItem(p.patient_id) for p, _, h in f.patients(open_only=True)
+            if p.free_medication and not any(g.kind == "免费服药告知书" for g in h.agreements))
+
+
+@rule("police_db_missing")
+def _police_db(f: Facts) -> Iterator[OverdueItem]:
+    return (OverdueItem(p.patient_id) for p, s, _ in f.patients(open_only=True) if f.high(s) and p.in_police_db is not True)
+
+
+@rule("missing")
+def _missing(f: Facts) -> Iterator[OverdueItem]:
+    return (OverdueItem(p.patient_id) for p, _, _ in f.patients() if p.status in MISSING_STATUSES)
+
+
+@rule("cross_village")
+def _cross_village(f: Facts) -> Iterator[OverdueItem]:
+    return (OverdueItem(p.patient_id) for p, _, _ in f.patients(open_only=True)
+            if p.home_village and p.home_village != p.village)
+
+
+@rule("diagnosis_pending")
+def _diagnosis_pending(f: Facts) -> Iterator[OverdueItem]:
+    return (OverdueItem(p.patient_id) for p, _, _ in f.patients(open_only=True) if p.diagnosis == PENDING_DIAGNOSIS)
 
 
 def _most_overdue_first(item: OverdueItem) -> tuple:
@@ -223,32 +290,27 @@ def _unvisited_discharge(history: History) -> date | None:
     return None if any(v.visit_date >= latest for v in history.followups) else latest
 
 
-def _too_few_visitors(data: Dataset, as_of: date) -> list[OverdueItem]:
-    minimum = data.settings.min_visitors
+@rule("too_few_visitors")
+def _too_few_visitors(f: Facts) -> list[OverdueItem]:
+    minimum = f.data.settings.min_visitors
     if minimum <= 0:
         return []
-    start = as_of - days(365)
+    start = f.as_of - days(365)
     return [
         OverdueItem(v.patient_id, date=v.visit_date)
-        for v in data.followups
-        if v.face_to_face and start < v.visit_date <= as_of and len(v.visitors or []) < minimum
+        for v in f.data.followups
+        if v.face_to_face and start < v.visit_date <= f.as_of and len(v.visitors or []) < minimum
     ]
 
 
-def _meetings_overdue(data: Dataset, as_of: date) -> list[OverdueItem]:
+@rule("group_meeting_overdue")
+def _meetings_overdue(f: Facts) -> Iterator[OverdueItem | None]:
     latest: dict[str, date] = {}
-    for m in data.meetings:
+    for m in f.data.meetings:
         latest[m.group_id] = max(m.held, latest.get(m.group_id, m.held))
-    items = []
-    for g in data.groups:
+    for g in f.data.groups:
         start = latest.get(g.group_id) or g.founded
-        if start is None:
-            items.append(OverdueItem(g.group_id))
-            continue
-        due = start + days(data.settings.group_meeting_days)
-        if as_of > due:
-            items.append(OverdueItem(g.group_id, due, (as_of - due).days))
-    return items
+        yield OverdueItem(g.group_id) if start is None else f.late(g.group_id, start + days(f.data.settings.group_meeting_days))
 
 
 def _iso(d: date | None) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import indicators, rules
+from .lists import BY_KEY, ListSpec
 from .report import Report
 from .schema import OUTSIDE, Dataset, Group, Meeting, Patient, Staff
 
@@ -52,13 +53,26 @@ class View:
         person = self.staff.get(name or "")
         return person.phone if person else ""
 
+    def villages_of(self, spec: ListSpec, item: rules.OverdueItem) -> list[str]:
+        """The villages whose pages show an item: where its patient lives, its group's, the village itself."""
+        if spec.subject == "patient":
+            return [self.patients[item.id].village]
+        if spec.subject == "group":
+            return [self.groups[item.id].village]
+        if spec.subject == "village":
+            return [item.id]
+        return []
+
+    def items_of_village(self, village: str) -> dict[str, list[rules.OverdueItem]]:
+        """Each list's items that a village's pages show."""
+        return {key: [i for i in items if village in self.villages_of(BY_KEY[key], i)] for key, items in self.lists.items()}
+
 
 def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime) -> View:
     """Compute every derived fact the pages need (pure: no files, no clock)."""
-    histories = rules.histories(data)
-    states = {p.patient_id: rules.patient_state(p, histories.get(p.patient_id) or rules.History(), data)
-              for p in data.patients}
-    lists = rules.overdue_lists(data, as_of)
+    facts = rules.evaluate(data, as_of)
+    histories, states = facts.histories, facts.states
+    lists = rules.overdue_lists(data, as_of, facts)
     codes = {v.name: f"V{i:02d}" for i, v in enumerate(data.villages, 1)}
     if any(p.village == OUTSIDE for p in data.patients):
         codes[OUTSIDE] = OUTSIDE_CODE
@@ -80,7 +94,7 @@ def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime) -
         meetings_of_group=dict(meetings),
     )
     for key, items in lists.items():
-        if key == "group_meeting_overdue":
+        if BY_KEY[key].subject != "patient":
             continue
         for item in items:
             view.overdue_of_patient.setdefault(item.id, []).append((key, item.days_overdue))

@@ -20,3 +20,10 @@ def unlock(page, password: str) -> None:
 def decrypted(page) -> None:
     """Wait until a page opened with a remembered key has decrypted itself."""
     page.wait_for_selector("#mkdocs-encrypted-content", state="detached", timeout=15_000)
+
+
+def follow(page, link) -> None:
+    """Click a link to another encrypted page and wait until that page (not this one) has decrypted itself."""
+    with page.expect_navigation():
+        link.click()
+    decrypted(page)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsing import decrypted, unlock
+from tests.browsing import decrypted, follow, unlock
 from tests.commands import PASSWORD, assert_no_leaks, run, text
 
 
@@ -19,19 +19,16 @@ def test_home_to_overdue_list_to_patient_to_group(encrypted, page):
     page.goto((encrypted / "index.html").as_uri())
     assert page.title().startswith("首页")
     unlock(page, PASSWORD)
-    page.get_by_role("link", name="随访逾期").first.click()
-    decrypted(page)
+    follow(page, page.get_by_role("link", name="随访逾期").first)
     assert page.title().startswith("逾期清单 · 随访逾期")
     assert page.locator("h2").first.inner_text().startswith("禾苗村")
     rows = page.locator("table.jf-table tbody tr")
     assert rows.count() == 2 and rows.nth(0).locator("td").nth(4).inner_text() == "10"
-    rows.nth(0).get_by_role("link", name="P001").click()
-    decrypted(page)
+    follow(page, rows.nth(0).get_by_role("link", name="P001"))
     assert page.title().startswith("患者档案 P001")
     assert page.get_by_text("甘望舒").first.is_visible()
     assert "逾期 10 天" in page.locator("table").nth(2).inner_text()
-    page.get_by_role("link", name="G01").first.click()
-    decrypted(page)
+    follow(page, page.get_by_role("link", name="G01").first)
     assert page.title().startswith("帮扶小组 G01")
     assert "禾苗村关爱帮扶小组" in page.content()
     assert only_local(page.requests)
@@ -106,10 +103,8 @@ def test_sample_site_dashboard_to_overdue_patient_and_group(sample_site, page, t
     unlock(page, PASSWORD)
     assert "数据截至 2026-09-30" in page.locator("article").inner_text()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
-    page.locator(".md-tabs").get_by_role("link", name="逾期清单").click()
-    decrypted(page)
-    page.get_by_role("link", name="随访逾期").click()
-    decrypted(page)
+    follow(page, page.locator(".md-tabs").get_by_role("link", name="逾期清单"))
+    follow(page, page.get_by_role("link", name="随访逾期"))
     first = page.locator("table.jf-table tbody tr").first
     code = first.locator("td").first.inner_text()
     days = int(first.locator("td").nth(4).inner_text())

@@ -7,7 +7,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from generator.serve import make_server
-from tests.browsing import CHROMIUM, CHROMIUM_ARGS, decrypted, unlock
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS, decrypted, follow, unlock
 from tests.commands import PASSWORD, assert_no_leaks
 
 PERSONAL = ["甘望舒", "简雨桐", "柏清和", "柏守一", "计承远", "骆思源", "110101198005060250", "13900000011", "139****0011",
@@ -62,10 +62,8 @@ def test_lock_button_forgets_the_key(encrypted, page):
 def test_village_password_opens_its_own_village_only(leveled, page):
     page.goto((leveled / "villages" / "index.html").as_uri())  # the way in for village staff: any password opens it
     unlock(page, "Village-Test-Only-k9w2")
-    page.get_by_role("link", name="禾苗村").click()
-    decrypted(page)
-    page.get_by_role("link", name="本村花名册").click()
-    decrypted(page)
+    follow(page, page.get_by_role("link", name="禾苗村"))
+    follow(page, page.get_by_role("link", name="本村花名册"))
     codes = page.locator("table.jf-table tbody tr td:first-child").all_inner_texts()
     assert codes and all(page.locator("td", has_text="禾苗村").count() for _ in codes)
     page.goto((leveled / "patients" / "P001.html").as_uri())  # a 禾苗村 patient

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from generator.reference import BEGIN, END, render_sheet_reference
+from generator.lists import LISTS
+from generator.reference import BEGIN, END, LISTS_BEGIN, LISTS_END, render_list_table, render_sheet_reference
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -19,3 +20,11 @@ def test_sheet_reference_lists_every_sheet_and_header():
         assert f"#### {sheet}\n" in reference
     assert "| 身份证号 |  | 身份证号（文本） |" in reference
     assert "| 在管状态 | 是 | 在家居住 / 住院治疗 / 羁押服刑 / 强制隔离戒毒 / 下落不明 / 外出务工 / 死亡 / 迁出 |" in reference
+
+
+def test_list_table_in_readme_is_generated_from_the_specs():
+    text = README.read_text(encoding="utf-8")
+    assert text[text.index(LISTS_BEGIN):text.index(LISTS_END) + len(LISTS_END)] == render_list_table()
+    for spec in LISTS:
+        assert f"| `{spec.key}` | {spec.title} |" in render_list_table()
+    assert "| `too_few_visitors` | 随访人数不足 | `id`（患者编号）、`date`（随访日期） |" in render_list_table()

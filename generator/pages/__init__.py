@@ -7,7 +7,8 @@ from typing import Iterable, Iterator
 
 from ..site import ENTRY_LEVEL
 from ..views import View
-from .agreements import render_agreements
+from . import paths
+from .agreements import DOCUMENTS, render_agreements
 from .groups import render_groups
 from .html import Page
 from .home import render_home
@@ -20,15 +21,15 @@ from .villages import render_villages
 # Only section pages are in the navigation: patient, group and agreement pages are reached by links, so the nav
 # Material repeats on every page stays small however many patients there are.
 NAV = [
-    {"首页": "index.md"},
-    {"花名册": "roster/index.md"},
-    {"帮扶小组": "groups/index.md"},
-    {"逾期清单": "overdue/index.md"},
-    {"村社区": "villages/index.md"},
-    {"协议打印": "agreements/index.md"},
-    {"领导小组与通讯录": "leaders.md"},
-    {"工作规则": "rules.md"},
-    {"数据质量": "quality.md"},
+    {"首页": paths.HOME},
+    {"花名册": paths.ROSTER},
+    {"帮扶小组": paths.GROUPS},
+    {"逾期清单": paths.OVERDUE},
+    {"村社区": paths.VILLAGES},
+    {"协议打印": paths.AGREEMENTS},
+    {"领导小组与通讯录": paths.LEADERS},
+    {"工作规则": paths.RULES},
+    {"数据质量": paths.QUALITY},
 ]
 
 
@@ -42,22 +43,21 @@ def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple
     yield from render_agreements(view, workbook_dir)
 
 
-ENTRY_PAGE = "villages/index.md"  # the way in for village staff: any password of the site opens it
+ENTRY_PAGE = paths.VILLAGES  # the way in for village staff: any password of the site opens it
 
 
 def page_levels(view: View) -> dict[str, str]:
     """The village code of every page that belongs to one village (its roster, lists, groups, patients, papers)."""
     levels: dict[str, str] = {}
     for name, code in view.village_codes.items():
-        for rel in (f"roster/{code}.md", f"overdue/{code}.md", f"villages/{code}.md"):
+        for rel in (paths.village_roster(code), paths.village_lists(code), paths.village(code)):
             levels[rel] = code
-        for kind in ("guardian", "reward", "consent"):
-            levels[f"agreements/{code}-{kind}.md"] = code
+        for kind in DOCUMENTS:
+            levels[paths.batch(code, kind)] = code
     for p in view.data.patients:
-        code = view.village_code(p.village)
-        levels[f"patients/{p.patient_id}.md"] = code
+        levels[paths.patient(p.patient_id)] = view.village_code(p.village)
     for g in view.data.groups:
-        levels[f"groups/{g.group_id}.md"] = view.village_code(g.village)
+        levels[paths.group(g.group_id)] = view.village_code(g.village)
     return levels
 
 

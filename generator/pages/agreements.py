@@ -19,7 +19,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..schema import Patient
 from ..views import View
-from .html import Raw, a, page, print_button, table
+from . import paths
+from .html import Page, Raw, a, page, print_button, table
 
 DEFAULTS = Path(__file__).resolve().parent / "templates"
 OVERRIDE_FOLDER = "协议模板"
@@ -115,22 +116,22 @@ def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
     return button + f'<details class="jf-documents"><summary>查看文书内容</summary>\n\n{docs}\n\n</details>'
 
 
-def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, str]]:
+def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     env = environment(workbook_dir)
-    here = "agreements/index.md"
+    here = paths.AGREEMENTS
     batches = []
     for village, code in view.village_codes.items():
         for kind, title in DOCUMENTS.items():
             chosen = [p for p in view.data.patients if p.village == village and wanted(p, kind)]
             if not chosen:
                 continue
-            rel = f"agreements/{code}-{kind}.md"
+            rel = paths.batch(code, kind)
             docs = "".join(render_document(env, kind, context(view, p)) for p in sorted(chosen, key=lambda p: p.patient_id))
             yield rel, page(f"{title} · {code}", print_button(f"打印全部 {len(chosen)} 份") + docs,
                              heading=f"{title} · {village}")
             batches.append((village, title, len(chosen), a(here, rel, "批量打印")))
     index = table(["村社区", "文书", "份数", ""], [(v, t, n, Raw(link)) for v, t, n, link in batches])
-    patients = " ".join(a(here, f"patients/{p.patient_id}.md", p.patient_id) for p in view.data.patients if not p.closed)
+    patients = " ".join(a(here, paths.patient(p.patient_id), p.patient_id) for p in view.data.patients if not p.closed)
     holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
     body = f"""
 每份文书单独占一页 A4，打印时自动隐藏网站的页眉、导航和页脚。

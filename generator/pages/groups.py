@@ -4,37 +4,38 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..rules import LIST_TITLES
+from ..lists import BY_KEY
 from ..schema import Group
 from ..values import mask_phone
 from ..views import View
-from .html import Raw, a, badge, page, print_button, table, text
+from . import paths
+from .html import Page, Raw, a, badge, page, print_button, table, text
 
 
 def overdue_of_group(view: View, group: Group) -> list[tuple[str, str, int | None]]:
     """(list key, patient or group code, days overdue) of everything overdue in a group."""
     found = [(key, p.patient_id, days) for p in view.patients_of_group.get(group.group_id, [])
              for key, days in view.overdue_of_patient.get(p.patient_id, [])]
-    found += [("group_meeting_overdue", item.id, item.days_overdue)
-              for item in view.lists["group_meeting_overdue"] if item.id == group.group_id]
+    found += [(key, item.id, item.days_overdue) for key, items in view.lists.items() if BY_KEY[key].subject == "group"
+              for item in items if item.id == group.group_id]
     return found
 
 
-def render_groups(view: View) -> Iterator[tuple[str, str]]:
-    here = "groups/index.md"
+def render_groups(view: View) -> Iterator[tuple[str, Page]]:
+    here = paths.GROUPS
     rows = []
     for g in view.data.groups:
-        rows.append((Raw(a(here, f"groups/{g.group_id}.md", g.group_id)), g.name, g.village,
+        rows.append((Raw(a(here, paths.group(g.group_id), g.group_id)), g.name, g.village,
                      f"{g.leader} {view.phone_of(g.leader)}", len(view.members.get(g.group_id, [])),
                      len(view.patients_of_group.get(g.group_id, [])), len(overdue_of_group(view, g))))
     yield here, page("帮扶小组", f"共 {len(view.data.groups)} 个小组。" + table(
         ["小组", "名称", "村社区", "组长及电话", "成员数", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"))
     for g in view.data.groups:
-        yield f"groups/{g.group_id}.md", render_group(view, g)
+        yield paths.group(g.group_id), render_group(view, g)
 
 
-def render_group(view: View, g: Group) -> str:
-    here = f"groups/{g.group_id}.md"
+def render_group(view: View, g: Group) -> Page:
+    here = paths.group(g.group_id)
     patients = view.patients_of_group.get(g.group_id, [])
     people = [(name, role, view.staff[name].unit if name in view.staff else "", view.phone_of(name))
               for name, role in view.members.get(g.group_id, [])]
@@ -46,12 +47,12 @@ def render_group(view: View, g: Group) -> str:
     for p in sorted(patients, key=lambda p: p.patient_id):
         s = view.states[p.patient_id]
         late = p.status == "在家居住" and view.as_of > s.followup_due
-        rows.append((Raw(a(here, f"patients/{p.patient_id}.md", p.patient_id)), p.name, p.status,
+        rows.append((Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status,
                      "未评估" if s.risk is None else f"{s.risk} 级", s.condition,
                      s.last_followup.visit_date if s.last_followup else "",
                      Raw(f"{s.followup_due.isoformat()} " + (badge("逾期", "late") if late else ""))))
     meetings = view.meetings_of_group.get(g.group_id, [])
-    overdue = [(LIST_TITLES[key], Raw(a(here, f"patients/{pid}.md", pid)) if pid in view.patients else pid,
+    overdue = [(BY_KEY[key].title, Raw(a(here, paths.patient(pid), pid)) if pid in view.patients else pid,
                 "" if days is None else f"{days} 天") for key, pid, days in overdue_of_group(view, g)]
     body = f"""
 **{text(g.name)}**　所属：{text(g.village)}　成立日期：{text(g.founded) or "未填"}

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from ..indicators import managed, registered
-from ..rules import LIST_TITLES
+from ..lists import BY_KEY
 from ..views import View
-from .html import Raw, a, badge, page, table, text
+from . import paths
+from .html import Page, Raw, a, badge, page, table, text
 
-HERE = "index.md"
+HERE = paths.HOME
 
 
-def render_home(view: View) -> dict[str, str]:
+def render_home(view: View) -> dict[str, Page]:
     s = view.data.settings
     patients = view.data.patients
     high = sum(1 for p in patients if not p.closed and (view.states[p.patient_id].risk or 0) >= s.high_risk_level)
@@ -25,7 +26,7 @@ def render_home(view: View) -> dict[str, str]:
     ]
     cards = "".join(f'<div class="jf-card"><div class="jf-num">{n}</div><div>{label}</div></div>' for label, n in counts)
     lists = table(["清单", "人数", ""], [
-        (Raw(a(HERE, f"overdue/{key}.md", LIST_TITLES[key])), len(items),
+        (Raw(a(HERE, paths.overdue_list(key), BY_KEY[key].title)), len(items),
          badge("需处理", "late") if items else badge("无", "ok"))
         for key, items in view.lists.items()
     ])
@@ -50,12 +51,12 @@ def render_home(view: View) -> dict[str, str]:
 
 ## 工作指标
 
-统计期为截至 {view.as_of.isoformat()} 的 365 天。{a(HERE, "rules.md", "口径说明")}
+统计期为截至 {view.as_of.isoformat()} 的 365 天。{a(HERE, paths.RULES, "口径说明")}
 
 {kpis}
 
 ## 数据质量
 
-台账有 {warnings} 条警告（不影响生成网站），见 {a(HERE, "quality.md", "数据质量")}。
+台账有 {warnings} 条警告（不影响生成网站），见 {a(HERE, paths.QUALITY, "数据质量")}。
 """
     return {HERE: page("首页", body)}

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from ..schema import Settings
 from ..views import View
-from .html import page, table
+from . import paths
+from .html import Page, page, table
 
 
-def render_leaders(view: View) -> dict[str, str]:
+def render_leaders(view: View) -> dict[str, Page]:
     leaders = table(["姓名", "小组职务", "分工", "单位", "电话"], [
         (m.name, m.role, m.duty, view.staff[m.name].unit if m.name in view.staff else "", view.phone_of(m.name))
         for m in view.data.leaders])
     staff = table(["姓名", "单位", "职务", "手机号"], [(s.name, s.unit, s.title, s.phone) for s in view.data.staff])
     villages = table(["村社区", "类型", "负责人", "电话"], [(v.name, v.kind, v.head, v.head_phone) for v in view.data.villages])
     body = f"## 领导小组\n\n{leaders}\n\n## 通讯录\n\n{staff}\n\n## 村社区负责人\n\n{villages}"
-    return {"leaders.md": page("领导小组与通讯录", body, toc=True)}
+    return {paths.LEADERS: page("领导小组与通讯录", body, toc=True)}
 
 
-def render_rules(view: View) -> dict[str, str]:
+def render_rules(view: View) -> dict[str, Page]:
     s = view.data.settings
     settings = table(["项目", "值", "说明"], [
         (f.alias, getattr(s, name), f.description) for name, f in Settings.model_fields.items()])
@@ -44,12 +45,12 @@ def render_rules(view: View) -> dict[str, str]:
 
 {kpis}
 """
-    return {"rules.md": page("工作规则", body, toc=True)}
+    return {paths.RULES: page("工作规则", body, toc=True)}
 
 
-def render_quality(view: View) -> dict[str, str]:
+def render_quality(view: View) -> dict[str, Page]:
     warnings = view.report.warnings
     rows = [(p.sheet, p.cell or "", p.column or "", p.value or "", p.message) for p in warnings]
     body = (f"台账共有 {len(warnings)} 条警告。警告不影响生成网站，但请在台账中核实。"
             + (table(["工作表", "单元格", "列", "值", "问题"], rows, cls="jf-table jf-sortable") if rows else "\n\n没有警告。"))
-    return {"quality.md": page("数据质量", body)}
+    return {paths.QUALITY: page("数据质量", body)}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from ..rules import LIST_TITLES, History
+from ..lists import BY_KEY
+from ..rules import History
 from ..schema import Patient
 from ..views import View
 from .agreements import environment, render_patient_documents
-from .html import a, badge, page, table, text
+from . import paths
+from .html import Page, a, badge, page, table, text
 
 
 def derivation(view: View, p: Patient, history: History) -> str:
@@ -34,8 +36,8 @@ def due_row(view: View, label: str, due, applies: bool) -> tuple:
     return (label, due, badge(f"逾期 {(view.as_of - due).days} 天", "late") if view.as_of > due else badge("未到期", "ok"))
 
 
-def render_patient(view: View, p: Patient, documents: str) -> str:
-    here = f"patients/{p.patient_id}.md"
+def render_patient(view: View, p: Patient, documents: str) -> Page:
+    here = paths.patient(p.patient_id)
     h = view.histories.get(p.patient_id) or History()
     s = view.states[p.patient_id]
     home = p.status == "在家居住"
@@ -58,7 +60,7 @@ def render_patient(view: View, p: Patient, documents: str) -> str:
         due_row(view, "健康体检", s.check_due, home),
         due_row(view, "高风险面访", s.face_visit_due, home and high),
     ])
-    lists = "、".join(a(here, f"overdue/{key}.md", LIST_TITLES[key]) for key in view.lists_of_patient.get(p.patient_id, []))
+    lists = "、".join(a(here, paths.overdue_list(key), BY_KEY[key].title) for key in view.lists_of_patient.get(p.patient_id, []))
     body = f"""
 **{text(p.name)}**　{text(p.sex)}　{text(view.age(p) or "")}{"岁" if view.age(p) else ""}　{text(p.village)}　{text(p.status)}
 
@@ -68,7 +70,7 @@ def render_patient(view: View, p: Patient, documents: str) -> str:
 
 ## 监护人与帮扶小组
 
-帮扶小组：{a(here, f"groups/{group.group_id}.md", group.group_id) + "　" + text(group.name) if group else "未分配"}
+帮扶小组：{a(here, paths.group(group.group_id), group.group_id) + "　" + text(group.name) if group else "未分配"}
 
 {table(["姓名", "身份", "电话"], contacts) if contacts else "没有监护人和小组成员信息。"}
 
@@ -112,7 +114,7 @@ def render_patient(view: View, p: Patient, documents: str) -> str:
     return page(f"患者档案 {p.patient_id}", body, toc=True)
 
 
-def render_patients(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, str]]:
+def render_patients(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     env = environment(workbook_dir)
     for p in view.data.patients:
-        yield f"patients/{p.patient_id}.md", render_patient(view, p, render_patient_documents(env, view, p))
+        yield paths.patient(p.patient_id), render_patient(view, p, render_patient_documents(env, view, p))

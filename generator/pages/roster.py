@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..schema import Patient
 from ..values import mask_phone
 from ..views import STATUS_SLUGS, View
-from .html import Raw, a, badge, filter_box, page, table
+from . import paths
+from .html import Page, Raw, a, badge, filter_box, page, table
 
 HEADERS = ["编号", "姓名", "性别", "年龄", "村社区", "诊断", "当前危险性", "病情分类", "在管状态", "帮扶小组", "末次随访",
            "下次应随访", "监护人及电话"]
@@ -19,9 +20,9 @@ def roster_table(view: View, here: str, patients: list[Patient]) -> str:
         due = state.followup_due
         late = p.status == "在家居住" and view.as_of > due
         rows.append((
-            Raw(a(here, f"patients/{p.patient_id}.md", p.patient_id)), p.name, p.sex, view.age(p), p.village,
+            Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.sex, view.age(p), p.village,
             p.diagnosis, "未评估" if state.risk is None else f"{state.risk} 级", state.condition, p.status,
-            Raw(a(here, f"groups/{p.group_id}.md", p.group_id)) if p.group_id in view.groups else "",
+            Raw(a(here, paths.group(p.group_id), p.group_id)) if p.group_id in view.groups else "",
             state.last_followup.visit_date if state.last_followup else "",
             "" if p.closed else Raw(f"{due.isoformat()} " + (badge("逾期", "late") if late else "")),
             f"{p.guardian or ''} {mask_phone(p.guardian_phone)}".strip(),
@@ -30,22 +31,22 @@ def roster_table(view: View, here: str, patients: list[Patient]) -> str:
     return filter_box() + table(HEADERS, rows, cls="jf-table jf-sortable", searches=searches)
 
 
-def render_rosters(view: View) -> dict[str, str]:
+def render_rosters(view: View) -> dict[str, Page]:
     patients = view.data.patients
-    here = "roster/index.md"
-    villages = " · ".join(a(here, f"roster/{code}.md", name) for name, code in view.village_codes.items())
-    statuses = " · ".join(a(here, f"roster/{slug}.md", status) for status, slug in STATUS_SLUGS.items()
+    here = paths.ROSTER
+    villages = " · ".join(a(here, paths.village_roster(code), name) for name, code in view.village_codes.items())
+    statuses = " · ".join(a(here, paths.status_roster(slug), status) for status, slug in STATUS_SLUGS.items()
                           if any(p.status == status for p in patients))
     pages = {here: page("花名册", f"按村社区：{villages}\n\n按在管状态：{statuses}\n\n共 {len(patients)} 人。"
                         + roster_table(view, here, patients))}
     for name, code in view.village_codes.items():
-        rel = f"roster/{code}.md"
+        rel = paths.village_roster(code)
         chosen = [p for p in patients if p.village == name]
         pages[rel] = page(f"花名册 · {code}", f"共 {len(chosen)} 人。" + roster_table(view, rel, chosen),
                           heading=f"花名册 · {name}")
     for status, slug in STATUS_SLUGS.items():
         chosen = [p for p in patients if p.status == status]
         if chosen:
-            rel = f"roster/{slug}.md"
+            rel = paths.status_roster(slug)
             pages[rel] = page(f"花名册 · {status}", f"共 {len(chosen)} 人。" + roster_table(view, rel, chosen))
     return pages

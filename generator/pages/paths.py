@@ -1,0 +1,49 @@
+"""Every address of the site, one function per kind of page (docs paths; html.href makes them relative links).
+
+Addresses carry codes only (patient, group and village codes, list keys): they are visible without a password.
+"""
+
+from __future__ import annotations
+
+HOME = "index.md"
+ROSTER = "roster/index.md"
+GROUPS = "groups/index.md"
+OVERDUE = "overdue/index.md"
+VILLAGES = "villages/index.md"
+AGREEMENTS = "agreements/index.md"
+LEADERS = "leaders.md"
+RULES = "rules.md"
+QUALITY = "quality.md"
+
+
+def patient(patient_id: str) -> str:
+    return f"patients/{patient_id}.md"
+
+
+def group(group_id: str) -> str:
+    return f"groups/{group_id}.md"
+
+
+def village(code: str) -> str:
+    return f"villages/{code}.md"
+
+
+def village_roster(code: str) -> str:
+    return f"roster/{code}.md"
+
+
+def village_lists(code: str) -> str:
+    return f"overdue/{code}.md"
+
+
+def status_roster(slug: str) -> str:
+    return f"roster/{slug}.md"
+
+
+def overdue_list(key: str) -> str:
+    return f"overdue/{key}.md"
+
+
+def batch(code: str, kind: str) -> str:
+    """A village's batch of one document kind (guardian, reward, consent)."""
+    return f"agreements/{code}-{kind}.md"
