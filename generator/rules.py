@@ -74,21 +74,37 @@ def histories(data: Dataset) -> dict[str, History]:
     return found
 
 
-def current_risk(history: History) -> int | None:
-    """The 危险性 of the latest-dated follow-up or assessment; an assessment wins a tie on the same date."""
+def risk_observation(history: History) -> tuple[date, str, int] | None:
+    """The latest-dated risk observation (date, source, 危险性); an assessment wins a tie on the same date."""
     dated = [(v.visit_date, 0, v.risk) for v in history.followups if v.risk is not None]
     dated += [(a.assessed, 1, a.risk) for a in history.assessments]
-    return max(dated)[2] if dated else None
+    if not dated:
+        return None
+    day, source, risk = max(dated)
+    return day, ("随访", "危险性评估")[source], risk
+
+
+def current_risk(history: History) -> int | None:
+    """The 危险性 of the latest-dated follow-up or assessment; an assessment wins a tie on the same date."""
+    latest = risk_observation(history)
+    return latest[2] if latest else None
+
+
+def class_source(history: History, high_risk_level: int) -> str:
+    """Where the current class comes from: high (forced 不稳定), followup (the latest one's), or risk (derived)."""
+    risk = current_risk(history)
+    if risk is not None and risk >= high_risk_level:
+        return "high"
+    return "followup" if history.followups else "risk"
 
 
 def current_class(history: History, high_risk_level: int) -> str:
     """The latest follow-up's 病情分类, else derived from risk; high risk forces 不稳定."""
-    risk = current_risk(history)
-    if risk is not None and risk >= high_risk_level:
-        return "不稳定"
-    if history.followups:
+    source = class_source(history, high_risk_level)
+    if source == "followup":
         return history.followups[-1].condition
-    if risk is None:
+    risk = current_risk(history)
+    if source == "high" or risk is None:
         return "不稳定"
     return "基本稳定" if risk >= 1 else "稳定"
 
@@ -108,8 +124,18 @@ def reward_expiry(agreement: Agreement) -> date:
 
 
 @dataclass(frozen=True)
+class Due:
+    """One thing a patient is due for: its label, due date, whether it applies now, and days past it (or None)."""
+
+    label: str
+    due: date
+    applies: bool
+    days_overdue: int | None
+
+
+@dataclass(frozen=True)
 class PatientState:
-    """What the rules derive for one patient at as_of."""
+    """What the rules derive for one patient at as_of; pages only format it."""
 
     risk: int | None
     condition: str
@@ -119,10 +145,32 @@ class PatientState:
     face_visit_due: date
     last_followup: Followup | None
     last_face_visit: Followup | None
+    at_home: bool = False
+    high: bool = False
+    risk_source: tuple[date, str] | None = None  # the observation the current risk comes from
+    class_source: str = "risk"  # high, followup or risk (see class_source)
+    dues: tuple[Due, ...] = ()
+    documents: tuple[str, ...] = ()  # the documents this patient needs (see documents_needed)
+
+    @property
+    def followup_overdue(self) -> bool:
+        """Whether an at-home patient's follow-up is past due."""
+        return bool(self.dues) and self.dues[0].days_overdue is not None
 
 
-def patient_state(patient: Patient, history: History, data: Dataset) -> PatientState:
-    """Current risk, class and due dates of one patient."""
+DOCUMENT_KINDS = ("guardian", "reward", "consent")  # 监护协议, 以奖代补协议, 免费服药告知书
+
+
+def documents_needed(patient: Patient) -> tuple[str, ...]:
+    """Who signs what: guardianship papers for patients at home, the consent form for free medication."""
+    needed = ["guardian", "reward"] if patient.status == AT_HOME else []
+    if patient.free_medication and not patient.closed:
+        needed.append("consent")
+    return tuple(needed)
+
+
+def patient_state(patient: Patient, history: History, data: Dataset, as_of: date) -> PatientState:
+    """Current risk and class with their sources, due dates and what is late, documents needed (pure)."""
     settings = data.settings
     condition = current_class(history, settings.high_risk_level)
     followup_days, assessment_days = data.rules[condition]
@@ -133,15 +181,24 @@ def patient_state(patient: Patient, history: History, data: Dataset) -> PatientS
         followup_due = last.next_due or last.visit_date + days(followup_days)
     faces = [v for v in history.followups if v.face_to_face]
     last_face = faces[-1] if faces else None
+    observed = risk_observation(history)
+    risk = observed[2] if observed else None
+    home = patient.status == AT_HOME
+    high = risk is not None and risk >= settings.high_risk_level
+    assessment_due = _after(history.assessments[-1].assessed if history.assessments else None, patient.enrolled, assessment_days)
+    check_due = _after(history.checks[-1].checked if history.checks else None, patient.enrolled, settings.health_check_days)
+    face_due = _after(last_face.visit_date if last_face else None, patient.enrolled, settings.high_risk_visit_days)
+
+    def due(label: str, when: date, applies: bool) -> Due:
+        return Due(label, when, applies, (as_of - when).days if applies and as_of > when else None)
+
     return PatientState(
-        risk=current_risk(history),
-        condition=condition,
-        followup_due=followup_due,
-        assessment_due=_after(history.assessments[-1].assessed if history.assessments else None, patient.enrolled, assessment_days),
-        check_due=_after(history.checks[-1].checked if history.checks else None, patient.enrolled, settings.health_check_days),
-        face_visit_due=_after(last_face.visit_date if last_face else None, patient.enrolled, settings.high_risk_visit_days),
-        last_followup=last,
-        last_face_visit=last_face,
+        risk=risk, condition=condition, followup_due=followup_due, assessment_due=assessment_due, check_due=check_due,
+        face_visit_due=face_due, last_followup=last, last_face_visit=last_face, at_home=home, high=high,
+        risk_source=observed[:2] if observed else None, class_source=class_source(history, settings.high_risk_level),
+        dues=(due("随访", followup_due, home and not patient.closed), due("危险性评估", assessment_due, home),
+              due("健康体检", check_due, home), due("高风险面访", face_due, home and high)),
+        documents=documents_needed(patient),
     )
 
 
@@ -169,9 +226,6 @@ class Facts:
                 continue
             yield p, self.states[p.patient_id], self.histories.get(p.patient_id) or History()
 
-    def high(self, state: PatientState) -> bool:
-        return state.risk is not None and state.risk >= self.data.settings.high_risk_level
-
 
 Rule = Callable[[Facts], Iterable["OverdueItem | None"]]
 RULES: dict[str, Rule] = {}
@@ -188,7 +242,7 @@ def rule(key: str) -> Callable[[Rule], Rule]:
 def evaluate(data: Dataset, as_of: date) -> Facts:
     """Histories and states of every patient at as_of (pure)."""
     records = histories(data)
-    states = {p.patient_id: patient_state(p, records.get(p.patient_id) or History(), data) for p in data.patients}
+    states = {p.patient_id: patient_state(p, records.get(p.patient_id) or History(), data, as_of) for p in data.patients}
     return Facts(data, as_of, records, states)
 
 
@@ -216,12 +270,12 @@ def _health_check(f: Facts) -> Iterator[OverdueItem | None]:
 
 @rule("high_risk_at_home")
 def _high_risk_at_home(f: Facts) -> Iterator[OverdueItem]:
-    return (OverdueItem(p.patient_id) for p, s, _ in f.patients(at_home=True) if f.high(s))
+    return (OverdueItem(p.patient_id) for p, s, _ in f.patients(at_home=True) if s.high)
 
 
 @rule("high_risk_visit_overdue")
 def _high_risk_visit(f: Facts) -> Iterator[OverdueItem | None]:
-    return (f.late(p.patient_id, s.face_visit_due) for p, s, _ in f.patients(at_home=True) if f.high(s))
+    return (f.late(p.patient_id, s.face_visit_due) for p, s, _ in f.patients(at_home=True) if s.high)
 
 
 @rule("discharge_followup_overdue")
@@ -254,7 +308,7 @@ def _consent(f: Facts) -> Iterator[OverdueItem]:
 
 @rule("police_db_missing")
 def _police_db(f: Facts) -> Iterator[OverdueItem]:
-    return (OverdueItem(p.patient_id) for p, s, _ in f.patients(open_only=True) if f.high(s) and p.in_police_db is not True)
+    return (OverdueItem(p.patient_id) for p, s, _ in f.patients(open_only=True) if s.high and p.in_police_db is not True)
 
 
 @rule("missing")

@@ -122,7 +122,7 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
     batches = []
     for village, code in view.village_codes.items():
         for kind, title in DOCUMENTS.items():
-            chosen = [p for p in view.data.patients if p.village == village and wanted(p, kind)]
+            chosen = [p for p in view.data.patients if p.village == village and kind in view.states[p.patient_id].documents]
             if not chosen:
                 continue
             rel = paths.batch(code, kind)
@@ -154,10 +154,3 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
 {holders}
 """
     yield here, page("协议打印", body)
-
-
-def wanted(p: Patient, kind: str) -> bool:
-    """Who gets a document in a village batch: guardianship papers for patients at home, consent for free medication."""
-    if kind == "consent":
-        return bool(p.free_medication) and not p.closed
-    return p.status == "在家居住"

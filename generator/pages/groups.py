@@ -46,7 +46,7 @@ def render_group(view: View, g: Group) -> Page:
     rows = []
     for p in sorted(patients, key=lambda p: p.patient_id):
         s = view.states[p.patient_id]
-        late = p.status == "在家居住" and view.as_of > s.followup_due
+        late = s.followup_overdue
         rows.append((Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status,
                      "未评估" if s.risk is None else f"{s.risk} 级", s.condition,
                      s.last_followup.visit_date if s.last_followup else "",

@@ -14,7 +14,7 @@ HERE = paths.HOME
 def render_home(view: View) -> dict[str, Page]:
     s = view.data.settings
     patients = view.data.patients
-    high = sum(1 for p in patients if not p.closed and (view.states[p.patient_id].risk or 0) >= s.high_risk_level)
+    high = sum(1 for p in patients if not p.closed and view.states[p.patient_id].high)
     counts = [
         ("在册", sum(registered(p) for p in patients)),
         ("在管", sum(managed(p) for p in patients)),

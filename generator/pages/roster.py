@@ -18,7 +18,7 @@ def roster_table(view: View, here: str, patients: list[Patient]) -> str:
     for p in sorted(patients, key=lambda p: p.patient_id):
         state = view.states[p.patient_id]
         due = state.followup_due
-        late = p.status == "在家居住" and view.as_of > due
+        late = state.followup_overdue
         rows.append((
             Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.sex, view.age(p), p.village,
             p.diagnosis, "未评估" if state.risk is None else f"{state.risk} 级", state.condition, p.status,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..lists import BY_KEY
 from ..views import View
 from . import paths
-from .agreements import DOCUMENTS, wanted
+from .agreements import DOCUMENTS
 from .html import Page, Raw, a, page, print_button, table
 from .overdue import item_table
 
@@ -28,7 +28,7 @@ def render_village(view: View, name: str, code: str, overdue: int) -> Page:
     here = paths.village(code)
     groups = [g for g in view.data.groups if g.village == name]
     docs = [a(here, paths.batch(code, kind), title) for kind, title in DOCUMENTS.items()
-            if any(p.village == name and wanted(p, kind) for p in view.data.patients)]
+            if any(p.village == name and kind in view.states[p.patient_id].documents for p in view.data.patients)]
     body = f"""
 - {a(here, paths.village_roster(code), "本村花名册")}（{sum(p.village == name for p in view.data.patients)} 人）
 - {a(here, paths.village_lists(code), "本村逾期清单")}（{overdue} 项）
