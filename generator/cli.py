@@ -160,8 +160,7 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
     day = as_of or data.settings.as_of or date.today()
     lists = rules.overdue_lists(data, day)
     if as_json:
-        out = {"as_of": day.isoformat(), "lists": {k: [i.to_json() for i in v] for k, v in lists.items()}}
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(rules.lists_json(lists, day), ensure_ascii=False, indent=2))
         return
     click.echo(f"统计截止日期：{day.isoformat()}")
     for key, items in lists.items():

@@ -12,13 +12,12 @@ from datetime import date, timedelta
 
 from typing import Callable, Iterable, Iterator
 
-from .lists import LISTS
+from . import lists as specs
 from .schema import Agreement, Assessment, Dataset, Followup, HealthCheck, HospitalStay, Patient
 
 AT_HOME = "在家居住"
 MISSING_STATUSES = ("下落不明", "外出务工")
 PENDING_DIAGNOSIS = "待诊断"
-LIST_TITLES: dict[str, str] = {spec.key: spec.title for spec in LISTS}
 
 
 @dataclass(frozen=True)
@@ -250,7 +249,12 @@ def overdue_lists(data: Dataset, as_of: date, facts: Facts | None = None) -> dic
     """Every list of lists.LISTS, in that order, each most overdue first."""
     facts = facts or evaluate(data, as_of)
     return {spec.key: sorted((item for item in RULES[spec.key](facts) if item is not None), key=_most_overdue_first)
-            for spec in LISTS}
+            for spec in specs.LISTS}
+
+
+def lists_json(lists: dict[str, list[OverdueItem]], as_of: date) -> dict:
+    """The lists as ``overdue --json`` prints them."""
+    return {"as_of": as_of.isoformat(), "lists": {key: [item.to_json() for item in items] for key, items in lists.items()}}
 
 
 @rule("followup_overdue")

@@ -1,0 +1,66 @@
+"""The derived contract: a list is one spec (lists.py) and one rule (rules.py), and shows up everywhere from those."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from generator import lists, rules
+from generator.export import list_rows
+from generator.lists import ListSpec
+from generator.pages import render_pages
+from generator.report import Report
+from generator.views import build_view
+from generator.validate import validate_workbook
+from generator.workbook import read_workbook
+from tests.workbooks import AS_OF, every_list_sheets, write_sheets
+
+
+def test_every_spec_has_a_rule_and_every_rule_a_spec():
+    assert [spec.key for spec in lists.LISTS] == list(rules.RULES)
+    assert len(lists.BY_KEY) == len(lists.LISTS)
+
+
+@pytest.fixture
+def made_up_list(monkeypatch):
+    """A list nobody asked for — face-to-face visits on a Sunday — added the way ARCHITECTURE.md says."""
+    spec = ListSpec("sunday_visit", "周日面访", "在星期日进行的面访。", shows="date", date_label="面访日期")
+    monkeypatch.setattr(lists, "LISTS", lists.LISTS + (spec,))
+    monkeypatch.setitem(lists.BY_KEY, spec.key, spec)
+
+    def sunday_visits(f: rules.Facts):
+        return (rules.OverdueItem(v.patient_id, date=v.visit_date) for v in f.data.followups
+                if v.face_to_face and v.visit_date.weekday() == 6)
+
+    monkeypatch.setitem(rules.RULES, spec.key, sunday_visits)
+    return spec
+
+
+def test_a_made_up_list_appears_in_json_pages_export_and_readme(made_up_list, every_list_data):
+    data = every_list_data
+    found = rules.overdue_lists(data, AS_OF)
+    sunday = sorted((v for v in data.followups if v.face_to_face and v.visit_date.weekday() == 6),
+                    key=lambda v: (v.patient_id, v.visit_date))
+    assert sunday, "the every-list workbook should hold a face-to-face visit on a Sunday"
+    expected = [{"id": v.patient_id, "due": None, "days_overdue": None, "date": v.visit_date.isoformat()} for v in sunday]
+    assert rules.lists_json(found, AS_OF)["lists"]["sunday_visit"] == expected
+    view = build_view(data, Report(), AS_OF, datetime(2025, 7, 1, 8, 0))
+    pages = dict(render_pages(view))
+    home = pages["index.md"].markdown()
+    assert "周日面访" in home and "overdue/sunday_visit.html" in home
+    listed = pages["overdue/sunday_visit.md"].markdown()
+    assert "在星期日进行的面访。" in listed and "<th>面访日期</th>" in listed and sunday[0].patient_id in listed
+    assert "周日面访" in pages[f"patients/{sunday[0].patient_id}.md"].markdown()
+    headers, rows = list_rows(view, made_up_list)
+    assert headers[5] == "面访日期"
+    assert sorted((row[1], row[5]) for row in rows) == [(v.patient_id, v.visit_date) for v in sunday]
+    assert "| `sunday_visit` | 周日面访 | `id`（患者编号）、`date`（面访日期） | 在星期日进行的面访。 |" in lists.render_readme_table()
+
+
+@pytest.fixture
+def every_list_data(tmp_path):
+    workbook = write_sheets(tmp_path / "台账.xlsx", every_list_sheets())
+    data, report = validate_workbook(read_workbook(workbook), as_of=AS_OF, today=date(2025, 7, 1))
+    assert report.valid
+    return data
