@@ -20,7 +20,8 @@ from .pages.agreements import DOCUMENTS, OVERRIDE_FOLDER, override_templates
 from .password import Access, check_access
 from .report import Report
 from .schema import Dataset
-from .site import TOWNSHIP_LEVEL, Staging, check_output, recover_output
+from .encryption import TOWNSHIP_LEVEL
+from .site import Staging, check_output, recover_output
 from .verify import Secrets, personal_values
 from .validate import validate_workbook
 from .views import build_view

@@ -12,6 +12,7 @@ import click
 from . import rules
 from .build import InvalidWorkbook, Stopwatch
 from .build import build as run_build
+from .encryption import WrongPluginVersion
 from .freshness import Stamp, as_of_key, input_digest, is_fresh
 from .lists import BY_KEY
 from .pages.agreements import TemplateProblem
@@ -223,7 +224,7 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
     except InvalidWorkbook as exc:
         click.echo(render_report(exc.report), err=True)
         raise JingfangError("台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。") from None
-    except (BuildFailed, TemplateProblem, PasswordProblem) as exc:
+    except (BuildFailed, TemplateProblem, PasswordProblem, WrongPluginVersion) as exc:
         raise JingfangError(f"{exc}（原来的网站保持不变）") from None
     except UnsafeOutput as exc:
         raise JingfangError(str(exc)) from None

@@ -26,38 +26,24 @@ from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable
 
 import yaml
 
+from . import encryption
+from .encryption import SECRET_ENVS
 from .freshness import STAMP
 from .verify import Secrets, describe, scan_site
 
 if TYPE_CHECKING:
     from .pages.html import Page
 
-BASE_CONFIG = Path(__file__).resolve().parent.parent / "mkdocs.yml"
+BASE_CONFIG = Path(__file__).resolve().parent / "pages" / "mkdocs.yml"
 OVERRIDES = Path(__file__).resolve().parent / "pages" / "overrides"
 ASSETS = Path(__file__).resolve().parent / "pages" / "assets"
-HOOKS = Path(__file__).resolve().parent / "mkdocs_hooks.py"
-FRAGMENTS_ENV = "JINGFANG_FRAGMENTS"  # must match mkdocs_hooks.FRAGMENTS_ENV
 FRAGMENT_RE = re.compile(r"^<(table|section)\b.*?</\1>$", re.M | re.S)
-TOWNSHIP_LEVEL = "_global"  # the plugin encrypts every page with this level unless the page names another
-ENTRY_LEVEL = "entry"  # the village index: every password of the site opens it
-SECRETS_ENV = "JINGFANG_SECRETS"  # must match mkdocs_hooks.SECRETS_ENV: {level: [passwords]} as JSON
-PRIVATE_ENV = ("JINGFANG_PASSWORD", SECRETS_ENV)  # never passed on to mkdocs from our own environment
-STAGING_PREFIX = "jingfang-"
-STAGING_MARK = ".jingfang-staging"  # holds the pid of the run that made the folder
+PRIVATE_ENV = ("JINGFANG_PASSWORD", *SECRET_ENVS)  # never passed on to mkdocs from our own environment
 PROGRESS_EVERY = 5.0  # seconds between progress lines during a long mkdocs run
 MAX_SHARDS = 4
 MIN_SHARD_PAGES = 200  # below this a second mkdocs process costs more (start-up) than it saves
-LEVEL_KEYS_ENV = "JINGFANG_LEVEL_KEYS"  # must match mkdocs_hooks.LEVEL_KEYS_ENV
-# Every text of the password prompt, in Chinese. Keys are the plugin's options.
-PROMPT_TEXTS = {
-    "title_prefix": "",
-    "summary": "本页内容已加密",
-    "placeholder": "请输入密码",
-    "password_button": True,
-    "password_button_text": "打开",
-    "decryption_failure_message": "密码不对，请重新输入。",
-    "encryption_info_message": "这是乡镇内部网站，内容受密码保护。村社区工作人员请从顶部“村社区”进入本村页面。",
-}
+STAGING_PREFIX = "jingfang-"
+STAGING_MARK = ".jingfang-staging"  # holds the pid of the run that made the folder
 
 
 class BuildFailed(Exception):
@@ -93,11 +79,14 @@ def split_fragments(text: str, store: BinaryIO) -> str:
 
 
 def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: dict, encrypted: bool) -> Path:
-    """A config that inherits the project's mkdocs.yml and points at the temp docs and site folders.
+    """A config that inherits jingfang's base mkdocs.yml and points at the temp docs and site folders.
 
-    Written by a YAML serializer, so a name is always a string value. The passwords are not in it: the mkdocs hook
-    hands them to the encryption plugin from the child's environment.
+    Written by a YAML serializer, so a name is always a string value. The passwords are not in it: the jingfang
+    plugin hands them to the encryption plugin from the child's environment.
     """
+    plugins: list = [{"jingfang": {"fragments": str(work.parent / "fragments.bin")}}]
+    if encrypted:
+        plugins.append({encryption.PLUGIN: encryption.options()})
     config = {
         "INHERIT": str(BASE_CONFIG),
         "site_name": html.escape(site_name),  # Material writes it into every page's header as it is
@@ -106,30 +95,11 @@ def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: d
         "nav": nav,
         "theme": {"name": "material", "custom_dir": str(OVERRIDES)},
         "extra": extra,
-        "hooks": [str(HOOKS)],
+        "plugins": plugins,
     }
-    if encrypted:
-        config["plugins"] = [{"encryptcontent": plugin_options()}]
     path = work / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
-
-
-def plugin_options() -> dict:
-    """The encryptcontent plugin's options (its password inventory is filled in by the hook)."""
-    return {
-        **PROMPT_TEXTS,
-        "webcrypto": True,  # the browser's own crypto: no crypto-js from a CDN
-        "esm": False,  # module scripts do not load from file://
-        "kdf_pow": 6,  # 10^6 PBKDF2-SHA256 iterations
-        "remember_keys": True,
-        "session_storage": True,  # keys live until the browser tab closes; 退出 clears them
-        "remember_password": False,
-        "cache_file": "",  # the plugin's cache would keep derived keys next to the config
-        "threshold_warning_min_entropy": 0,  # jingfang checks password strength itself
-        "sharelinks": False,
-        "password_inventory": {},
-    }
 
 
 def build_mkdocs(configs: list[Path], env: dict[str, str], pages: int,
@@ -348,15 +318,6 @@ def recover_output(out: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def inventory(passwords: dict[str, str]) -> dict[str, list[str]]:
-    """Each access level's passwords: the township's opens every level, a village's its own and the entry page."""
-    township = passwords[TOWNSHIP_LEVEL]
-    levels = {level: [township] + ([pw] if level != TOWNSHIP_LEVEL else []) for level, pw in passwords.items()}
-    if len(passwords) > 1:
-        levels[ENTRY_LEVEL] = list(passwords.values())
-    return levels
-
-
 def _stop(signum: int, frame: object) -> None:
     raise Interrupted(signum)
 
@@ -418,12 +379,13 @@ class Staging:
         self._store.close()
         shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
         count = max(1, min(os.cpu_count() or 1, MAX_SHARDS, len(self.pages) // MIN_SHARD_PAGES))
-        env = {FRAGMENTS_ENV: str(self.fragments)}
+        env = {}
         if passwords is not None:
-            levels = inventory(passwords)
-            env[SECRETS_ENV] = json.dumps(levels, ensure_ascii=False)
+            encryption.check_version()
+            levels = encryption.inventory(passwords)
+            env[encryption.SECRETS_ENV] = json.dumps(levels, ensure_ascii=False)
             if count > 1:
-                env[LEVEL_KEYS_ENV] = json.dumps({level: os.urandom(32).hex() for level in levels})
+                env[encryption.LEVEL_KEYS_ENV] = json.dumps({level: os.urandom(32).hex() for level in levels})
         parts = split_shards(self.work, self.pages, nav, count)
         configs = [write_config(part, site_name, nav, extra, passwords is not None) for part in parts]
         progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）")

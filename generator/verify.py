@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .encryption import CIPHERTEXT_ID
 from .schema import DATASET_FIELD, SHEETS, Dataset, col
 
 # pages that are deliberately readable without a password (Material's 404 page: the nav only)
@@ -24,7 +25,7 @@ NAME, ID, PHONE, ADDRESS = "姓名", "身份证号", "电话", "地址"
 UNENCRYPTED = "未加密的页面"
 
 # the ciphertext of a page and its keystores: base64 only, so nothing readable can hide inside what is skipped
-_CIPHERTEXT = re.compile(r'(<div id="mkdocs-encrypted-content" style="display:none">)([A-Za-z0-9+/=;]+)(</div>)')
+_CIPHERTEXT = re.compile(f'(<div id="{CIPHERTEXT_ID}" style="display:none">)([A-Za-z0-9+/=;]+)(</div>)')
 _KEYSTORE = re.compile(r'(var encryptcontent_keystore = \[)((?:"[A-Za-z0-9+/=;]*"(?:, ?)?)*)(\];)')
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # runs of word characters: names, and addresses such as 禾苗村3组12号 (only the runs that are not pure ASCII count)

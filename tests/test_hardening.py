@@ -135,7 +135,7 @@ def test_site_name_and_extra_reach_mkdocs_as_escaped_strings(tmp_path):
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert config["site_name"] == "&lt;b&gt;镇&lt;/b&gt;\nplugins: []"
     assert config["extra"] == {"township": "x: [y]"}
-    assert config["plugins"][0]["encryptcontent"]["password_inventory"] == {}  # passwords never in the file
+    assert config["plugins"][1]["encryptcontent"]["password_inventory"] == {}  # passwords never in the file
 
 
 def test_passwords_that_yaml_reads_as_numbers_still_work(tmp_path, page):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..site import ENTRY_LEVEL
+from ..encryption import ENTRY_LEVEL
 from ..views import View
 from . import paths
 from .agreements import DOCUMENTS, render_agreements

@@ -105,7 +105,7 @@ class Page:
     body: str
     heading: str | None = None
     toc: bool = False
-    level: str | None = None
+    level: str | None = None  # the encryption level (encryption.py): a village code or the entry level
 
     def markdown(self) -> str:
         """The page as Markdown with YAML front matter (written by a YAML serializer: values are data)."""

@@ -1,0 +1,90 @@
+"""The ``jingfang`` mkdocs plugin (runs inside the mkdocs child processes of ``jingfang build``).
+
+1. Restore the HTML fragments that ``site.split_fragments`` took out of the Markdown into one store file: our tables
+   are ready-made HTML, and Python-Markdown's HTML parsing of them was the largest single cost of a build. They come
+   back just before each page is rendered, and the page's content is dropped once it is written, so a shard holds
+   one page's HTML at a time rather than all of them.
+2. Keep the table of contents (rendered outside the ciphertext) to fixed labels: a page that hides it gets none at
+   all (Material would still write a hidden one), and no page's keeps its first heading (it may name a village).
+3. Drive the encryption plugin through generator.encryption: hand it the passwords from the environment, compile its
+   form once, and in sharded builds give every shard the same level keys so one unlock opens every page of a level.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from typing import BinaryIO
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.toc import TableOfContents
+
+from generator import encryption
+
+PLACEHOLDER = re.compile(r"<!--jf:(\d+):(\d+)-->")  # byte offset and length in the fragment store
+
+
+class JingfangConfig(base.Config):
+    fragments = c.Type(str, default="")  # the fragment store written by site.Staging (in the private temp folder)
+
+
+@lru_cache(maxsize=1)
+def _store(path: str) -> BinaryIO:
+    return open(path, "rb")  # read-only, open for the life of this mkdocs process
+
+
+class JingfangPlugin(BasePlugin[JingfangConfig]):
+    """jingfang's own steps inside mkdocs (see the module docstring)."""
+
+    @event_priority(100)  # before the encryption plugin reads its password inventory
+    def _passwords(self, config, **kwargs):
+        secrets = os.environ.get(encryption.SECRETS_ENV)
+        if secrets:
+            encryption.install_passwords(config, secrets)
+        return config
+
+    @event_priority(-100)  # after the encryption plugin has read its inventory and made its keys
+    def _shared_keys(self, config, **kwargs):
+        if encryption.PLUGIN in config.plugins:
+            encryption.compile_form_once()
+            keys = os.environ.get(encryption.LEVEL_KEYS_ENV)
+            if keys:
+                encryption.install_level_keys(config, keys)
+        return config
+
+    on_config = CombinedEvent(_passwords, _shared_keys)
+
+    def _fragment(self, match: re.Match) -> str:
+        store = _store(self.config.fragments)
+        store.seek(int(match.group(1)))
+        return store.read(int(match.group(2))).decode("utf-8")
+
+    def _restore(self, html: str | None) -> str | None:
+        return PLACEHOLDER.sub(self._fragment, html) if html and "<!--jf:" in html else html
+
+    # mkdocs converts every page before it renders any, so whatever page.content holds, it holds for all pages at
+    # once. The fragments therefore come back only when the page is rendered, and its content is let go once written.
+
+    @event_priority(100)  # before the encryption plugin encrypts the page's HTML (in its own on_page_context)
+    def on_page_context(self, context, page, config, **kwargs):
+        page.content = self._restore(page.content)
+        secret = encryption.page_secret(page)
+        if secret and secret.get("html_to_encrypt"):
+            secret["html_to_encrypt"] = self._restore(secret["html_to_encrypt"])
+        return context
+
+    def on_page_content(self, html, page, config, **kwargs):
+        if "toc" in (page.meta.get("hide") or []):
+            page.toc = TableOfContents([])
+        else:
+            page.toc = TableOfContents([child for item in page.toc
+                                        for child in (item.children if item.level == 1 else [item])])
+        return html
+
+    @event_priority(-100)  # after every plugin is done with the page
+    def on_post_page(self, output, page, config, **kwargs):
+        page.content = None
+        return output
