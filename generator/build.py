@@ -25,6 +25,7 @@ from .views import build_view
 from .workbook import read_workbook
 
 Progress = Callable[[str], None]
+LOCK_MINUTES = 30  # default idle time after which the site's pages ask for the password again
 
 
 class InvalidWorkbook(Exception):
@@ -98,10 +99,12 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
 
 
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,
-          progress: Progress = lambda _: None, watch: Stopwatch | None = None) -> Built:
+          progress: Progress = lambda _: None, watch: Stopwatch | None = None,
+          lock_minutes: int = LOCK_MINUTES) -> Built:
     """Validate the workbook and, only when it has no errors and the passwords suit it, build the site into out.
 
-    access None builds the site unprotected (--insecure-no-password only).
+    access None builds the site unprotected (--insecure-no-password only). lock_minutes: idle minutes after which
+    the browser forgets the keys (read by assets/jingfang.js from the page).
     """
     watch = watch or Stopwatch()
     data, report, day = load(workbook, as_of, today, progress, watch)
@@ -116,7 +119,8 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
         del data  # every page is on disk: hand the rows' memory back before the mkdocs processes start
         release_memory()
         progress(f"已写出 {len(staging.pages)} 个页面。")
-        count = staging.build(out, f"{township}精防台账", NAV, {"township": township}, passwords, progress)
+        extra = {"township": township, "lock_minutes": lock_minutes}
+        count = staging.build(out, f"{township}精防台账", NAV, extra, passwords, progress)
     watch.lap("mkdocs")
     return Built(out, count, day, report, dict(watch.timings))
 

@@ -1,0 +1,172 @@
+"""How long the site's keys stay in the browser: one unlock per visit, forgotten when idle, on 退出 and after closing.
+
+The encryption plugin keeps each unlocked level's key in the tab's sessionStorage under ``encryptcontent_<n>``;
+assets/jingfang.js records the tab's last activity (``jingfang_active_at``) and when it last left a page of the site
+(``jingfang_left_at``), and forgets the keys from those.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browsing import decrypted, unlock
+from tests.commands import PASSWORD, run, text
+from tests.workbooks import valid_sheets, write_sheets
+
+MINUTE = 60_000  # ms
+KEYS = "Object.keys(sessionStorage).filter(k => k.startsWith('encryptcontent_'))"
+
+
+@pytest.fixture(scope="module")
+def five_minutes(tmp_path_factory) -> Path:
+    """The small valid workbook's site, built by the real command with --lock-minutes 5."""
+    folder = tmp_path_factory.mktemp("keys")
+    workbook = write_sheets(folder / "台账.xlsx", valid_sheets())
+    result = run("build", str(workbook), "--out", str(folder / "site"), "--lock-minutes", "5")
+    assert result.returncode == 0, text(result.stderr)
+    return folder / "site"
+
+
+def stored_keys(page) -> list[str]:
+    return page.evaluate(KEYS)
+
+
+def idle_for(page, minutes: float) -> None:
+    """Pretend the last input in this tab was that many minutes ago."""
+    page.evaluate(f"sessionStorage.setItem('jingfang_active_at', String(Date.now() - {minutes * MINUTE}))")
+
+
+def asks_for_password(page) -> str:
+    """Wait for the password prompt; return its message line."""
+    page.wait_for_selector("#mkdocs-content-password")
+    assert page.locator("#mkdocs-encrypted-content").count() == 1
+    return page.inner_text("#mkdocs-decrypt-msg")
+
+
+def test_configured_minutes_are_in_every_built_page(five_minutes, encrypted):
+    tag = '<meta name="jingfang-lock-minutes" content="{}">'
+    for rel in ("index.html", "patients/P001.html", "villages/index.html"):
+        assert tag.format(5) in (five_minutes / rel).read_text(encoding="utf-8"), rel
+    assert tag.format(30) in (encrypted / "index.html").read_text(encoding="utf-8")
+
+
+def test_lock_minutes_outside_the_range_are_refused(tmp_path):
+    workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
+    result = run("build", str(workbook), "--out", str(tmp_path / "site"), "--lock-minutes", "0")
+    assert result.returncode == 2
+    assert "--lock-minutes" in text(result.stderr) and "1<=x<=720" in text(result.stderr)
+    assert not (tmp_path / "site").exists()
+
+
+def test_changing_lock_minutes_rebuilds_the_site(tmp_path):
+    workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
+    out = tmp_path / "site"
+    assert run("build", str(workbook), "--out", str(out), "--lock-minutes", "5").returncode == 0
+    again = run("build", str(workbook), "--out", str(out), "--lock-minutes", "5")
+    assert text(again.stdout).startswith("台账、模板和密码都没有变化，网站已是最新")
+    changed = run("build", str(workbook), "--out", str(out), "--lock-minutes", "10")
+    assert text(changed.stdout).startswith("网站已生成：")
+    assert '<meta name="jingfang-lock-minutes" content="10">' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_one_unlock_opens_the_next_pages_of_the_visit(encrypted, page):
+    page.goto((encrypted / "index.html").as_uri())
+    assert stored_keys(page) == []
+    unlock(page, PASSWORD)
+    assert len(stored_keys(page)) == 1
+    for rel in ("roster/index.html", "patients/P001.html"):
+        page.goto((encrypted / rel).as_uri())
+        decrypted(page)
+    assert "甘望舒" in page.locator("article").inner_text()
+    idle_for(page, 29)  # still inside the 30 minutes
+    page.reload()
+    decrypted(page)
+    assert len(stored_keys(page)) == 1
+
+
+def test_idle_past_the_limit_forgets_the_keys_before_the_page_uses_them(encrypted, page):
+    page.goto((encrypted / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    idle_for(page, 31)
+    page.reload()
+    assert asks_for_password(page) == "已经 30 分钟没有操作，为保护患者信息已自动退出，请重新输入密码。"
+    assert stored_keys(page) == []
+    page.goto((encrypted / "patients" / "P001.html").as_uri())
+    assert asks_for_password(page) == ""  # said once
+    assert "甘望舒" not in page.content()
+    unlock(page, PASSWORD)  # and the next unlock works as before
+    assert len(stored_keys(page)) == 1
+
+
+def test_the_built_limit_is_the_one_used(five_minutes, page):
+    page.goto((five_minutes / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    idle_for(page, 4)
+    page.goto((five_minutes / "roster" / "index.html").as_uri())
+    decrypted(page)
+    idle_for(page, 6)
+    page.goto((five_minutes / "patients" / "P001.html").as_uri())
+    assert asks_for_password(page) == "已经 5 分钟没有操作，为保护患者信息已自动退出，请重新输入密码。"
+    assert stored_keys(page) == []
+
+
+def test_input_counts_as_activity(encrypted, page):
+    page.goto((encrypted / "roster" / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    idle_for(page, 31)
+    page.fill("input.jf-filter", "柏清")  # typing in the filter box
+    page.reload()
+    decrypted(page)
+    assert len(stored_keys(page)) == 1
+    idle_for(page, 31)
+    page.keyboard.press("PageDown")  # paging down the roster
+    page.reload()
+    decrypted(page)
+    assert len(stored_keys(page)) == 1
+
+
+def test_an_open_page_locks_itself_when_the_limit_passes(five_minutes, page):
+    page.clock.install()
+    page.goto((five_minutes / "patients" / "P001.html").as_uri())
+    unlock(page, PASSWORD)
+    assert "甘望舒" in page.locator("article").inner_text()
+    page.clock.fast_forward("04:00")
+    assert page.locator("#mkdocs-encrypted-content").count() == 0  # not yet
+    page.clock.fast_forward("01:31")
+    assert asks_for_password(page) == "已经 5 分钟没有操作，为保护患者信息已自动退出，请重新输入密码。"
+    assert stored_keys(page) == [] and "甘望舒" not in page.content()
+
+
+def test_lock_button_forgets_every_key(leveled, page):
+    page.goto((leveled / "index.html").as_uri())
+    unlock(page, "Town-Secret-2025")
+    assert len(stored_keys(page)) == 2  # the township's key and 禾苗村's
+    page.click("button.jf-lock")
+    assert asks_for_password(page) == ""
+    assert stored_keys(page) == []
+    page.goto((leveled / "patients" / "P001.html").as_uri())
+    asks_for_password(page)
+
+
+def test_a_closed_visit_asks_again(encrypted, page):
+    page.goto((encrypted / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    # the tab leaves this page and its next page of the site opens two minutes later: it was closed and restored,
+    # or used for something else in between
+    page.evaluate("addEventListener('pagehide', () => sessionStorage.setItem('jingfang_left_at', "
+                  f"String(Date.now() - {2 * MINUTE})))")
+    page.goto((encrypted / "roster" / "index.html").as_uri())
+    assert asks_for_password(page) == ""
+    assert stored_keys(page) == []
+
+
+def test_keys_without_a_page_left_just_before_are_forgotten(encrypted, page):
+    page.goto((encrypted / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    # a tab restored after a crash never saw its pagehide: keys but no record of leaving
+    page.evaluate("addEventListener('pagehide', () => sessionStorage.removeItem('jingfang_left_at'))")
+    page.goto((encrypted / "roster" / "index.html").as_uri())
+    asks_for_password(page)
+    assert stored_keys(page) == []
