@@ -7,11 +7,14 @@ assets/jingfang.js records the tab's last activity (``jingfang_active_at``) and 
 
 from __future__ import annotations
 
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.browsing import decrypted, unlock
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS, decrypted, unlock
 from tests.commands import PASSWORD, run, text
 from tests.workbooks import valid_sheets, write_sheets
 
@@ -170,3 +173,69 @@ def test_keys_without_a_page_left_just_before_are_forgotten(encrypted, page):
     page.goto((encrypted / "roster" / "index.html").as_uri())
     asks_for_password(page)
     assert stored_keys(page) == []
+
+
+@pytest.fixture
+def cached_tab(browser, encrypted):
+    """A tab on a plain web server for the site, in a Chromium whose back/forward cache is on.
+
+    Chromium keeps no file:// page in that cache, and ``jingfang serve`` forbids caching; a web server on the
+    intranet may allow it. Playwright turns the cache off unless told not to. Script errors fail the test.
+    """
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(encrypted))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cached = browser.browser_type.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                         ignore_default_args=["--disable-back-forward-cache"])
+    tab = cached.new_page()
+    tab.base = f"http://127.0.0.1:{server.server_address[1]}/"  # type: ignore[attr-defined]
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    # counts the pages the cache gave back, so that a test can tell it really was the cache
+    tab.add_init_script("addEventListener('pageshow', e => e.persisted && sessionStorage.setItem('restored', "
+                        "1 + Number(sessionStorage.getItem('restored'))))")
+    yield tab
+    cached.close()
+    server.shutdown()
+    server.server_close()
+    assert not errors, errors
+
+
+def test_a_page_restored_from_the_back_forward_cache_locks_when_its_key_is_gone(cached_tab):
+    tab = cached_tab
+    tab.goto(tab.base + "patients/P001.html")
+    unlock(tab, PASSWORD)
+    tab.goto(tab.base + "roster/index.html")
+    decrypted(tab)
+    tab.click("button.jf-lock")
+    asks_for_password(tab)
+    tab.go_back(wait_until="commit")  # P001, decrypted, comes back from the cache: it must load again, locked
+    asks_for_password(tab)
+    assert "甘望舒" not in tab.content()
+    assert tab.evaluate("sessionStorage.getItem('restored')") == "1"
+
+
+def test_the_back_forward_cache_is_used_while_the_key_is_there(cached_tab):
+    tab = cached_tab
+    tab.goto(tab.base + "patients/P001.html")
+    unlock(tab, PASSWORD)
+    tab.goto(tab.base + "roster/index.html")
+    decrypted(tab)
+    tab.go_back(wait_until="commit")
+    tab.wait_for_function("sessionStorage.getItem('restored') === '1'")
+    assert "甘望舒" in tab.locator("article").inner_text()
+    assert tab.evaluate("performance.getEntriesByType('navigation')[0].type") == "navigate"  # not reloaded
+
+
+def test_a_page_restored_after_the_tab_was_away_too_long_locks(cached_tab):
+    tab = cached_tab
+    tab.goto(tab.base + "patients/P001.html")
+    unlock(tab, PASSWORD)
+    tab.evaluate(f"addEventListener('pagehide', () => sessionStorage.setItem('jingfang_left_at', "
+                 f"String(Date.now() - {2 * MINUTE})))")  # as if the tab then spent two minutes elsewhere
+    tab.goto("about:blank")
+    tab.go_back(wait_until="commit")
+    assert asks_for_password(tab) == ""
+    assert tab.evaluate(KEYS) == []
+    assert tab.evaluate("sessionStorage.getItem('restored')") == "1"

@@ -94,10 +94,16 @@
     return since !== null && gap >= -GRACE_MS && gap <= limit;
   }
 
-  /* Forget the keys when the tab was idle too long ("idle") or the visit ended ("closed"); say which, or "". */
-  function expire(now) {
+  /* Forget the keys when the visit ended ("closed") or the tab was idle too long ("idle"); say which, or "".
+
+     A page loaded with keys must follow a pagehide of this tab within the grace: none at all means the tab was
+     restored after closing or a crash. A page restored from the back/forward cache may show before the page it
+     replaces has had its pagehide (another process), so there only a pagehide that is too old counts. */
+  function expire(now, restored) {
     if (!keyNames().length) return "";
-    var why = !within(read(LEFT_AT), GRACE_MS, now) ? "closed" : !within(read(ACTIVE_AT), LOCK_MS, now) ? "idle" : "";
+    var left = read(LEFT_AT);
+    var closed = restored ? left !== null && !within(left, GRACE_MS, now) : !within(left, GRACE_MS, now);
+    var why = closed ? "closed" : !within(read(ACTIVE_AT), LOCK_MS, now) ? "idle" : "";
     if (why) forgetKeys();
     return why;
   }
@@ -144,7 +150,7 @@
   }
 
   function startKeyWatch() {
-    if (expire(Date.now()) === "idle") write(NOTICE, "idle");
+    if (expire(Date.now(), false) === "idle") write(NOTICE, "idle");
     remove(LEFT_AT);
     touch();  // opening a page is activity
     ["pointerdown", "keydown", "input", "wheel", "scroll", "touchstart", "mousemove"].forEach(function (type) {
@@ -153,7 +159,7 @@
     window.addEventListener("pagehide", function () { write(LEFT_AT, String(Date.now())); });
     window.addEventListener("pageshow", function (event) {
       if (!event.persisted) return;  // restored from the back/forward cache, possibly decrypted
-      if (expire(Date.now()) === "idle") write(NOTICE, "idle");
+      if (expire(Date.now(), true) === "idle") write(NOTICE, "idle");
       remove(LEFT_AT);
       touch();
       relockIfKeyGone();
