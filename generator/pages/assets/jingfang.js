@@ -126,11 +126,13 @@
     if (why === "idle" && msg && document.getElementById("mkdocs-encrypted-content")) msg.textContent = idleNotice();
   }
 
-  /* A decrypted page whose key is gone shows what it should not: load it again, locked. */
+  /* A decrypted page whose key is gone shows what it should not: load it again, locked. Else say why, if asked. */
   function relockIfKeyGone() {
     var id = window.encryptcontent_id;
     if (typeof id === "string" && !document.getElementById("mkdocs-encrypted-content") && !read(id)) {
       window.location.reload();
+    } else {
+      showNotice();
     }
   }
 
@@ -157,8 +159,9 @@
       document.addEventListener(type, touch, { capture: true, passive: true });
     });
     window.addEventListener("pagehide", function () { write(LEFT_AT, String(Date.now())); });
+    // a page the back/forward cache gives back runs no script again, yet may still show decrypted content
     window.addEventListener("pageshow", function (event) {
-      if (!event.persisted) return;  // restored from the back/forward cache, possibly decrypted
+      if (!event.persisted) return;
       if (expire(Date.now(), true) === "idle") write(NOTICE, "idle");
       remove(LEFT_AT);
       touch();
