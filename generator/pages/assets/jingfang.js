@@ -58,10 +58,13 @@
     apply();
   }
 
-  /* Keys. The encryption plugin keeps each unlocked level's key in this tab's sessionStorage (its only choice over
-     file://: nothing else outlives a page load), so one unlock opens every page of a visit. Here they are forgotten
-     after LOCK idle minutes, on 退出, and when the visit ended: the tab was closed (and later restored) or left for
-     longer than GRACE_MS. Runs before the plugin's deferred decryptor reads sessionStorage. */
+  /* Keys. The encryption plugin reads each level's key from this tab's sessionStorage when a page loads and stores
+     the keys there on unlocking (its only way over file://: nothing else outlives a page load), so that one unlock
+     opens every page of a visit. Here, once the plugin has used them, the keys leave sessionStorage for this page's
+     memory and go back only on pagehide, for the next page to take at once: Chromium writes sessionStorage to the
+     profile on disk after a few seconds, so keys that stay there for less never reach the disk. They are forgotten
+     after LOCK idle minutes, on 退出, and when the visit ended: the tab was closed (and restored) or left for longer
+     than GRACE_MS. This runs before the plugin's deferred script reads sessionStorage. */
   var KEY_PREFIX = "encryptcontent_";  // the encryption plugin's remember_prefix
   var ACTIVE_AT = "jingfang_active_at";  // last input or page load in this tab (ms since 1970)
   var LEFT_AT = "jingfang_left_at";  // when this tab last left one of the site's pages (pagehide)
@@ -86,7 +89,20 @@
     try { return Object.keys(sessionStorage).filter(function (k) { return k.indexOf(KEY_PREFIX) === 0; }); }
     catch (e) { return []; }
   }
-  function forgetKeys() { keyNames().forEach(remove); }
+
+  var held = {};  // this page's keys, out of sessionStorage while the page is open
+  function holding() { return Object.keys(held).length > 0; }
+  function takeKeys() {
+    keyNames().forEach(function (k) { held[k] = read(k); remove(k); });
+  }
+  function handBackKeys() {
+    Object.keys(held).forEach(function (k) { write(k, held[k]); });
+    held = {};
+  }
+  function forgetKeys() {
+    held = {};
+    keyNames().forEach(remove);
+  }
 
   // a time in the future by more than the grace (clock turned back) counts as expired too
   function within(since, limit, now) {
@@ -94,11 +110,11 @@
     return since !== null && gap >= -GRACE_MS && gap <= limit;
   }
 
-  /* Forget the keys when the visit ended ("closed") or the tab was idle too long ("idle"); say which, or "".
+  /* Forget the handed-over keys when the visit ended ("closed") or the tab was idle too long ("idle"); say which.
 
-     A page loaded with keys must follow a pagehide of this tab within the grace: none at all means the tab was
-     restored after closing or a crash. A page restored from the back/forward cache may show before the page it
-     replaces has had its pagehide (another process), so there only a pagehide that is too old counts. */
+     Keys must come with a pagehide of this tab within the grace: none at all means the tab was restored after
+     closing or a crash. A page the back/forward cache gives back may show before the page it replaces has had its
+     pagehide (another process), so there only a pagehide that is too old counts. */
   function expire(now, restored) {
     if (!keyNames().length) return "";
     var left = read(LEFT_AT);
@@ -126,25 +142,20 @@
     if (why === "idle" && msg && document.getElementById("mkdocs-encrypted-content")) msg.textContent = idleNotice();
   }
 
-  /* A decrypted page whose key is gone shows what it should not: load it again, locked. Else say why, if asked. */
-  function relockIfKeyGone() {
-    var id = window.encryptcontent_id;
-    if (typeof id === "string" && !document.getElementById("mkdocs-encrypted-content") && !read(id)) {
-      window.location.reload();
-    } else {
-      showNotice();
-    }
+  function isDecrypted() {
+    return typeof window.encryptcontent_id === "string" && !document.getElementById("mkdocs-encrypted-content");
   }
 
   var timer = null;
   function watchIdle() {
     clearTimeout(timer);
-    if (!keyNames().length) return;
+    takeKeys();  // an unlock has just stored keys, or the plugin has read them
+    if (!holding()) return;
     var now = Date.now();
     if (!within(read(ACTIVE_AT), LOCK_MS, now)) {
       forgetKeys();
       write(NOTICE, "idle");
-      relockIfKeyGone();
+      if (isDecrypted()) window.location.reload(); else showNotice();
       return;
     }
     var left = Number(read(ACTIVE_AT)) + LOCK_MS - now;
@@ -158,19 +169,28 @@
     ["pointerdown", "keydown", "input", "wheel", "scroll", "touchstart", "mousemove"].forEach(function (type) {
       document.addEventListener(type, touch, { capture: true, passive: true });
     });
-    window.addEventListener("pagehide", function () { write(LEFT_AT, String(Date.now())); });
-    // a page the back/forward cache gives back runs no script again, yet may still show decrypted content
+    window.addEventListener("pagehide", function () {
+      write(LEFT_AT, String(Date.now()));
+      handBackKeys();
+    });
+    // The back/forward cache gives a page back without running its scripts again, maybe decrypted, after its keys
+    // went to the next page (and maybe were forgotten there): a decrypted one loads again, to ask the storage.
     window.addEventListener("pageshow", function (event) {
       if (!event.persisted) return;
+      held = {};
       if (expire(Date.now(), true) === "idle") write(NOTICE, "idle");
-      remove(LEFT_AT);
-      touch();
-      relockIfKeyGone();
-      watchIdle();
+      if (isDecrypted()) {
+        window.location.reload();
+      } else {
+        remove(LEFT_AT);
+        touch();
+        showNotice();
+        watchIdle();
+      }
     });
     document.addEventListener("visibilitychange", function () { if (!document.hidden) watchIdle(); });
-    window.addEventListener("encryptcontent_event", watchIdle);  // an unlock may just have stored keys
-    watchIdle();
+    window.addEventListener("encryptcontent_event", watchIdle);
+    document.addEventListener("DOMContentLoaded", watchIdle);  // pages without encrypted content have no event
   }
   startKeyWatch();  // now, not on DOMContentLoaded: the plugin's deferred script reads the keys before that
 
