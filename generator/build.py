@@ -20,7 +20,7 @@ from .pages.agreements import DOCUMENTS, OVERRIDE_FOLDER, override_templates
 from .password import Access, check_access
 from .report import Report
 from .schema import Dataset
-from .encryption import TOWNSHIP_LEVEL
+from .encryption import STORAGE_PREFIX, TOWNSHIP_LEVEL
 from .site import Staging, check_output, recover_output
 from .verify import Secrets, personal_values
 from .validate import validate_workbook
@@ -28,6 +28,7 @@ from .views import build_view
 from .workbook import read_workbook
 
 Progress = Callable[[str], None]
+LOCK_MINUTES = 30  # default idle time after which the site's pages ask for the password again
 
 
 class InvalidWorkbook(Exception):
@@ -111,12 +112,13 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
 
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,
           finish: Callable[[Path], None] = lambda _: None, progress: Progress = lambda _: None,
-          watch: Stopwatch | None = None) -> Built:
+          watch: Stopwatch | None = None, lock_minutes: int = LOCK_MINUTES) -> Built:
     """Validate the workbook and, only when it has no errors and the passwords suit it, build the site into out.
 
     access None builds the site unprotected (--insecure-no-password only); otherwise the new site is installed only
     if the leak gate finds none of the workbook's personal values in plaintext. finish is called on the new site
-    just before it replaces out (the caller's stamp).
+    just before it replaces out (the caller's stamp). lock_minutes: idle minutes after which the browser forgets
+    the keys (read by assets/jingfang.js from the page).
     """
     watch = watch or Stopwatch()
     check_output(out, workbook)
@@ -135,8 +137,9 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
         del data  # every page is on disk: hand the rows' memory back before the mkdocs processes start
         release_memory()
         progress(f"已写出 {len(staging.pages)} 个页面。")
-        count = staging.build(out, f"{township}精防台账", NAV, {"township": township}, passwords, secrets=secrets,
-                              finish=finish, progress=progress)
+        extra = {"township": township, "lock_minutes": lock_minutes, "key_prefix": STORAGE_PREFIX}
+        count = staging.build(out, f"{township}精防台账", NAV, extra, passwords, secrets=secrets, finish=finish,
+                              progress=progress)
     watch.lap("mkdocs")
     return Built(out, count, day, report, dict(watch.timings))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import rules
-from .build import InvalidWorkbook, Stopwatch
+from .build import LOCK_MINUTES, InvalidWorkbook, Stopwatch
 from .build import build as run_build
 from .encryption import WrongPluginVersion
 from .freshness import Stamp, as_of_key, input_digest, is_fresh
@@ -181,11 +181,14 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
 @click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
               help="权限文件（YAML）：乡镇密码打开所有页面，各村社区密码只打开本村页面。见 README。")
 @click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
+@click.option("--lock-minutes", type=click.IntRange(1, 720), default=LOCK_MINUTES, show_default=True,
+              help="浏览器多少分钟无人操作后忘记密码，再打开页面需要重新输入（1–720）。")
 @click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
 @click.option("--generate-password", is_flag=True, help="只生成并显示一个随机密码（不生成网站），可用作网站密码。")
 @click.option("--timings", is_flag=True, hidden=True, help="Print seconds per stage as JSON (for benchmarks).")
 def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | None, access_file: Path | None,
-          insecure_no_password: bool, rebuild: bool, generate_password: bool, timings: bool) -> None:
+          insecure_no_password: bool, lock_minutes: int, rebuild: bool, generate_password: bool,
+          timings: bool) -> None:
     """检查台账 WORKBOOK（默认示例台账），无误后生成加密的内部网站到 --out（默认 site/）。
 
     \b
@@ -195,6 +198,8 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
     都没有时在命令行窗口中输入两次。密码至少 12 个字符，而且不能容易被猜到（常见密码、键盘上连着的键、
     乡镇和村社区名称及其拼音、年份等）；--generate-password 生成一个好输入的随机密码。
     密码不会保存在任何地方；忘记密码只能用新密码重新生成网站。
+    浏览器输入一次密码后，同一窗口内打开其他页面不再询问；无人操作 --lock-minutes 分钟（默认 30）、
+    点“退出”或关闭窗口后，需要重新输入。
     网站可以直接从文件夹打开（双击 index.html），也可以用 jingfang serve 在本机查看。
     """
     def progress(message: str) -> None:
@@ -210,7 +215,7 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         access = None if insecure_no_password else gather_access(
             password_file=password_file, access_file=access_file, project=PROJECT, prompt=_ask_password)
         levels = None if access is None else {"乡镇": access.township, **access.villages}
-        digest = input_digest(workbook, BASE_CONFIG, as_of_key(as_of, date.today()))
+        digest = input_digest(workbook, BASE_CONFIG, as_of_key(as_of, date.today()), (f"lock_minutes={lock_minutes}",))
         if not rebuild and is_fresh(out, digest, levels):
             click.echo(f"台账、模板和密码都没有变化，网站已是最新：{out.resolve()}（要强制重新生成请加 --rebuild）")
             return
@@ -218,7 +223,7 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
             click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
         with Stamp(digest, levels) as stamp:
             built = run_build(workbook, out, as_of=as_of, today=date.today(), now=datetime.now(), access=access,
-                              finish=stamp.write, progress=progress, watch=watch)
+                              finish=stamp.write, progress=progress, watch=watch, lock_minutes=lock_minutes)
     except WorkbookUnreadable as exc:
         raise Unreadable(str(exc)) from None
     except InvalidWorkbook as exc:

@@ -58,7 +58,143 @@
     apply();
   }
 
-  var KEY_PREFIX = "encryptcontent_";  // the encryption plugin's remember_prefix
+  /* Keys. The encryption plugin reads each level's key from this tab's sessionStorage when a page loads and stores
+     the keys there on unlocking (its only way over file://: nothing else outlives a page load), so that one unlock
+     opens every page of a visit. Here, once the plugin has used them, the keys leave sessionStorage for this page's
+     memory and go back only on pagehide, for the next page to take at once: Chromium writes sessionStorage to the
+     profile on disk after a few seconds, so keys that stay there for less never reach the disk. They are forgotten
+     after LOCK idle minutes, on 退出, and when the visit ended: the tab was closed (and restored) or left for longer
+     than GRACE_MS. This runs before the plugin's deferred script reads sessionStorage. */
+  // the encryption plugin's remember_prefix, from generator/encryption.py through the page
+  var prefixMeta = document.querySelector('meta[name="jingfang-key-prefix"]');
+  var KEY_PREFIX = prefixMeta ? prefixMeta.content : "encryptcontent_";
+  var ACTIVE_AT = "jingfang_active_at";  // last input or page load in this tab (ms since 1970)
+  var LEFT_AT = "jingfang_left_at";  // when this tab last left one of the site's pages (pagehide)
+  var NOTICE = "jingfang_notice";  // why the keys were forgotten, shown by the next page's password form
+  var GRACE_MS = 60 * 1000;  // a click to the next page takes far less; longer means the tab was closed or left
+  var TOUCH_EVERY_MS = 10 * 1000;  // activity is written at most this often
+  var CHECK_EVERY_MS = 30 * 1000;  // timers are late after sleep: look again at least this often
+  var LOCK_DEFAULT = 30;
+
+  function lockMinutes() {
+    var meta = document.querySelector('meta[name="jingfang-lock-minutes"]');
+    var n = meta ? parseInt(meta.getAttribute("content"), 10) : NaN;
+    return n >= 1 && n <= 720 ? n : LOCK_DEFAULT;
+  }
+  var LOCK_MS = lockMinutes() * 60 * 1000;
+
+  // storage may be switched off in the browser: then the plugin remembers nothing either, and we do nothing
+  function read(name) { try { return sessionStorage.getItem(name); } catch (e) { return null; } }
+  function write(name, value) { try { sessionStorage.setItem(name, value); } catch (e) { /* see read */ } }
+  function remove(name) { try { sessionStorage.removeItem(name); } catch (e) { /* see read */ } }
+  function keyNames() {
+    try { return Object.keys(sessionStorage).filter(function (k) { return k.indexOf(KEY_PREFIX) === 0; }); }
+    catch (e) { return []; }
+  }
+
+  var held = {};  // this page's keys, out of sessionStorage while the page is open
+  function holding() { return Object.keys(held).length > 0; }
+  function takeKeys() {
+    keyNames().forEach(function (k) { held[k] = read(k); remove(k); });
+  }
+  function handBackKeys() {
+    Object.keys(held).forEach(function (k) { write(k, held[k]); });
+    held = {};
+  }
+  function forgetKeys() {
+    held = {};
+    keyNames().forEach(remove);
+  }
+
+  // a time in the future by more than the grace (clock turned back) counts as expired too
+  function within(since, limit, now) {
+    var gap = now - Number(since);
+    return since !== null && gap >= -GRACE_MS && gap <= limit;
+  }
+
+  /* Forget the handed-over keys when the visit ended ("closed") or the tab was idle too long ("idle"); say which.
+
+     Keys must come with a pagehide of this tab within the grace: none at all means the tab was restored after
+     closing or a crash. A page the back/forward cache gives back may show before the page it replaces has had its
+     pagehide (another process), so there only a pagehide that is too old counts. */
+  function expire(now, restored) {
+    if (!keyNames().length) return "";
+    var left = read(LEFT_AT);
+    var closed = restored ? left !== null && !within(left, GRACE_MS, now) : !within(left, GRACE_MS, now);
+    var why = closed ? "closed" : !within(read(ACTIVE_AT), LOCK_MS, now) ? "idle" : "";
+    if (why) forgetKeys();
+    return why;
+  }
+
+  function touch() {
+    var now = Date.now();
+    var gap = now - Number(read(ACTIVE_AT));
+    if (gap >= 0 && gap < TOUCH_EVERY_MS) return;
+    write(ACTIVE_AT, String(now));
+  }
+
+  function idleNotice() {
+    return "已经 " + LOCK_MS / 60000 + " 分钟没有操作，为保护患者信息已自动退出，请重新输入密码。";
+  }
+
+  function showNotice() {
+    var why = read(NOTICE);
+    remove(NOTICE);
+    var msg = document.getElementById("mkdocs-decrypt-msg");
+    if (why === "idle" && msg && document.getElementById("mkdocs-encrypted-content")) msg.textContent = idleNotice();
+  }
+
+  function isDecrypted() {
+    return typeof window.encryptcontent_id === "string" && !document.getElementById("mkdocs-encrypted-content");
+  }
+
+  var timer = null;
+  function watchIdle() {
+    clearTimeout(timer);
+    takeKeys();  // an unlock has just stored keys, or the plugin has read them
+    if (!holding()) return;
+    var now = Date.now();
+    if (!within(read(ACTIVE_AT), LOCK_MS, now)) {
+      forgetKeys();
+      write(NOTICE, "idle");
+      if (isDecrypted()) window.location.reload(); else showNotice();
+      return;
+    }
+    var left = Number(read(ACTIVE_AT)) + LOCK_MS - now;
+    timer = setTimeout(watchIdle, Math.max(1000, Math.min(left + 500, CHECK_EVERY_MS)));
+  }
+
+  function startKeyWatch() {
+    if (expire(Date.now(), false) === "idle") write(NOTICE, "idle");
+    remove(LEFT_AT);
+    touch();  // opening a page is activity
+    ["pointerdown", "keydown", "input", "wheel", "scroll", "touchstart", "mousemove"].forEach(function (type) {
+      document.addEventListener(type, touch, { capture: true, passive: true });
+    });
+    window.addEventListener("pagehide", function () {
+      write(LEFT_AT, String(Date.now()));
+      handBackKeys();
+    });
+    // The back/forward cache gives a page back without running its scripts again, maybe decrypted, after its keys
+    // went to the next page (and maybe were forgotten there): a decrypted one loads again, to ask the storage.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      held = {};
+      if (expire(Date.now(), true) === "idle") write(NOTICE, "idle");
+      if (isDecrypted()) {
+        window.location.reload();
+      } else {
+        remove(LEFT_AT);
+        touch();
+        showNotice();
+        watchIdle();
+      }
+    });
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) watchIdle(); });
+    window.addEventListener("encryptcontent_event", watchIdle);
+    document.addEventListener("DOMContentLoaded", watchIdle);  // pages without encrypted content have no event
+  }
+  startKeyWatch();  // now, not on DOMContentLoaded: the plugin's deferred script reads the keys before that
 
   /* 退出: forget the keys this tab remembered, so every page asks for the password again. */
   function addLockButton() {
@@ -70,7 +206,7 @@
     button.textContent = "退出";
     button.title = "退出：清除本窗口记住的密码，再打开页面需要重新输入";
     button.addEventListener("click", function () {
-      Object.keys(sessionStorage).forEach(function (k) { if (k.indexOf(KEY_PREFIX) === 0) sessionStorage.removeItem(k); });
+      forgetKeys();
       window.location.reload();
     });
     header.appendChild(button);
@@ -107,6 +243,7 @@
     root.querySelectorAll(".jf-filter-bar").forEach(connectFilter);
   };
   function start() {
+    showNotice();
     addLockButton();
     explainInsecureOrigin();
     window.jingfangInit();
