@@ -143,7 +143,7 @@ def test_an_open_page_locks_itself_when_the_limit_passes(five_minutes, page):
 
 def test_lock_button_forgets_every_key(leveled, page):
     page.goto((leveled / "index.html").as_uri())
-    unlock(page, "Town-Secret-2025")  # gives the township's key and 禾苗村's
+    unlock(page, "Town-Test-Only-7xq4")  # gives the township's key and 禾苗村's
     page.click("button.jf-lock")
     assert asks_for_password(page) == ""
     assert stored_keys(page) == []
