@@ -1,0 +1,111 @@
+"""Workbooks as other programs save them, built in code: raw-XML edits openpyxl cannot express.
+
+Each helper takes an .xlsx written by ``tests.workbooks.write_sheets`` and rewrites one part of it in place:
+an error value or an empty cached value in a cell, a far-away cell, a declared dimension, a shared-strings count.
+``python tests/messy.py OUT.xlsx`` dumps the far-cell workbook.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from generator.xmlscan import sheet_parts
+
+
+def rewrite_part(path: Path, part: str, change: Callable[[str], str]) -> Path:
+    """Rewrite one XML part of the zip in place."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == part:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(info, data)
+    tmp.replace(path)
+    return path
+
+
+def rewrite_sheet(path: Path, title: str, change: Callable[[str], str]) -> Path:
+    """Rewrite the XML of the sheet with this title."""
+    with zipfile.ZipFile(path) as zf:
+        part = sheet_parts(zf)[title]
+    return rewrite_part(path, part, change)
+
+
+def set_raw_cell(path: Path, title: str, ref: str, inner: str, attrs: str = "") -> Path:
+    """Put ``<c r=ref attrs>inner</c>`` into the sheet, replacing the cell there or adding it (and its row)."""
+    row = int(re.sub(r"[A-Z]", "", ref))
+    cell = f'<c r="{ref}"{attrs}>{inner}</c>'
+
+    def change(xml: str) -> str:
+        old = re.compile(rf'<c r="{ref}"(?:[^>]*/>|[^>]*>.*?</c>)', re.S)
+        if old.search(xml):
+            return old.sub(lambda _: cell, xml, count=1)
+        row_re = re.compile(rf'(<row r="{row}"[^>]*>.*?)(</row>)', re.S)
+        if row_re.search(xml):
+            return row_re.sub(lambda m: m.group(1) + cell + m.group(2), xml, count=1)
+        return xml.replace("</sheetData>", f'<row r="{row}">{cell}</row></sheetData>')
+    return rewrite_sheet(path, title, change)
+
+
+def error_value(path: Path, title: str, ref: str, error: str = "#N/A", formula: str | None = "NA()") -> Path:
+    """A cell holding an Excel error value, with or without the formula that produced it."""
+    f = f"<f>{formula}</f>" if formula else ""
+    return set_raw_cell(path, title, ref, f"{f}<v>{error}</v>", ' t="e"')
+
+
+def empty_result(path: Path, title: str, ref: str) -> Path:
+    """A formula whose cached result is the empty string, as LibreOffice saves ``=IF(…;"";…)``."""
+    return set_raw_cell(path, title, ref, '<f>IF(1=1,"","x")</f><v></v>', ' t="str"')
+
+
+def far_cell(path: Path, title: str, ref: str = "XFD1048576", text: str = "x") -> Path:
+    """A stray value far from the data (a clerk pressed Ctrl+End and typed)."""
+    return set_raw_cell(path, title, ref, f"<is><t>{text}</t></is>", ' t="inlineStr"')
+
+
+def declare_dimension(path: Path, title: str, ref: str) -> Path:
+    """The sheet's <dimension> says ref, whatever the cells are."""
+    def change(xml: str) -> str:
+        if "<dimension " in xml:
+            return re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', xml, count=1)
+        return xml.replace("<sheetViews>", f'<dimension ref="{ref}"/><sheetViews>', 1)
+    return rewrite_sheet(path, title, change)
+
+
+def declare_shared_strings(path: Path, count: int) -> Path:
+    """The shared-strings table claims count strings."""
+    def change(xml: str) -> str:
+        return re.sub(r'<sst ([^>]*?)uniqueCount="\d+"', lambda m: f'<sst {m.group(1)}uniqueCount="{count}"',
+                      re.sub(r'(<sst [^>]*?)count="\d+"', lambda m: f'{m.group(1)}count="{count}"', xml, count=1),
+                      count=1)
+    return rewrite_part(path, "xl/sharedStrings.xml", change)
+
+
+def whitespace_run(path: Path, title: str, size: int) -> Path:
+    """size bytes of whitespace between two rows of the sheet (a broken export)."""
+    return rewrite_sheet(path, title, lambda xml: xml.replace("</row>", "</row>" + " " * size, 1))
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_copy(source: Path, out_dir: Path, fmt: str = "xlsx") -> Path:
+    """source opened and saved by LibreOffice itself (``soffice --headless --convert-to``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / "lo-profile"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+                    "--outdir", str(out_dir), str(source)], check=True, capture_output=True, timeout=180)
+    return out_dir / (source.stem + "." + fmt)
+
+
+if __name__ == "__main__":
+    from tests.workbooks import valid_sheets, write_sheets
+    out = write_sheets(Path(sys.argv[1] if len(sys.argv) > 1 else "far-cell.xlsx"), valid_sheets())
+    print(far_cell(out, "随访记录"))
