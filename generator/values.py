@@ -35,7 +35,7 @@ CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 ODD_SPACE_RE = re.compile("[\u00ad\u00a0\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")  # invisible + NBSP
 CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-MARKUP_RE = re.compile("[<>]")
+UNSAFE_RE = re.compile("[<>\x00-\x1f\x7f-\x9f\u2028\u2029]")
 APOSTROPHES = "'‘’`"
 SERIAL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (in the 1900 date system)
 TIME_RE = re.compile(r"(.+?)(?:\s+|T)\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?")
@@ -79,7 +79,7 @@ def plain(value: object) -> str:
             text = value.strip()
         else:
             text = unicodedata.normalize("NFKC", INVISIBLE_RE.sub("", value.replace("\u00a0", " "))).strip()
-        return share(text.lstrip(APOSTROPHES).strip() if text[:1] in APOSTROPHES else text)
+        return share(text.lstrip(APOSTROPHES).strip() if text and text[0] in APOSTROPHES else text)
     return clean_text(value) or ""
 
 
@@ -90,12 +90,12 @@ def parse_choice(value: object) -> str | None:
 
 def check_safe(text: str, what: str = "姓名、编号和名称") -> str:
     """Refuse markup and control characters in a name, code or setting (they end up in pages and page titles)."""
-    if MARKUP_RE.search(text):
+    if not UNSAFE_RE.search(text):
+        return text
+    if "<" in text or ">" in text:
         raise fail("unsafe-text", f"「{text}」含有 < 或 > 符号。{what}不能含有 < 或 > 等符号，请删除。")
-    if CONTROL_RE.search(text):
-        shown = CONTROL_RE.sub("↵", text)
-        raise fail("unsafe-text", f"「{shown}」含有看不见的控制字符（换行等，显示为 ↵）。{what}必须写在一行里，请删除后重新输入。")
-    return text
+    shown = CONTROL_RE.sub("↵", text)
+    raise fail("unsafe-text", f"「{shown}」含有看不见的控制字符（换行等，显示为 ↵）。{what}必须写在一行里，请删除后重新输入。")
 
 
 def show(value: object) -> str:
@@ -204,7 +204,8 @@ def _name(text: str) -> str:
 def split_names(value: object) -> list[str]:
     """A list of names in one cell, separated by spaces, line breaks, 、 ， , ； ; or /."""
     text = ODD_SPACE_RE.sub("", value) if isinstance(value, str) else clean_text(value) or ""
-    return [_name(check_safe(part)) for part in LIST_SEPARATORS.split(text) if part]
+    check_safe(LIST_SEPARATORS.sub("、", text))  # line breaks and tabs separate names here; other controls do not
+    return [_name(part) for part in LIST_SEPARATORS.split(text) if part]
 
 
 def parse_place(value: object) -> str:

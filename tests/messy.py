@@ -80,12 +80,17 @@ def declare_dimension(path: Path, title: str, ref: str) -> Path:
 
 
 def declare_shared_strings(path: Path, count: int) -> Path:
-    """The shared-strings table claims count strings."""
-    def change(xml: str) -> str:
-        return re.sub(r'<sst ([^>]*?)uniqueCount="\d+"', lambda m: f'<sst {m.group(1)}uniqueCount="{count}"',
-                      re.sub(r'(<sst [^>]*?)count="\d+"', lambda m: f'{m.group(1)}count="{count}"', xml, count=1),
-                      count=1)
-    return rewrite_part(path, "xl/sharedStrings.xml", change)
+    """Give the workbook a shared-strings table (openpyxl writes inline strings) that claims count strings."""
+    sst = (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" '
+           f'uniqueCount="{count}"><si><t>x</t></si></sst>')
+    rel = ('<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    kind = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sharedStrings+xml"/></Types>')
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/sharedStrings.xml", sst)
+    rewrite_part(path, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace("</Relationships>", rel))
+    return rewrite_part(path, "[Content_Types].xml", lambda xml: xml.replace("</Types>", kind))
 
 
 def whitespace_run(path: Path, title: str, size: int) -> Path:
