@@ -63,11 +63,11 @@ def match_headers(headers: dict[int, str], known: Sequence[str]) -> HeaderMatch:
 
 
 def title_row(head: list[tuple[int, list[object]]], known: Sequence[str], required: Sequence[str]) -> int | None:
-    """The row below row 1 holding the headers when row 1 holds a title instead; None when row 1 is the header."""
+    """The row below row 1 holding the headers when row 1 holds a title (or nothing); None when row 1 is the header."""
     def matched(values: list[object]) -> int:
         return len({standard_header(normalize_header(v), known) for v in values} & set(required))
 
-    if not required or not head or matched(head[0][1]) * 2 > len(required):
+    if not required:
         return None
-    best = max(head[1:], key=lambda item: matched(item[1]), default=None)
-    return best[0] if best and matched(best[1]) * 2 > len(required) else None
+    found = next((number for number, values in head if matched(values) * 2 > len(required)), None)
+    return found if found and found > 1 else None

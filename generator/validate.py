@@ -111,10 +111,12 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
     needed = [h for h, info in known.items() if info is None and h != "说明" or info is not None and schema.required(info)]
     at = title_row(sheet.head(6), tuple(known), needed)
     if at:
-        first = "、".join(str(v).strip() for v in sheet.head(1)[0][1] if str(v or "").strip())[:40]
+        top = sheet.head(1)
+        first = "、".join(str(v).strip() for v in top[0][1] if str(v or "").strip())[:40] if top[0][0] == 1 else ""
+        shown = f"第 1 行是“{first}”" if first else "第 1 行是空行"
         report.extend([Problem(spec.name, 1, None, None, first or None, "title-row",
-                               f"表头应在第 1 行，但这张表的表头在第 {at} 行（第 1 行是“{first}”）。"
-                               f"请删除表头上方的 {at - 1} 行标题，让表头成为第 1 行。", sheet_order=SHEET_ORDER[spec.name])])
+                               f"表头应在第 1 行，但这张表的表头在第 {at} 行（{shown}）。"
+                               f"请删除表头上方的 {at - 1} 行，让表头成为第 1 行。", sheet_order=SHEET_ORDER[spec.name])])
         return None, False
     found = match_headers(sheet.headers, tuple(known))
     ctx = SheetContext(spec, columns=found.columns, headers=tuple(known))
@@ -125,8 +127,10 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
                                    f"{column_letter(second)}列），请删除或改名其中一列。")])
     ctx.missing = {h for h in needed if h not in ctx.columns}
     for header in sorted(ctx.missing, key=ctx.headers.index):
-        report.extend([Problem(spec.name, 1, header, None, None, "missing-column",
-                               f"缺少必填列“{header}”。请在第 1 行加上这一列的表头（可从标准台账复制）。",
+        near = difflib.get_close_matches(header, found.extra, n=1, cutoff=0.5)
+        hint = f"表里有“{near[0]}”，如果就是这一列，请把表头改成“{header}”。" if near else \
+            "请在第 1 行加上这一列的表头（可从标准台账复制）。"
+        report.extend([Problem(spec.name, 1, header, None, None, "missing-column", f"缺少必填列“{header}”。{hint}",
                                sheet_order=SHEET_ORDER[spec.name], column_order=ctx.headers.index(header))])
     if found.renamed:
         shown = "、".join(f"{column_letter(c)}列“{sheet.titles[c].strip()}”→“{h}”" for c, h, _ in
@@ -280,6 +284,9 @@ def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
             value = None
         if item is None:
             continue
+        if type(value) is CellError:
+            report.extend([_formula_problem(ctx, number, "值", value)])
+            value = None
         if item in items:
             report.extend([ctx.problem(number, "项目", item, "duplicate-key", f"项目“{item}”重复（第 {items[item][0]} 行已有）。")])
         elif item not in known:

@@ -93,10 +93,11 @@ class RawSheet:
             yield number, values
 
     def _numbered(self) -> Iterator[tuple[int, list[object]]]:
-        first_row, first_col = self._sheet.start or (0, 0)
+        # calamine's rows start at row 1 (empty rows above the data included), its columns at the first used one
+        _, first_col = self._sheet.start or (0, 0)
         pad = [None] * first_col
         for i, values in enumerate(self._sheet.iter_rows()):
-            yield first_row + i + 1, pad + values if pad else values
+            yield i + 1, pad + values if pad else values
 
 
 def _with_marks(values: list[object], marks: list[tuple[int, object]]) -> list[object]:

@@ -145,7 +145,55 @@ def test_a_title_row_above_the_headers_is_one_error_that_says_so(tmp_path):
     _, report = check(tmp_path, s)
     assert report.flatten(["where", "code", "message"]) == [[
         "随访记录!第1行", "title-row",
-        "表头应在第 1 行，但这张表的表头在第 2 行（第 1 行是“测试镇2025年随访登记表”）。请删除表头上方的 1 行标题，让表头成为第 1 行。",
+        "表头应在第 1 行，但这张表的表头在第 2 行（第 1 行是“测试镇2025年随访登记表”）。请删除表头上方的 1 行，让表头成为第 1 行。",
+    ]]
+
+
+def test_headers_on_row_2_below_a_blank_row_are_one_error(tmp_path):
+    s = valid_sheets()
+    s["患者"].insert(0, [None])
+    _, report = check(tmp_path, s)
+    assert report.flatten(["where", "code", "message"]) == [[
+        "患者!第1行", "title-row", "表头应在第 1 行，但这张表的表头在第 2 行（第 1 行是空行）。请删除表头上方的 1 行，让表头成为第 1 行。",
+    ]]
+
+
+def test_data_starting_in_column_c_below_two_blank_rows_is_placed_right(tmp_path):
+    s = valid_sheets()
+    s["随访记录"] = [[None, None] + row for row in s["随访记录"]]
+    set_cell(s, "随访记录", 2, "危险性", 9)
+    s["随访记录"].insert(0, [None])
+    _, report = check(tmp_path, s)
+    assert report.flatten(["where", "code"])[-1] == ["随访记录!第1行", "title-row"]
+    s["随访记录"].pop(0)
+    _, report = check(tmp_path, s)
+    assert report.flatten(["where", "code"]) == [["随访记录!G3", "out-of-range"]]
+
+
+def test_a_missing_column_names_a_look_alike_header(tmp_path):
+    s = valid_sheets()
+    s["随访记录"][0][1] = "随防日期"
+    _, report = check(tmp_path, s)
+    assert [p for p in report.flatten(["where", "code", "message"]) if p[1] == "missing-column"] == [[
+        "随访记录!第1行", "missing-column", "缺少必填列“随访日期”。表里有“随防日期”，如果就是这一列，请把表头改成“随访日期”。",
+    ]]
+
+
+def test_invisible_characters_are_dropped_from_choices_numbers_and_dates(tmp_path):
+    s = valid_sheets()
+    set_cell(s, "随访记录", 1, "随访形式", "家庭访视\u200b")
+    set_cell(s, "随访记录", 1, "危险性", "\u20601")
+    set_cell(s, "随访记录", 1, "随访日期", "2025-05-20\ufeff")
+    dataset, report = check(tmp_path, s)
+    assert report.problems == []
+    assert (dataset.followups[0].form, dataset.followups[0].risk) == ("家庭访视", 1)
+
+
+def test_an_error_value_in_a_setting_is_named(tmp_path):
+    path = messy.error_value(written(tmp_path), "基本设置", "B6", "#VALUE!", "1+\"a\"")  # 高风险等级
+    _, report = check_file(path)
+    assert report.flatten(["where", "code", "message"]) == [[
+        "基本设置!B6", "formula-error", "公式结果为 #VALUE!（参与计算的值类型不对），不是有效的值。请改正公式，或直接填写数值。",
     ]]
 
 
