@@ -7,23 +7,21 @@ required column) is skipped, and references into it are not checked, so one mist
 from __future__ import annotations
 
 import difflib
-import functools
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Sequence
+from typing import Any, Sequence
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from . import schema
 from .headers import match_headers, title_row
+from .keys import KEY_HEADER, KeyIndex, check_references
 from .report import Problem, Report
 from .schema import SHEETS, Dataset, Row, Settings, SheetSpec
 from .values import ODD_SPACE_RE, show
 from .workbook import FORMULA_WITHOUT_VALUE, CellError, RawSheet, RawWorkbook, column_letter, normalize_header
 
 SHEET_ORDER = {spec.name: i for i, spec in enumerate(SHEETS)}
-KEY_HEADER = {"村社区": "名称", "人员": "姓名", "帮扶小组": "小组编号", "患者": "患者编号"}
 NAME_KINDS = ("name", "names", "place")
 FORMULA_ERRORS = {
     "#N/A": "查找没有找到结果", "#DIV/0!": "除数为 0", "#REF!": "公式引用的单元格已被删除", "#VALUE!": "参与计算的值类型不对",
@@ -69,14 +67,14 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
         ctx, ok = _check_headers(sheet, spec, report)
         if ctx is None:
             continue
-        keyed = _Keys(ctx, report)
+        keyed = KeyIndex(ctx, report)
         rows = [_validate_row(ctx, number, cells, settings, context, report, keyed)
                 for number, cells in sheet.rows()]
         sheets[spec.name] = (ctx, [r for r in rows if r is not None])
         if ok and spec.name in KEY_HEADER:
             keys[spec.name] = ctx.keys
     for ctx, rows in sheets.values():
-        _check_references(ctx, rows, keys, report)
+        check_references(ctx, rows, keys, report)
     rows_by_sheet = {name: rows for name, (_, rows) in sheets.items()}
     dataset = Dataset(settings=settings, rules=_rules(sheets.get("随访规则"), report))
     for name, attr in schema.DATASET_FIELD.items():
@@ -146,7 +144,7 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
 
 
 def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], settings: Settings,
-                  context: dict, report: Report, keyed: "_Keys") -> Row | None:
+                  context: dict, report: Report, keyed: KeyIndex) -> Row | None:
     data: dict[str, object] = {"__row__": number}
     skip = set(ctx.missing)  # columns whose problem is already reported: the sheet's, or the cell's formula
     width = len(cells)
@@ -194,50 +192,6 @@ def _formula_problem(ctx: SheetContext, number: int, header: str, value: object)
     return ctx.problem(number, header, None, "formula-no-value",
                        "这个单元格是公式，但文件里没有保存计算结果（多见于程序生成、未用 Excel/WPS 打开保存过的文件）。"
                        "请用 Excel 或 WPS 打开台账并保存一次，或把公式改成数值。")
-
-
-class _Keys:
-    """The key values of every row that has them, valid or not: duplicates are found, references are checked."""
-
-    def __init__(self, ctx: SheetContext, report: Report) -> None:
-        self.ctx, self.report = ctx, report
-        self.unique = [key for key in ctx.spec.unique if all(h in ctx.columns for h in key)]
-        self.first: list[dict[tuple, int]] = [{} for _ in self.unique]
-        self.key = KEY_HEADER.get(ctx.spec.name)
-
-    def add(self, number: int, data: dict[str, object]) -> None:
-        model = self.ctx.spec.model
-        for key, first in zip(self.unique, self.first):
-            value = tuple(_parse(model, h, data.get(h)) for h in key)
-            if any(v is None for v in value):
-                continue
-            if value in first:
-                shown = "、".join(str(v) for v in value)
-                self.report.extend([self.ctx.problem(
-                    number, key[-1], shown, "duplicate-key",
-                    f"“{'+'.join(key)}”为「{shown}」的行重复了（第 {first[value]} 行已有），请删除重复行或改正。")])
-            else:
-                first[value] = number
-        if self.key:
-            value = _parse(model, self.key, data.get(self.key))
-            if value is not None:
-                self.ctx.keys.add(value)
-
-
-def _parse(model: type[Row] | type[Settings], header: str, value: object) -> Any:
-    """A cell parsed like its field; None when empty or when it does not parse."""
-    if value is None:
-        return None
-    try:
-        return _field_adapter(model, header).validate_python(value)
-    except ValidationError:
-        return None
-
-
-@functools.cache
-def _field_adapter(model: type[Row] | type[Settings], header: str) -> TypeAdapter:
-    info = schema.columns(model)[header]
-    return TypeAdapter(Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation)
 
 
 def translate(err: Any, model: type[Row] | type[Settings], header: str | None) -> tuple[str, str]:
@@ -328,45 +282,6 @@ def _rules(sheet: tuple[SheetContext, list[Row]] | None, report: Report) -> dict
                                        f"没有“{condition}”一行，按默认值计算（随访间隔 {followup} 天，评估间隔 {assessment} 天）。",
                                        "warning", sheet_order=1)])
     return rules
-
-
-def _check_references(ctx: SheetContext, rows: list[Row], keys: dict[str, set[str]], report: Report) -> None:
-    for header, info in schema.columns(ctx.spec.model).items():
-        meta = schema.col(info)
-        if not meta.ref or meta.ref not in keys:
-            continue  # the referenced sheet is missing or unreadable: already reported
-        attr = schema.field_name(ctx.spec.model, header)
-        folded: dict[str, str] = {}
-        for row in rows:
-            value = getattr(row, attr)
-            if value is None or value in keys[meta.ref] or value in meta.others:
-                continue
-            hint = _hint(value, keys[meta.ref], meta.ref, folded)
-            also = f"，或填“{'、'.join(meta.others)}”" if meta.others else ""
-            report.extend([ctx.problem(row.row, header, value, "unknown-reference",
-                                       f"「{value}」不在“{meta.ref}”表的“{KEY_HEADER[meta.ref]}”中。{hint}"
-                                       f"请先在“{meta.ref}”表中添加{also}。")])
-
-
-def _hint(value: str, keys: set[str], sheet: str, folded: dict[str, str]) -> str:
-    """A suggestion that cannot name another person: the same text but for width or spaces, or a similar village.
-
-    A similar patient code, group code or staff name is never offered: following it files records under
-    someone else.
-    """
-    if not folded:
-        folded.update({_fold(k): k for k in sorted(keys, reverse=True)})
-    same = folded.get(_fold(value))
-    if same:
-        return f"是不是“{same}”（只差全角/半角或空格）？"
-    if sheet == "村社区":
-        near = difflib.get_close_matches(value, sorted(keys), n=1, cutoff=0.6)
-        return f"是不是“{near[0]}”？" if near else ""
-    return ""
-
-
-def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 def _check_followups(data: Dataset, ctx: SheetContext, report: Report) -> None:
