@@ -31,6 +31,7 @@ class KeyIndex:
         self.unique = [key for key in ctx.spec.unique if all(h in ctx.columns for h in key)]
         self.first: list[dict[tuple, int]] = [{} for _ in self.unique]
         self.key = KEY_HEADER.get(ctx.spec.name)
+        self.wanted = bool(self.unique or self.key)  # most rows (follow-ups) have no key at all
 
     def add(self, number: int, data: dict[str, object]) -> None:
         model = self.ctx.spec.model

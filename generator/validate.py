@@ -37,7 +37,7 @@ class SheetContext:
     spec: SheetSpec
     columns: dict[str, int] = field(default_factory=dict)
     headers: tuple[str, ...] = ()
-    missing: set[str] = field(default_factory=set)  # required columns the sheet lacks: reported once
+    missing: frozenset[str] = frozenset()  # required columns the sheet lacks: reported once
     names: tuple[str, ...] = ()  # headers holding names, where an invisible character earns a warning
     keys: set[str] = field(default_factory=set)  # the key column's values of every row, valid or not
 
@@ -123,7 +123,7 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
         report.extend([ctx.problem(1, header, header, "duplicate-column",
                                    f"表头“{header}”出现了两次（{column_letter(first)}列和"
                                    f"{column_letter(second)}列），请删除或改名其中一列。")])
-    ctx.missing = {h for h in needed if h not in ctx.columns}
+    ctx.missing = frozenset(h for h in needed if h not in ctx.columns)
     for header in sorted(ctx.missing, key=ctx.headers.index):
         near = difflib.get_close_matches(header, found.extra, n=1, cutoff=0.5)
         hint = f"表里有“{near[0]}”，如果就是这一列，请把表头改成“{header}”。" if near else \
@@ -146,18 +146,18 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
 def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], settings: Settings,
                   context: dict, report: Report, keyed: KeyIndex) -> Row | None:
     data: dict[str, object] = {"__row__": number}
-    skip = set(ctx.missing)  # columns whose problem is already reported: the sheet's, or the cell's formula
+    skip = ctx.missing  # columns whose problem is already reported: the sheet's, or the cell's formula
     width = len(cells)
     for header, column in ctx.columns.items():
         value = cells[column - 1] if column <= width else None
         if value is None or value == "" or type(value) is str and value.isspace():
             continue
         if value is FORMULA_WITHOUT_VALUE or type(value) is CellError:
-            skip.add(header)
+            skip = skip | {header}
             report.extend([_formula_problem(ctx, number, header, value)])
             continue
         data[header] = value
-    if len(data) == 1 and len(skip) == len(ctx.missing):
+    if len(data) == 1 and skip is ctx.missing:
         return None  # a row of spaces, or values only in columns outside the contract
     for header in ctx.names:
         value = data.get(header)
@@ -165,7 +165,8 @@ def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], setti
             report.extend([ctx.problem(number, header, value, "invisible-char",
                                        "这一格里有看不见的字符（零宽空格、不换行空格等），已去掉后读取。"
                                        "建议删除这一格，重新输入。", "warning")])
-    keyed.add(number, data)
+    if keyed.wanted:
+        keyed.add(number, data)
     try:
         model = schema.adapter(ctx.spec.model).validate_python(data, context=context)
     except ValidationError as exc:

@@ -36,6 +36,10 @@ INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\
 ODD_SPACE_RE = re.compile("[\u00ad\u00a0\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")  # invisible + NBSP
 CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 UNSAFE_RE = re.compile("[<>\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# in a list cell, line breaks and tabs separate names: anything else here needs the slow path
+ODD_IN_LIST_RE = re.compile("[<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u00a0\u180e\u200b-\u200f\u202a-\u202e"
+                            "\u2060-\u2064\ufeff]")
+_PLAIN: dict[str, str] = {}  # short non-ASCII cells (choices, dates) repeat: normalise each spelling once
 APOSTROPHES = "'‘’`"
 SERIAL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (in the 1900 date system)
 TIME_RE = re.compile(r"(.+?)(?:\s+|T)\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?")
@@ -77,9 +81,14 @@ def plain(value: object) -> str:
     if isinstance(value, str):
         if value.isascii():  # most cells: skip NFKC
             text = value.strip()
-        else:
+            return share(text.lstrip(APOSTROPHES).strip() if text and text[0] in APOSTROPHES else text)
+        known = _PLAIN.get(value)
+        if known is None:
             text = unicodedata.normalize("NFKC", INVISIBLE_RE.sub("", value.replace("\u00a0", " "))).strip()
-        return share(text.lstrip(APOSTROPHES).strip() if text and text[0] in APOSTROPHES else text)
+            known = share(text.lstrip(APOSTROPHES).strip() if text and text[0] in APOSTROPHES else text)
+            if len(value) <= SHARE_MAX_CHARS and len(_PLAIN) < 100_000:
+                _PLAIN[value] = known
+        return known
     return clean_text(value) or ""
 
 
@@ -203,8 +212,10 @@ def _name(text: str) -> str:
 
 def split_names(value: object) -> list[str]:
     """A list of names in one cell, separated by spaces, line breaks, 、 ， , ； ; or /."""
-    text = ODD_SPACE_RE.sub("", value) if isinstance(value, str) else clean_text(value) or ""
-    check_safe(LIST_SEPARATORS.sub("、", text))  # line breaks and tabs separate names here; other controls do not
+    text = value if isinstance(value, str) else clean_text(value) or ""
+    if ODD_IN_LIST_RE.search(text):
+        text = ODD_SPACE_RE.sub("", text)
+        check_safe(LIST_SEPARATORS.sub("、", text))  # line breaks and tabs separate names here; other controls do not
     return [_name(part) for part in LIST_SEPARATORS.split(text) if part]
 
 

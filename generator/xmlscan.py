@@ -47,7 +47,8 @@ class SheetScan:
 
     @property
     def width(self) -> int:
-        return self.widest or self.narrow
+        """Columns of the data block; 26 while only columns up to Z were seen and not measured."""
+        return self.widest or self.narrow or 26
 
 
 def scan_workbook(path: Path) -> dict[str, SheetScan]:
@@ -59,7 +60,11 @@ def scan_workbook(path: Path) -> dict[str, SheetScan]:
             if zf.getinfo(part).file_size > MAX_PART_BYTES:
                 raise TooLarge(f"“{path.name}”的工作表“{title}”超过 2 GB，超出了台账的合理大小，无法检查。")
             with zf.open(part) as stream:
-                found[title] = scan_sheet(stream, title, path.name)
+                scan = found[title] = scan_sheet(stream, title, path.name)
+            if scan.last_row * scan.width > MAX_CELLS and not scan.widest:
+                with zf.open(part) as stream:  # a rare second pass: how many columns up to Z are used
+                    measure_narrow(stream, scan)
+            check_extent(scan, title, path.name)
     return found
 
 
@@ -68,9 +73,19 @@ def scan_sheet(stream: IO[bytes], title: str = "", file: str = "", size: int = P
     scan = SheetScan()
     for piece in whole_cells(stream, title, file, size):
         _scan_piece(piece, scan)
+    return scan
+
+
+def measure_narrow(stream: IO[bytes], scan: SheetScan, size: int = PIECE) -> None:
+    """Find the farthest column up to Z holding a value (needed only for very long sheets)."""
+    for piece in whole_cells(stream, size=size):
+        _scan_narrow(piece, scan)
+
+
+def check_extent(scan: SheetScan, title: str, file: str) -> None:
+    """Raise TooLarge, naming the far cell, when the sheet's data block exceeds MAX_CELLS."""
     if scan.last_row * scan.width > MAX_CELLS:
         _refuse_extent(scan, title, file)
-    return scan
 
 
 def whole_cells(stream: IO[bytes], title: str = "", file: str = "", size: int = PIECE) -> Iterator[bytes]:
@@ -114,7 +129,6 @@ def _scan_piece(data: bytes, scan: SheetScan) -> None:
         column = column_number(wide.group(1).decode())
         if column > scan.widest and not wide.group(0).endswith(b"/>"):
             scan.widest, scan.widest_cell = column, (wide.group(1) + wide.group(2)).decode()
-    _scan_narrow(data, scan)
     last = max(data.rfind(b"</v>"), data.rfind(b"</is>"))
     start = data.rfind(CELL_START, 0, last) if last >= 0 else -1
     if start >= 0:

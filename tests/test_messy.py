@@ -12,7 +12,7 @@ import pytest
 
 from generator.validate import validate_workbook
 from generator.workbook import WorkbookUnreadable, read_workbook
-from generator.xmlscan import scan_sheet, whole_cells
+from generator.xmlscan import TooLarge, check_extent, measure_narrow, scan_sheet, whole_cells
 from tests import messy
 from tests.commands import run, text
 from tests.workbooks import AS_OF, ID_1, set_cell, valid_sheets, write_sheets
@@ -329,7 +329,21 @@ def test_the_scan_finds_extent_errors_and_missing_results():
            b'<c r="E2" t="str"><f>""</f><v></v></c><c r="F2"><f>1+1</f><v>2</v></c></row></sheetData>')
     scan = scan_sheet(io.BytesIO(xml), size=64)
     assert (scan.errors, scan.no_value) == ({(3, 2): "#DIV/0!"}, {(4, 2)})
-    assert (scan.last_row, scan.width) == (2, 6)  # AB1 is styled but empty
+    assert (scan.last_row, scan.widest, scan.width) == (2, 0, 26)  # AB1 is styled but empty
+    measure_narrow(io.BytesIO(xml), scan, size=64)
+    assert scan.width == 6
+
+
+def test_a_long_sheet_of_few_columns_fits_within_the_limit():
+    xml = b"<sheetData>" + b"".join(b'<row r="%d"><c r="I%d"><v>1</v></c></row>' % (r, r) for r in (1, 1048576))
+    scan = scan_sheet(io.BytesIO(xml + b"</sheetData>"))
+    measure_narrow(io.BytesIO(xml), scan)
+    assert (scan.last_row, scan.width) == (1048576, 9)
+    check_extent(scan, "随访记录", "台账.xlsx")  # 9,437,184 cells: read
+    scan.narrow = 10
+    with pytest.raises(TooLarge) as err:
+        check_extent(scan, "随访记录", "台账.xlsx")
+    assert "在 I1048576 有内容" in str(err.value) and "1048576 行 × 10 列" in str(err.value)
 
 
 # and the rest
