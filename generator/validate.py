@@ -131,8 +131,8 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
         report.extend([Problem(spec.name, 1, header, None, None, "missing-column", f"缺少必填列“{header}”。{hint}",
                                sheet_order=SHEET_ORDER[spec.name], column_order=ctx.headers.index(header))])
     if found.renamed:
-        shown = "、".join(f"{column_letter(c)}列“{sheet.titles[c].strip()}”→“{h}”" for c, h, _ in
-                         [(c, h, t) for c, t, h in found.renamed])
+        typed = {c: sheet.titles[c].strip().replace("\r", "").replace("\n", "↵") for c, _, _ in found.renamed}
+        shown = "、".join(f"{column_letter(c)}列“{typed[c]}”→“{h}”" for c, _, h in found.renamed)
         report.extend([Problem(spec.name, 1, None, None, None, "renamed-column",
                                f"以下表头与标准写法不同，已按标准表头读取：{shown}。建议改成标准写法。", "warning",
                                sheet_order=SHEET_ORDER[spec.name])])

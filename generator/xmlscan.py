@@ -89,7 +89,7 @@ def check_extent(scan: SheetScan, title: str, file: str) -> None:
 
 
 def whole_cells(stream: IO[bytes], title: str = "", file: str = "", size: int = PIECE) -> Iterator[bytes]:
-    """The XML in pieces of about size bytes, each cut just before a cell starts, so no cell is cut in two.
+    """The XML in pieces of about size bytes, each cut outside a cell, so no cell is cut in two.
 
     Only the unfinished last cell is carried into the next piece, so the work is linear however the XML runs.
     """
@@ -99,9 +99,9 @@ def whole_cells(stream: IO[bytes], title: str = "", file: str = "", size: int = 
             raise TooLarge(f"“{file}”的工作表“{title}”里有一大段空白（超过 1 MB），文件可能是其他软件导出时出错。"
                            "请用 Excel 或 WPS 打开后另存一份再试。")
         data = carry + chunk if carry else chunk
-        cut = data.rfind(CELL_START)
-        if cut <= 0:
-            cut = max(0, len(data) - 2) if cut < 0 else 0  # keep a "<c" that may continue in the next chunk
+        start, end = data.rfind(CELL_START), data.rfind(b"</c>")
+        # before the last cell if it may be unfinished, else after the last tag (a "<c" may continue next time)
+        cut = start if start > end else data.rfind(b">") + 1
         if cut == 0 and len(data) > MAX_CELL_BYTES:
             raise TooLarge(f"“{file}”的工作表“{title}”里有一个单元格的内容超过 4 MB，不是正常的台账内容。"
                            "请用 Excel 或 WPS 打开后另存一份再试。")

@@ -127,7 +127,7 @@ def test_header_spellings_staff_use_are_read_with_one_notice_per_sheet(tmp_path)
         ["患者", "renamed-column", "warning",
          "以下表头与标准写法不同，已按标准表头读取：A列“患者 编号*”→“患者编号”、D列“身份证号码”→“身份证号”。建议改成标准写法。"],
         ["随访记录", "renamed-column", "warning",
-         "以下表头与标准写法不同，已按标准表头读取：B列“随访\n日期”→“随访日期”、E列“危险性（必填）”→“危险性”。建议改成标准写法。"],
+         "以下表头与标准写法不同，已按标准表头读取：B列“随访↵日期”→“随访日期”、E列“危险性（必填）”→“危险性”。建议改成标准写法。"],
     ]
     assert dataset.patients[0].id_number == ID_1 and dataset.followups[0].visit_date == date(2025, 5, 20)
 
@@ -321,6 +321,13 @@ def test_the_scan_carries_only_the_unfinished_cell():
     xml = b"<sheetData>" + b"".join(row % (i, i) for i in range(1, 2001)) + b"</sheetData>"
     pieces = list(whole_cells(io.BytesIO(xml), size=1000))
     assert b"".join(pieces) == xml and max(map(len, pieces)) < 2000
+
+
+def test_a_long_tail_after_the_cells_is_scanned_in_pieces():
+    xml = b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData><mergeCells>' + \
+        b'<mergeCell ref="A1:B2"/>' * 400_000 + b"</mergeCells>"  # 9.6 MB without a cell
+    pieces = list(whole_cells(io.BytesIO(xml)))
+    assert b"".join(pieces) == xml and max(map(len, pieces)) < (1 << 20) + 100  # carry: under one tag
 
 
 def test_the_scan_finds_extent_errors_and_missing_results():
