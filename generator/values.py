@@ -196,10 +196,10 @@ def parse_amount(value: object) -> float:
         raise fail("bad-number", f"「{show(value)}」不是金额，请只填写数字（单位：元）。") from None
 
 
-def parse_name(value: object) -> str:
+def parse_name(value: object) -> str | None:
     """A person's name; spaces typed to align two-character names (蔡  伟) and invisible characters are dropped."""
     text = check_safe(ODD_SPACE_RE.sub(_odd_space, value).strip() if isinstance(value, str) else clean_text(value) or "")
-    return _name(text)
+    return _name(text) if text else None  # a cell of invisible characters is empty
 
 
 def _odd_space(match: re.Match) -> str:
@@ -219,10 +219,10 @@ def split_names(value: object) -> list[str]:
     return [_name(part) for part in LIST_SEPARATORS.split(text) if part]
 
 
-def parse_place(value: object) -> str:
+def parse_place(value: object) -> str | None:
     """A village, community or township name: as typed (no half-width conversion), one line, no markup."""
     text = ODD_SPACE_RE.sub(_odd_space, value).strip() if isinstance(value, str) else clean_text(value) or ""
-    return share(check_safe(text, "名称"))
+    return share(check_safe(text, "名称")) if text else None
 
 
 CODE_RE = re.compile(r"[A-Z0-9_-]+")

@@ -218,6 +218,16 @@ def test_an_invisible_character_in_a_name_is_dropped_with_a_warning_at_the_cell(
     assert dataset.patients[0].name == "甘望舒" and dataset.followups[0].visitors == ["骆思源", "计承远"]
 
 
+def test_a_name_of_invisible_characters_only_is_empty(tmp_path):
+    s = valid_sheets()
+    set_cell(s, "患者", 1, "姓名", "\u200b\u200b")
+    _, report = check(tmp_path, s)
+    assert report.flatten(["cell", "code", "message"]) == [
+        ["B2", "invisible-char", "这一格里有看不见的字符（零宽空格、不换行空格等），已去掉后读取。建议删除这一格，重新输入。"],
+        ["B2", "required", "“姓名”必填，不能留空。"],
+    ]
+
+
 # hints
 
 def test_an_unknown_patient_code_never_suggests_another_patients_code(tmp_path):
