@@ -470,6 +470,21 @@ def test_a_workbook_saved_by_libreoffice_checks_exactly_like_its_source(tmp_path
 
 
 @needs_soffice
+def test_formula_results_computed_and_saved_by_libreoffice_are_read_as_such(tmp_path):
+    s = valid_sheets()
+    set_cell(s, "随访记录", 1, "失访原因", '=IF(F2="未访到","其他","")')  # LibreOffice saves the result ""
+    set_cell(s, "随访记录", 2, "危险性", "=NA()")
+    set_cell(s, "随访记录", 3, "危险性", "=1+2")
+    s["随访记录"].append(['=IF(患者!A9="","",患者!A9)', None, None, '=IF(A5="","",A5)'])  # a prepared helper row
+    copy = messy.libreoffice_copy(write_sheets(tmp_path / "src" / "台账.xlsx", s), tmp_path / "lo")
+    dataset, report = check_file(copy)
+    assert report.flatten(["where", "code", "message"]) == [
+        ["随访记录!E3", "formula-error", "公式结果为 #N/A（查找没有找到结果），不是有效的值。请改正公式，或直接填写数值。"],
+    ]
+    assert [(f.row, f.risk, f.loss_reason) for f in dataset.followups] == [(2, 1, None), (3, None, None), (4, 3, None)]
+
+
+@needs_soffice
 def test_an_ods_file_saved_by_libreoffice_is_accepted(tmp_path):
     source = write_sheets(tmp_path / "src" / "台账.xlsx", valid_sheets())
     ods = messy.libreoffice_copy(source, tmp_path / "lo", "ods")
