@@ -1,7 +1,8 @@
 """Workbooks as other programs save them, built in code: raw-XML edits openpyxl cannot express.
 
 Each helper takes an .xlsx written by ``tests.workbooks.write_sheets`` and rewrites one part of it in place:
-an error value or an empty cached value in a cell, a far-away cell, a declared dimension, a shared-strings count.
+an error value or an empty cached value in a cell, a far-away cell, a declared dimension, a shared-strings count;
+and copies saved by LibreOffice itself, converted or edited by a Basic macro as a clerk would type.
 ``python tests/messy.py OUT.xlsx`` dumps the far-cell workbook.
 """
 
@@ -14,6 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 from typing import Callable
+from xml.sax.saxutils import escape
 
 from generator.xmlscan import sheet_parts
 
@@ -108,6 +110,46 @@ def libreoffice_copy(source: Path, out_dir: Path, fmt: str = "xlsx") -> Path:
     subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
                     "--outdir", str(out_dir), str(source)], check=True, capture_output=True, timeout=180)
     return out_dir / (source.stem + "." + fmt)
+
+
+BASIC_MODULE = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+{code}
+</script:module>
+"""
+
+
+def basic_text(text: str) -> str:
+    """A Basic string expression for text: Chr() for line breaks and spaces Basic source cannot hold as typed."""
+    parts = re.split("([\n\u3000])", text)
+    return " & ".join(f"Chr({ord(p)})" if p in ("\n", "\u3000") else '"' + p.replace('"', '""') + '"'
+                      for p in parts if p) or '""'
+
+
+def libreoffice_edit(source: Path, out: Path, edits: list[tuple[int, str, str, str]]) -> Path:
+    """Open source in LibreOffice, make edits with a Basic macro as a clerk would type them, save as .xlsx.
+
+    Each edit is (sheet index, cell, "text" or "formula", what is typed).
+    """
+    profile = out.parent / "lo-macro-profile"
+    libreoffice_copy(source, out.parent / "lo-init")  # a first run creates the profile and its Basic library
+    lines = ["Sub Edit(src As String, dst As String)",
+             "  Dim args(0) As New com.sun.star.beans.PropertyValue",
+             '  args(0).Name = "Hidden"', "  args(0).Value = True",
+             '  doc = StarDesktop.loadComponentFromURL(ConvertToURL(src), "_blank", 0, args())']
+    for sheet, cell, kind, typed in edits:
+        call = "setString" if kind == "text" else "setFormula"
+        lines.append(f'  doc.Sheets.getByIndex({sheet}).getCellRangeByName("{cell}").{call}({basic_text(typed)})')
+    lines += ["  doc.calculateAll()", "  Dim opts(0) As New com.sun.star.beans.PropertyValue",
+              '  opts(0).Name = "FilterName"', '  opts(0).Value = "Calc MS Excel 2007 XML"',
+              "  doc.storeToURL(ConvertToURL(dst), opts())", "  doc.close(True)", "End Sub"]
+    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+    shutil.copytree(out.parent / "lo-init" / "lo-profile", profile, dirs_exist_ok=True)
+    module.write_text(BASIC_MODULE.format(code=escape("\n".join(lines), {'"': "&quot;"})), encoding="utf-8")
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                    f'macro:///Standard.Module1.Edit("{source}","{out}")'], check=True, capture_output=True, timeout=180)
+    return out
 
 
 if __name__ == "__main__":

@@ -485,6 +485,22 @@ def test_formula_results_computed_and_saved_by_libreoffice_are_read_as_such(tmp_
 
 
 @needs_soffice
+def test_a_workbook_edited_by_a_libreoffice_macro_reads_as_the_clerk_typed_it(tmp_path):
+    source = write_sheets(tmp_path / "src" / "台账.xlsx", valid_sheets())
+    copy = messy.libreoffice_edit(source, tmp_path / "lo" / "台账.xlsx", [
+        (8, "D2", "text", "骆思源\n计承远"),  # 随访人员 with Alt+Enter
+        (13, "C2", "text", "计承远\u3000骆思源"),  # 参会人员 with a full-width space
+        (7, "F2", "text", "禾苗村２组，8号（东头）"),  # 现住址 with full-width punctuation
+        (8, "E3", "formula", "=NA()"),  # 危险性
+        (8, "H4", "formula", '=IF(F4="未访到";"其他";"")'),  # 失访原因: ""
+    ])
+    dataset, report = check_file(copy)
+    assert report.flatten(["where", "code", "value"]) == [["随访记录!E3", "formula-error", "#N/A"]]
+    assert dataset.followups[0].visitors == ["骆思源", "计承远"] and dataset.meetings[0].attendees == ["计承远", "骆思源"]
+    assert dataset.patients[0].address == "禾苗村２组，8号（东头）" and dataset.followups[2].loss_reason is None
+
+
+@needs_soffice
 def test_an_ods_file_saved_by_libreoffice_is_accepted(tmp_path):
     source = write_sheets(tmp_path / "src" / "台账.xlsx", valid_sheets())
     ods = messy.libreoffice_copy(source, tmp_path / "lo", "ods")
