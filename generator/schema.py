@@ -205,7 +205,7 @@ class Group(Row):
     """帮扶小组: one care-and-support group per household or per village."""
 
     group_id: Code = Field(alias="小组编号", description="小组编号，如 G01；只用英文字母和数字，不能重复。")
-    name: Text = Field(
+    name: Place = Field(
         alias="小组名称", description="小组名称，如 幸福村关爱帮扶小组 或 某某户联合服务管理小组。"
     )
     village: Ref("村社区") = Field(alias="所属村社区", description="小组所属的村社区，须在“村社区”表中。")

@@ -414,6 +414,7 @@ def test_a_date_time_typed_as_text_is_read_as_its_date(tmp_path):
     ("随访记录", 1, "随访人员", "骆思源、<i>计承远", "D2",
      "「骆思源、<i>计承远」含有 < 或 > 符号。姓名、编号和名称不能含有 < 或 > 等符号，请删除。"),
     ("帮扶小组", 1, "小组编号", "G<01", "A2", "「G<01」含有 < 或 > 符号。编号不能含有 < 或 > 等符号，请删除。"),
+    ("帮扶小组", 1, "小组名称", "禾苗村<关爱>小组", "B2", "「禾苗村<关爱>小组」含有 < 或 > 符号。名称不能含有 < 或 > 等符号，请删除。"),
     ("村社区", 1, "名称", "禾苗\n村", "A2", "「禾苗↵村」含有看不见的控制字符（换行等，显示为 ↵）。名称必须写在一行里，请删除后重新输入。"),
 ])
 def test_markup_and_control_characters_are_refused_at_the_cell(tmp_path, sheet, row, header, value, cell, message):
