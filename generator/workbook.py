@@ -142,17 +142,17 @@ class RawWorkbook:
         try:
             return RawSheet(titles[0], self._book.get_sheet_by_name(titles[0]), self._scans.get(titles[0]))
         except Exception as exc:
-            if "Cell limit exceeded" in str(exc):  # calamine's own bound (.ods files, which are not pre-scanned)
-                raise WorkbookUnreadable(
-                    f"“{self.path.name}”的工作表“{titles[0]}”有内容离台账数据太远，数据区域超过 1 亿个单元格（行数×列数），"
-                    "无法检查。请在 WPS/LibreOffice 中按 Ctrl+End 找到最后一个有内容的单元格，删除远处多余的内容后保存，再检查。"
-                ) from None
-            raise _damaged(self.path, exc) from exc
+            raise _damaged(self.path, exc, titles[0]) from exc
         finally:
             self.sheet_seconds += time.perf_counter() - start
 
 
-def _damaged(path: Path, exc: Exception) -> WorkbookUnreadable:
+def _damaged(path: Path, exc: Exception, title: str | None = None) -> WorkbookUnreadable:
+    if "Cell limit exceeded" in str(exc):  # calamine's own bound (.ods files, which are not pre-scanned)
+        where = f"的工作表“{title}”" if title else ""
+        return WorkbookUnreadable(
+            f"“{path.name}”{where}有内容离台账数据太远，数据区域超过 1 亿个单元格（行数×列数），无法检查。"
+            "请在 WPS/LibreOffice 中按 Ctrl+End 找到最后一个有内容的单元格，删除远处多余的内容后保存，再检查。")
     return WorkbookUnreadable(f"“{path.name}”无法作为 Excel 工作簿打开（{type(exc).__name__}），文件可能已损坏。")
 
 
