@@ -6,7 +6,6 @@ reference. Sheet names, headers and vocabulary values are those of the standard 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -41,24 +40,12 @@ def _not_after_as_of(value: date, info: ValidationInfo) -> date:
     return value
 
 
-CODE_RE = re.compile(r"[A-Z0-9_-]+")
-SPACES_RE = re.compile(r"\s+")
-
-
-def _code(value: object) -> str:
-    if isinstance(value, str) and CODE_RE.fullmatch(value):
-        return values.share(value)  # already clean: most cells
-    text = SPACES_RE.sub("", values.clean_text(value) or "").upper()
-    if not CODE_RE.fullmatch(text):
-        raise fail("bad-code", f"编号「{text}」只能包含英文字母、数字、- 和 _（如 P001、G01），不要用汉字或姓名。")
-    return values.share(text)
-
-
 Text = Annotated[str, BeforeValidator(values.clean_text), Col("text", width=16)]
+Place = Annotated[str, BeforeValidator(values.parse_place), Col("place", width=16)]  # one line, no markup
 LongText = Annotated[str, BeforeValidator(values.clean_text), Col("text", width=30)]
 Name = Annotated[str, BeforeValidator(values.parse_name), Col("name", width=10)]
 Names = Annotated[list[str], BeforeValidator(values.split_names), Col("names", width=24)]
-Code = Annotated[str, BeforeValidator(_code), Col("code", width=10)]
+Code = Annotated[str, BeforeValidator(values.parse_code), Col("code", width=10)]
 PastDate = Annotated[date, BeforeValidator(values.parse_date), AfterValidator(_not_after_as_of), Col("date")]
 AnyDate = Annotated[date, BeforeValidator(values.parse_date), Col("date")]
 YesNo = Annotated[bool, BeforeValidator(values.parse_yes_no), Col("yesno", width=8)]
@@ -72,13 +59,13 @@ Phone = Annotated[str, BeforeValidator(values.parse_phone), Col("phone", width=1
 
 def Ref(sheet: str, kind: str = "text", width: int = 12, others: tuple[str, ...] = ()) -> Any:
     """A column naming a key of another sheet (checked across sheets after rows are valid)."""
-    parse = {"code": _code, "name": values.parse_name}.get(kind, values.clean_text)
+    parse = {"code": values.parse_code, "name": values.parse_name}.get(kind, values.parse_place)
     return Annotated[str, BeforeValidator(parse), Col(kind, ref=sheet, width=width, others=others)]
 
 
 def Vocab(choices: Any, width: int = 12) -> Any:
     """A column whose value is one of a fixed list; the template gives it a dropdown."""
-    return Annotated[choices, BeforeValidator(values.clean_text), Col("vocab", width=width)]
+    return Annotated[choices, BeforeValidator(values.parse_choice), Col("vocab", width=width)]
 
 
 ConditionClass = Literal["不稳定", "基本稳定", "稳定"]
@@ -139,8 +126,8 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
 
-    township: Text = Field(alias="乡镇名称", description="乡镇（街道）名称，显示在网站标题和协议上。")
-    county: Text | None = Field(None, alias="所属区县", description="所属区县。")
+    township: Place = Field(alias="乡镇名称", description="乡镇（街道）名称，显示在网站标题和协议上。")
+    county: Place | None = Field(None, alias="所属区县", description="所属区县。")
     as_of: AnyDate | None = Field(
         None, alias="统计截止日期", description="所有逾期清单和指标按这一天计算；留空则为生成网站当天。"
     )
@@ -186,7 +173,7 @@ DEFAULT_RULES: dict[str, tuple[int, int]] = {"不稳定": (14, 90), "基本稳�
 class Village(Row):
     """村社区: the villages and communities of the township."""
 
-    name: Text = Field(alias="名称", description="村或社区名称，如 幸福村、银水社区。不能重复。")
+    name: Place = Field(alias="名称", description="村或社区名称，如 幸福村、银水社区。不能重复。")
     kind: Vocab(VillageType, width=8) | None = Field(None, alias="类型", description="村 或 社区。")
     head: Name | None = Field(None, alias="负责人", description="支部书记或负责人姓名。")
     head_phone: Phone | None = Field(None, alias="负责人电话", description="负责人的电话。")
@@ -218,7 +205,7 @@ class Group(Row):
     """帮扶小组: one care-and-support group per household or per village."""
 
     group_id: Code = Field(alias="小组编号", description="小组编号，如 G01；只用英文字母和数字，不能重复。")
-    name: Text = Field(
+    name: Place = Field(
         alias="小组名称", description="小组名称，如 幸福村关爱帮扶小组 或 某某户联合服务管理小组。"
     )
     village: Ref("村社区") = Field(alias="所属村社区", description="小组所属的村社区，须在“村社区”表中。")

@@ -9,18 +9,24 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Sequence
+from typing import Any, Sequence
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from . import schema
+from .headers import match_headers, title_row
+from .keys import KEY_HEADER, KeyIndex, check_references
 from .report import Problem, Report
 from .schema import SHEETS, Dataset, Row, Settings, SheetSpec
-from .values import show
-from .workbook import FORMULA_WITHOUT_VALUE, RawSheet, RawWorkbook, column_letter
+from .values import ODD_SPACE_RE, show
+from .workbook import FORMULA_WITHOUT_VALUE, CellError, RawSheet, RawWorkbook, column_letter, normalize_header
 
 SHEET_ORDER = {spec.name: i for i, spec in enumerate(SHEETS)}
-KEY_HEADER = {"村社区": "名称", "人员": "姓名", "帮扶小组": "小组编号", "患者": "患者编号"}
+NAME_KINDS = ("name", "names", "place")
+FORMULA_ERRORS = {
+    "#N/A": "查找没有找到结果", "#DIV/0!": "除数为 0", "#REF!": "公式引用的单元格已被删除", "#VALUE!": "参与计算的值类型不对",
+    "#NAME?": "公式里有无法识别的名称", "#NUM!": "数值无效", "#NULL!": "引用的区域不相交",
+}
 PLACEHOLDER_SETTINGS = Settings(乡镇名称="（未填写乡镇名称）")
 
 
@@ -31,6 +37,9 @@ class SheetContext:
     spec: SheetSpec
     columns: dict[str, int] = field(default_factory=dict)
     headers: tuple[str, ...] = ()
+    missing: frozenset[str] = frozenset()  # required columns the sheet lacks: reported once
+    names: tuple[str, ...] = ()  # headers holding names, where an invisible character earns a warning
+    keys: set[str] = field(default_factory=set)  # the key column's values of every row, valid or not
 
     def problem(self, row: int | None, header: str | None, value: Any, code: str, message: str,
                 severity: str = "error") -> Problem:
@@ -56,13 +65,16 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
         if sheet is None:
             continue
         ctx, ok = _check_headers(sheet, spec, report)
-        rows = [_validate_row(ctx, number, cells, settings, context, report) for number, cells in sheet.rows()]
+        if ctx is None:
+            continue
+        keyed = KeyIndex(ctx, report)
+        rows = [_validate_row(ctx, number, cells, settings, context, report, keyed)
+                for number, cells in sheet.rows()]
         sheets[spec.name] = (ctx, [r for r in rows if r is not None])
-        _check_unique(*sheets[spec.name], report)
         if ok and spec.name in KEY_HEADER:
-            keys[spec.name] = _raw_keys(ctx, sheet)
+            keys[spec.name] = ctx.keys
     for ctx, rows in sheets.values():
-        _check_references(ctx, rows, keys, report)
+        check_references(ctx, rows, keys, report)
     rows_by_sheet = {name: rows for name, (_, rows) in sheets.items()}
     dataset = Dataset(settings=settings, rules=_rules(sheets.get("随访规则"), report))
     for name, attr in schema.DATASET_FIELD.items():
@@ -73,6 +85,14 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
 
 
 def _find_sheet(raw: RawWorkbook, spec: SheetSpec, report: Report) -> RawSheet | None:
+    titles = raw.titles.get(spec.name, [])
+    if len(titles) > 1:
+        shown = "”和“".join(titles)
+        report.extend([Problem(spec.name, None, None, None, None, "duplicate-sheet",
+                               f"有 {len(titles)} 张工作表都是“{spec.name}”：“{shown}”（名称只差空格或全角/半角），"
+                               "无法确定该读哪一张。请把数据合并到一张表，删除或改名另一张。",
+                               sheet_order=SHEET_ORDER[spec.name])])
+        return None
     sheet = raw.sheet(spec.name)
     if sheet is None:
         close = difflib.get_close_matches(spec.name, raw.names, n=1, cutoff=0.6)
@@ -83,57 +103,76 @@ def _find_sheet(raw: RawWorkbook, spec: SheetSpec, report: Report) -> RawSheet |
     return sheet
 
 
-def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[SheetContext, bool]:
+def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[SheetContext | None, bool]:
+    """Match the headers; (None, False) when the sheet cannot be read at all (its header is not on row 1)."""
     known = schema.columns(spec.model) if spec.name != schema.SETTINGS_SHEET else dict.fromkeys(schema.SETTINGS_HEADERS)
-    ctx = SheetContext(spec, headers=tuple(known))
-    extra: list[str] = []
-    for number, header in sheet.headers.items():
-        if header in ctx.columns and header in known:
-            report.extend([ctx.problem(1, header, header, "duplicate-column",
-                                       f"表头“{header}”出现了两次（{column_letter(ctx.columns[header])}列和"
-                                       f"{column_letter(number)}列），请删除或改名其中一列。")])
-        elif header in known:
-            ctx.columns[header] = number
-        else:
-            extra.append(header)
-    ok = True
-    for header, info in known.items():
-        if header not in ctx.columns and (info is None and header != "说明" or info is not None and schema.required(info)):
-            ok = False
-            report.extend([Problem(spec.name, 1, header, None, None, "missing-column",
-                                   f"缺少必填列“{header}”。请在第 1 行加上这一列的表头（可从标准台账复制）。",
-                                   sheet_order=SHEET_ORDER[spec.name], column_order=ctx.headers.index(header))])
-    if extra:
-        report.extend([Problem(spec.name, 1, None, None, "、".join(extra), "extra-column",
-                               f"以下列不属于标准台账，已忽略：{'、'.join(extra)}。", "warning",
+    needed = [h for h, info in known.items() if info is None and h != "说明" or info is not None and schema.required(info)]
+    at = title_row(sheet.head(6), tuple(known), needed)
+    if at:
+        top = sheet.head(1)
+        first = "、".join(str(v).strip() for v in top[0][1] if str(v or "").strip())[:40] if top[0][0] == 1 else ""
+        shown = f"第 1 行是“{first}”" if first else "第 1 行是空行"
+        report.extend([Problem(spec.name, 1, None, None, first or None, "title-row",
+                               f"表头应在第 1 行，但这张表的表头在第 {at} 行（{shown}）。"
+                               f"请删除表头上方的 {at - 1} 行，让表头成为第 1 行。", sheet_order=SHEET_ORDER[spec.name])])
+        return None, False
+    found = match_headers(sheet.headers, tuple(known))
+    ctx = SheetContext(spec, columns=found.columns, headers=tuple(known))
+    ctx.names = tuple(h for h in found.columns if known[h] is not None and schema.col(known[h]).kind in NAME_KINDS)
+    for header, first, second in found.duplicates:
+        report.extend([ctx.problem(1, header, header, "duplicate-column",
+                                   f"表头“{header}”出现了两次（{column_letter(first)}列和"
+                                   f"{column_letter(second)}列），请删除或改名其中一列。")])
+    ctx.missing = frozenset(h for h in needed if h not in ctx.columns)
+    for header in sorted(ctx.missing, key=ctx.headers.index):
+        near = difflib.get_close_matches(header, found.extra, n=1, cutoff=0.5)
+        hint = f"表里有“{near[0]}”，如果就是这一列，请把表头改成“{header}”。" if near else \
+            "请在第 1 行加上这一列的表头（可从标准台账复制）。"
+        report.extend([Problem(spec.name, 1, header, None, None, "missing-column", f"缺少必填列“{header}”。{hint}",
+                               sheet_order=SHEET_ORDER[spec.name], column_order=ctx.headers.index(header))])
+    if found.renamed:
+        typed = {c: sheet.titles[c].strip().replace("\r", "").replace("\n", "↵") for c, _, _ in found.renamed}
+        shown = "、".join(f"{column_letter(c)}列“{typed[c]}”→“{h}”" for c, _, h in found.renamed)
+        report.extend([Problem(spec.name, 1, None, None, None, "renamed-column",
+                               f"以下表头与标准写法不同，已按标准表头读取：{shown}。建议改成标准写法。", "warning",
                                sheet_order=SHEET_ORDER[spec.name])])
-    return ctx, ok
+    if found.extra:
+        report.extend([Problem(spec.name, 1, None, None, "、".join(found.extra), "extra-column",
+                               f"以下列不属于标准台账，已忽略：{'、'.join(found.extra)}。", "warning",
+                               sheet_order=SHEET_ORDER[spec.name])])
+    return ctx, not ctx.missing
 
 
 def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], settings: Settings,
-                  context: dict, report: Report) -> Row | None:
+                  context: dict, report: Report, keyed: KeyIndex) -> Row | None:
     data: dict[str, object] = {"__row__": number}
-    formula_headers = set()
+    skip = ctx.missing  # columns whose problem is already reported: the sheet's, or the cell's formula
     width = len(cells)
     for header, column in ctx.columns.items():
         value = cells[column - 1] if column <= width else None
         if value is None or value == "" or type(value) is str and value.isspace():
             continue
-        if value is FORMULA_WITHOUT_VALUE:
-            formula_headers.add(header)
-            report.extend([ctx.problem(number, header, None, "formula-no-value",
-                                       "这个单元格是公式，但文件里没有保存计算结果（多见于程序生成、未用 Excel/WPS 打开保存过的文件）。"
-                                       "请用 Excel 或 WPS 打开台账并保存一次，或把公式改成数值。")])
+        if value is FORMULA_WITHOUT_VALUE or type(value) is CellError:
+            skip = skip | {header}
+            report.extend([_formula_problem(ctx, number, header, value)])
             continue
         data[header] = value
-    if len(data) == 1 and not formula_headers:
+    if len(data) == 1 and skip is ctx.missing:
         return None  # a row of spaces, or values only in columns outside the contract
+    for header in ctx.names:
+        value = data.get(header)
+        if type(value) is str and ODD_SPACE_RE.search(value):
+            report.extend([ctx.problem(number, header, value, "invisible-char",
+                                       "这一格里有看不见的字符（零宽空格、不换行空格等），已去掉后读取。"
+                                       "建议删除这一格，重新输入。", "warning")])
+    if keyed.wanted:
+        keyed.add(number, data)
     try:
         model = schema.adapter(ctx.spec.model).validate_python(data, context=context)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             header = str(err["loc"][0]) if err["loc"] else None
-            if header in formula_headers:
+            if header in skip:
                 continue
             code, message = translate(err, ctx.spec.model, header)
             report.extend([ctx.problem(number, header, data.get(header or ""), code, message)])
@@ -141,15 +180,26 @@ def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], setti
     problems = list(model.row_problems(settings))
     if problems:
         report.extend(ctx.problem(number, p.column, data.get(p.column), p.code, p.message, p.severity)
-                      for p in problems if p.column not in formula_headers)
+                      for p in problems if p.column not in skip)
     return model
+
+
+def _formula_problem(ctx: SheetContext, number: int, header: str, value: object) -> Problem:
+    if type(value) is CellError:
+        reason = FORMULA_ERRORS.get(str(value))
+        return ctx.problem(number, header, value, "formula-error",
+                           f"公式结果为 {value}{f'（{reason}）' if reason else ''}，不是有效的值。"
+                           "请改正公式，或直接填写数值。")
+    return ctx.problem(number, header, None, "formula-no-value",
+                       "这个单元格是公式，但文件里没有保存计算结果（多见于程序生成、未用 Excel/WPS 打开保存过的文件）。"
+                       "请用 Excel 或 WPS 打开台账并保存一次，或把公式改成数值。")
 
 
 def translate(err: Any, model: type[Row] | type[Settings], header: str | None) -> tuple[str, str]:
     """A pydantic error as (our code, Chinese message), keyed by the error's type."""
     kind = err["type"]
     value = err.get("input")
-    if kind == "missing":
+    if kind == "missing" or kind in ("string_type", "list_type") and value in (None, "", []):
         return "required", f"“{header}”必填，不能留空。"
     if kind == "literal_error" and header:
         allowed = schema.choices(schema.columns(model)[header])
@@ -168,7 +218,7 @@ def translate(err: Any, model: type[Row] | type[Settings], header: str | None) -
 def schema_codes() -> frozenset[str]:
     """The problem codes raised by value parsers (the type of their PydanticCustomError)."""
     return frozenset({"bad-date", "future-date", "bad-id", "bad-id-checksum", "id-lost-digits", "bad-phone",
-                      "not-in-vocabulary", "bad-number", "bad-code"})
+                      "not-in-vocabulary", "bad-number", "bad-code", "unsafe-text", "old-id"})
 
 
 def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
@@ -177,18 +227,21 @@ def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
     if sheet is None:
         return PLACEHOLDER_SETTINGS
     ctx, ok = _check_headers(sheet, spec, report)
-    if not ok:
+    if ctx is None or not ok:
         return PLACEHOLDER_SETTINGS
     item_col, value_col = ctx.columns["项目"], ctx.columns["值"]
     items: dict[str, tuple[int, object]] = {}
     known = {f.alias for f in Settings.model_fields.values()}
     for number, cells in sheet.rows():
-        item = schema.values.clean_text(cells[item_col - 1] if item_col <= len(cells) else None)
+        item = normalize_header(cells[item_col - 1] if item_col <= len(cells) else None) or None
         value = cells[value_col - 1] if value_col <= len(cells) else None
         if isinstance(value, str) and not value.strip():
             value = None
         if item is None:
             continue
+        if type(value) is CellError:
+            report.extend([_formula_problem(ctx, number, "值", value)])
+            value = None
         if item in items:
             report.extend([ctx.problem(number, "项目", item, "duplicate-key", f"项目“{item}”重复（第 {items[item][0]} 行已有）。")])
         elif item not in known:
@@ -230,55 +283,6 @@ def _rules(sheet: tuple[SheetContext, list[Row]] | None, report: Report) -> dict
                                        f"没有“{condition}”一行，按默认值计算（随访间隔 {followup} 天，评估间隔 {assessment} 天）。",
                                        "warning", sheet_order=1)])
     return rules
-
-
-def _check_unique(ctx: SheetContext, rows: list[Row], report: Report) -> None:
-    for key in ctx.spec.unique:
-        names = [schema.field_name(ctx.spec.model, h) for h in key]
-        first: dict[tuple, int] = {}
-        for row in rows:
-            value = tuple(getattr(row, n) for n in names)
-            if any(v is None for v in value):
-                continue
-            if value in first:
-                shown = "、".join(str(v) for v in value)
-                report.extend([ctx.problem(row.row, key[-1], shown, "duplicate-key",
-                                           f"“{'+'.join(key)}”为「{shown}」的行重复了（第 {first[value]} 行已有），请删除重复行或改正。")])
-            else:
-                first[value] = row.row
-
-
-def _raw_keys(ctx: SheetContext, sheet: RawSheet) -> set[str]:
-    """The key column's values, parsed like the key field, of every row (those that fail to parse are left out)."""
-    header = KEY_HEADER[ctx.spec.name]
-    info = schema.columns(ctx.spec.model)[header]
-    adapter = TypeAdapter(Annotated[info.annotation, *info.metadata])
-    column = ctx.columns[header]
-    found = set()
-    for _, cells in sheet.rows():
-        try:
-            found.add(adapter.validate_python(cells[column - 1] if column <= len(cells) else None))
-        except ValidationError:
-            continue
-    return found
-
-
-def _check_references(ctx: SheetContext, rows: list[Row], keys: dict[str, set[str]], report: Report) -> None:
-    for header, info in schema.columns(ctx.spec.model).items():
-        meta = schema.col(info)
-        if not meta.ref or meta.ref not in keys:
-            continue  # the referenced sheet is missing or unreadable: already reported
-        attr = schema.field_name(ctx.spec.model, header)
-        for row in rows:
-            value = getattr(row, attr)
-            if value is None or value in keys[meta.ref] or value in meta.others:
-                continue
-            near = difflib.get_close_matches(value, sorted(keys[meta.ref]), n=1, cutoff=0.6)
-            hint = f"是不是“{near[0]}”？" if near else ""
-            also = f"，或填“{'、'.join(meta.others)}”" if meta.others else ""
-            report.extend([ctx.problem(row.row, header, value, "unknown-reference",
-                                       f"「{value}」不在“{meta.ref}”表的“{KEY_HEADER[meta.ref]}”中。{hint}"
-                                       f"请先在“{meta.ref}”表中添加{also}。")])
 
 
 def _check_followups(data: Dataset, ctx: SheetContext, report: Report) -> None:

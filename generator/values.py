@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic_core import PydanticCustomError
 
@@ -29,8 +29,20 @@ DATE_PATTERNS = (
 DATE_SPELLINGS = "2024-03-05、2024/3/5、2024.3.5、2024年3月5日 或 20240305"
 YES = frozenset({"是", "Y", "YES", "√", "✓", "✔", "1", "TRUE"})
 NO = frozenset({"否", "N", "NO", "×", "✗", "✘", "0", "FALSE"})
-LIST_SEPARATORS = re.compile(r"[、,;]+")  # after NFKC, ，and ；are , and ;
+LIST_SEPARATORS = re.compile(r"[、，,;；/／\s]+")  # \s: spaces, the full-width space, line breaks (Alt+Enter)
 CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+# zero-width characters, direction marks, soft hyphen, BOM: nobody sees them, but they make two equal values differ
+INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+ODD_SPACE_RE = re.compile("[\u00ad\u00a0\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")  # invisible + NBSP
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+UNSAFE_RE = re.compile("[<>\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# in a list cell, line breaks and tabs separate names: anything else here needs the slow path
+ODD_IN_LIST_RE = re.compile("[<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u00a0\u180e\u200b-\u200f\u202a-\u202e"
+                            "\u2060-\u2064\ufeff]")
+_PLAIN: dict[str, str] = {}  # short non-ASCII cells (choices, dates) repeat: normalise each spelling once
+APOSTROPHES = "'‘’`"
+SERIAL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (in the 1900 date system)
+TIME_RE = re.compile(r"(.+?)(?:\s+|T)\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?")
 
 
 # A county workbook repeats the same few thousand codes, names, places and days across ~500,000 rows: one shared
@@ -54,17 +66,45 @@ def fail(code: str, message: str) -> PydanticCustomError:
 
 
 def clean_text(value: object) -> str | None:
-    """NFKC-normalised, trimmed text; None for an empty cell."""
+    """Free text as typed, trimmed; None for an empty cell. Punctuation and full-width characters are kept."""
     if value is None:
         return None
-    if isinstance(value, str):
-        # NFKC leaves ASCII alone: skip it for the codes, dates and numbers that make up most cells
-        text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
-        return share(text) if text else None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = value.strip() if isinstance(value, str) else str(value).strip()
     return share(text) if text else None
+
+
+def plain(value: object) -> str:
+    """A code, number, date, ID, phone or choice as text: NFKC (half-width), invisible characters and a leading
+    apostrophe (typed to force text) dropped, trimmed; "" for an empty cell."""
+    if isinstance(value, str):
+        if value.isascii():  # most cells: skip NFKC
+            text = value.strip()
+            return share(text.lstrip(APOSTROPHES).strip() if text and text[0] in APOSTROPHES else text)
+        known = _PLAIN.get(value)
+        if known is None:
+            text = unicodedata.normalize("NFKC", INVISIBLE_RE.sub("", value.replace("\u00a0", " "))).strip()
+            known = share(text.lstrip(APOSTROPHES).strip() if text and text[0] in APOSTROPHES else text)
+            if len(value) <= SHARE_MAX_CHARS and len(_PLAIN) < 100_000:
+                _PLAIN[value] = known
+        return known
+    return clean_text(value) or ""
+
+
+def parse_choice(value: object) -> str | None:
+    """A value picked from a list (a vocabulary): plain text, None for an empty cell."""
+    return plain(value) or None
+
+
+def check_safe(text: str, what: str = "姓名、编号和名称") -> str:
+    """Refuse markup and control characters in a name, code or setting (they end up in pages and page titles)."""
+    if not UNSAFE_RE.search(text):
+        return text
+    if "<" in text or ">" in text:
+        raise fail("unsafe-text", f"「{text}」含有 < 或 > 符号。{what}不能含有 < 或 > 等符号，请删除。")
+    shown = CONTROL_RE.sub("↵", text)
+    raise fail("unsafe-text", f"「{shown}」含有看不见的控制字符（换行等，显示为 ↵）。{what}必须写在一行里，请删除后重新输入。")
 
 
 def show(value: object) -> str:
@@ -92,11 +132,12 @@ def parse_date(value: object) -> date:
         else:
             raise fail(
                 "bad-date",
-                f"「{show(value)}」是一个数字，不是日期（可能是单元格格式被改成了“常规”）。"
+                f"「{show(value)}」是一个数字，不是日期（可能是单元格格式被改成了“常规”{_as_serial(value)}）。"
                 f"请把单元格设为日期格式，或填写如 {DATE_SPELLINGS} 的日期。",
             )
-    text = clean_text(value) or ""
-    compact = re.sub(r"\s+", "", text)
+    text = plain(value)
+    with_time = TIME_RE.fullmatch(text)
+    compact = re.sub(r"\s+", "", with_time.group(1) if with_time else text)  # a time of day typed after the date
     for pattern in DATE_PATTERNS:
         match = pattern.fullmatch(compact)
         if match:
@@ -105,12 +146,22 @@ def parse_date(value: object) -> date:
                 return _day(date(year, month, day))
             except ValueError:
                 raise fail("bad-date", f"「{text}」不是一个存在的日期（{year}年没有{month}月{day}日）。") from None
+    if re.fullmatch(r"\d{5}(\.0+)?", compact):
+        raise fail("bad-date", f"「{text}」是存成文本的数字，不是日期{_as_serial(float(compact))}。"
+                               f"请重新输入日期，如 {DATE_SPELLINGS}。")
     raise fail("bad-date", f"「{text}」不是可识别的日期。请填写如 {DATE_SPELLINGS} 的日期。")
+
+
+def _as_serial(value: float) -> str:
+    """What Excel would show for value as a date serial number, as a hint ("" when it is no plausible date)."""
+    if not 1 <= value <= 73050:  # up to 2099-12-31
+        return ""
+    return f"；作为 Excel 日期序号，它是 {(SERIAL_EPOCH + timedelta(days=int(value))).isoformat()}"
 
 
 def parse_yes_no(value: object) -> bool:
     """是/否, also Y/N, √/×, 1/0 and Excel's TRUE/FALSE."""
-    text = (clean_text(value) or "").upper()
+    text = plain(value).upper()
     if text in YES:
         return True
     if text in NO:
@@ -126,7 +177,7 @@ def parse_int(value: object) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    text = clean_text(value) or ""
+    text = plain(value)
     if re.fullmatch(r"[+-]?\d+", text):
         return int(text)
     if re.fullmatch(r"[+-]?\d+\.0+", text):
@@ -138,26 +189,53 @@ def parse_amount(value: object) -> float:
     """An amount of money in 元 (may have decimals; a trailing 元 is tolerated)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    text = re.sub(r"[\s,元]", "", clean_text(value) or "")
+    text = re.sub(r"[\s,元]", "", plain(value))
     try:
         return float(text)
     except ValueError:
         raise fail("bad-number", f"「{show(value)}」不是金额，请只填写数字（单位：元）。") from None
 
 
-def parse_name(value: object) -> str:
-    """A person's name; spaces typed to align two-character names (蔡  伟) are dropped."""
-    return _name(clean_text(value) or "")
+def parse_name(value: object) -> str | None:
+    """A person's name; spaces typed to align two-character names (蔡  伟) and invisible characters are dropped."""
+    text = check_safe(ODD_SPACE_RE.sub(_odd_space, value).strip() if isinstance(value, str) else clean_text(value) or "")
+    return _name(text) if text else None  # a cell of invisible characters is empty
+
+
+def _odd_space(match: re.Match) -> str:
+    return " " if match.group() == "\u00a0" else ""
 
 
 def _name(text: str) -> str:
-    return share(CJK_SPACE_RE.sub("", text)) if " " in text or "\t" in text else share(text)
+    return share(CJK_SPACE_RE.sub("", text)) if " " in text or "\u3000" in text else share(text)
 
 
 def split_names(value: object) -> list[str]:
-    """A list of names in one cell, separated by 、 ， , ； or ;."""
-    text = clean_text(value) or ""
-    return [_name(part.strip()) for part in LIST_SEPARATORS.split(text) if part.strip()]
+    """A list of names in one cell, separated by spaces, line breaks, 、 ， , ； ; or /."""
+    text = value if isinstance(value, str) else clean_text(value) or ""
+    if ODD_IN_LIST_RE.search(text):
+        text = ODD_SPACE_RE.sub("", text)
+        check_safe(LIST_SEPARATORS.sub("、", text))  # line breaks and tabs separate names here; other controls do not
+    return [_name(part) for part in LIST_SEPARATORS.split(text) if part]
+
+
+def parse_place(value: object) -> str | None:
+    """A village, community or township name: as typed (no half-width conversion), one line, no markup."""
+    text = ODD_SPACE_RE.sub(_odd_space, value).strip() if isinstance(value, str) else clean_text(value) or ""
+    return share(check_safe(text, "名称")) if text else None
+
+
+CODE_RE = re.compile(r"[A-Z0-9_-]+")
+
+
+def parse_code(value: object) -> str:
+    """A 患者编号 or 小组编号: letters, digits, - and _, upper-cased; spaces and invisible characters dropped."""
+    if isinstance(value, str) and CODE_RE.fullmatch(value):
+        return share(value)  # already clean: most cells
+    text = re.sub(r"\s+", "", check_safe(plain(value), "编号")).upper()
+    if not CODE_RE.fullmatch(text):
+        raise fail("bad-code", f"编号「{text}」只能包含英文字母、数字、- 和 _（如 P001、G01），不要用汉字或姓名。")
+    return share(text)
 
 
 def id_check_char(first17: str) -> str:
@@ -188,7 +266,9 @@ def parse_id_number(value: object) -> str:
                 "（或在号码前加英文单引号 '）。",
             )
         value = digits
-    text = re.sub(r"\s+", "", clean_text(value) or "").upper()
+    text = re.sub(r"\s+", "", plain(value)).upper()
+    if re.fullmatch(r"\d{15}", text):
+        raise fail("old-id", _old_id_message(text))
     if not re.fullmatch(r"\d{17}[\dX]", text):
         raise fail(
             "bad-id",
@@ -207,10 +287,21 @@ def parse_id_number(value: object) -> str:
     return text
 
 
+def _old_id_message(old: str) -> str:
+    """Explain a 15-digit first-generation ID and give the 18-digit number it converts to, when it can."""
+    first17 = old[:6] + "19" + old[6:]
+    try:
+        id_birth_date(first17 + "0")
+    except ValueError:
+        return f"「{old}」是 15 位的旧身份证号，其中的出生日期不存在，请对照身份证核实后填写 18 位号码。"
+    return (f"「{old}」是 15 位的旧身份证号（已停用）。请填写 18 位身份证号；按国家规则换算应为 "
+            f"{first17 + id_check_char(first17)}，请对照身份证核实。")
+
+
 def parse_phone(value: object) -> str:
     """An 11-digit mobile (1[3-9]…, +86 stripped) or a landline with area code (0827-1234567)."""
     was_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    text = clean_text(value) or ""
+    text = plain(value)
     compact = re.sub(r"[\s()（）]", "", text)
     compact = re.sub(r"^(\+86|0086|86(?=1\d{10}$))", "", compact)
     mobile = compact.replace("-", "")

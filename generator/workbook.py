@@ -11,11 +11,13 @@ import re
 import time
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
-from typing import IO, Iterator, Sequence
-from xml.etree import ElementTree
+from typing import Iterator, Sequence
 
 from python_calamine import CalamineSheet, CalamineWorkbook
+
+from .xmlscan import SheetScan, TooLarge, scan_workbook
 
 
 class WorkbookUnreadable(Exception):
@@ -30,18 +32,20 @@ class FormulaWithoutValue:
 
 
 FORMULA_WITHOUT_VALUE = FormulaWithoutValue()
-CELL_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
-CACHED_RE = re.compile(rb"<v>[^<]+</v>")
-FORMULA_RE = re.compile(rb"<f[ >/]")  # a formula element, not <formula1> of a dropdown
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+class CellError(str):
+    """An Excel error value in a cell (#N/A, #DIV/0!, #REF! …): calamine reads it as blank."""
 
 
 def normalize_header(text: object) -> str:
-    """A header as matched against the contract: NFKC, trimmed, without a trailing required-mark ``*``."""
+    """A header or sheet name as matched: NFKC, invisible characters dropped, trimmed, no trailing ``*``."""
     if text is None:
         return ""
-    return unicodedata.normalize("NFKC", str(text)).strip().rstrip("*").strip()
+    return INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", str(text))).strip().rstrip("*").strip()
 
 
 class RawSheet:
@@ -49,36 +53,60 @@ class RawSheet:
 
     Rows are produced on demand from calamine's compact copy of the sheet, so a county workbook never exists as
     Python objects all at once. Cell values are as calamine gives them: an empty cell is "" (or missing past the
-    end of a short row); rows that hold only spaces are left for the validator to recognise as blank.
+    end of a short row); rows that hold only spaces are left for the validator to recognise as blank. Cells that
+    calamine reads as blank but are not (error values, formulas saved without a result) come back marked.
     """
 
-    def __init__(self, title: str, sheet: CalamineSheet, formulas: set[tuple[int, int]]) -> None:
+    def __init__(self, title: str, sheet: CalamineSheet, scan: SheetScan | None = None) -> None:
         self.title = title
         self._sheet = sheet
-        self._formulas = formulas  # (column, row) of formula cells saved without a value
-        self.headers: dict[int, str] = {}
+        scan = scan or SheetScan()
+        self._marked: dict[tuple[int, int], object] = dict.fromkeys(scan.no_value, FORMULA_WITHOUT_VALUE)
+        self._marked.update({cell: CellError(code) for cell, code in scan.errors.items()})
+        self.headers: dict[int, str] = {}  # normalized header text by column number
+        self.titles: dict[int, str] = {}  # header text as typed
         for number, values in self._numbered():
             if number == 1:
-                self.headers = {c: normalize_header(v) for c, v in enumerate(values, 1) if normalize_header(v)}
+                self.titles = {c: str(v) for c, v in enumerate(values, 1) if normalize_header(v)}
+                self.headers = {c: normalize_header(v) for c, v in self.titles.items()}
             break
+
+    def head(self, rows: int) -> list[tuple[int, list[object]]]:
+        """The first rows of the sheet, blank or not (to find a header that is not on row 1)."""
+        return [item for item, _ in zip(self._numbered(), range(rows))]
 
     def rows(self) -> Iterator[tuple[int, Sequence[object]]]:
         """Every non-blank row below the header, as (Excel row number, cells from column A)."""
+        marked = self._marked
+        by_row: dict[int, list[tuple[int, object]]] = {}
+        for (column, row), mark in marked.items():
+            by_row.setdefault(row, []).append((column, mark))
         for number, values in self._numbered():
             if number == 1:
                 continue
-            if self._formulas:
-                values = [FORMULA_WITHOUT_VALUE if v == "" and (c, number) in self._formulas else v
-                          for c, v in enumerate(values + [""] * _extra(self._formulas, number, len(values)), 1)]
+            if number in by_row:
+                values = _with_marks(values, by_row[number])
+                if not any(v for v in values if v is not FORMULA_WITHOUT_VALUE):
+                    continue  # formulas alone, none with a value: a prepared row nobody filled in
             elif not any(values):
                 continue  # blank row (calamine gives "" for an empty cell)
             yield number, values
 
     def _numbered(self) -> Iterator[tuple[int, list[object]]]:
-        first_row, first_col = self._sheet.start or (0, 0)
+        # calamine's rows start at row 1 (empty rows above the data included), its columns at the first used one
+        _, first_col = self._sheet.start or (0, 0)
         pad = [None] * first_col
         for i, values in enumerate(self._sheet.iter_rows()):
-            yield first_row + i + 1, pad + values if pad else values
+            yield i + 1, pad + values if pad else values
+
+
+def _with_marks(values: list[object], marks: list[tuple[int, object]]) -> list[object]:
+    """The row with each marked cell in place (padded when a mark lies past the row's last value)."""
+    values = values + [""] * max(0, max(c for c, _ in marks) - len(values))
+    for column, mark in marks:
+        if values[column - 1] in ("", None):
+            values[column - 1] = mark
+    return values
 
 
 class RawWorkbook:
@@ -88,31 +116,43 @@ class RawWorkbook:
         self.path = path
         self.sheet_seconds = 0.0  # time spent reading sheets, which happens during validation (for the benchmark)
         try:
+            self._scans = scan_workbook(path) if zipfile.is_zipfile(path) else {}
+        except TooLarge as exc:
+            raise WorkbookUnreadable(str(exc)) from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError):
+            self._scans = {}  # a damaged file: calamine says what is wrong with it
+        try:
             self._book = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises its own error types for every kind of damage
             raise _damaged(path, exc) from exc
-        self._titles = {normalize_header(title): title for title in self._book.sheet_names}
-        self._formulas = _formulas_without_values(path)
+        self.titles: dict[str, list[str]] = {}  # normalized name → every sheet title that normalizes to it
+        for title in self._book.sheet_names:
+            self.titles.setdefault(normalize_header(title), []).append(title)
 
     @property
     def names(self) -> list[str]:
-        return list(self._titles)
+        return list(self.titles)
 
     def sheet(self, name: str) -> RawSheet | None:
-        """The sheet with this (normalized) name, read now; None when the workbook has no such sheet."""
-        title = self._titles.get(name)
-        if title is None:
+        """The sheet with this (normalized) name, read now; None when there is none, or more than one."""
+        titles = self.titles.get(name, [])
+        if len(titles) != 1:
             return None
         start = time.perf_counter()
         try:
-            return RawSheet(title, self._book.get_sheet_by_name(title), self._formulas.get(title, set()))
+            return RawSheet(titles[0], self._book.get_sheet_by_name(titles[0]), self._scans.get(titles[0]))
         except Exception as exc:
-            raise _damaged(self.path, exc) from exc
+            raise _damaged(self.path, exc, titles[0]) from exc
         finally:
             self.sheet_seconds += time.perf_counter() - start
 
 
-def _damaged(path: Path, exc: Exception) -> WorkbookUnreadable:
+def _damaged(path: Path, exc: Exception, title: str | None = None) -> WorkbookUnreadable:
+    if "Cell limit exceeded" in str(exc):  # calamine's own bound (.ods files, which are not pre-scanned)
+        where = f"的工作表“{title}”" if title else ""
+        return WorkbookUnreadable(
+            f"“{path.name}”{where}有内容离台账数据太远，数据区域超过 1 亿个单元格（行数×列数），无法检查。"
+            "请在 WPS/LibreOffice 中按 Ctrl+End 找到最后一个有内容的单元格，删除远处多余的内容后保存，再检查。")
     return WorkbookUnreadable(f"“{path.name}”无法作为 Excel 工作簿打开（{type(exc).__name__}），文件可能已损坏。")
 
 
@@ -147,66 +187,6 @@ def read_workbook(path: Path) -> RawWorkbook:
     return RawWorkbook(path)
 
 
-def _extra(missing: set[tuple[int, int]], row: int, width: int) -> int:
-    """How far a row must be padded to reach formula cells beyond its last value."""
-    cols = [c for c, r in missing if r == row]
-    return max(0, max(cols, default=0) - width)
-
-
-def _formulas_without_values(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """Cells per sheet title whose formula has no cached value (they read as blank)."""
-    found: dict[str, set[tuple[int, int]]] = {}
-    with zipfile.ZipFile(path) as zf:
-        for title, part in _sheet_parts(zf).items():
-            with zf.open(part) as stream:
-                for data in _whole_rows(stream):
-                    for formula in FORMULA_RE.finditer(data):
-                        # look only at the cell around each formula: sheets are large, formulas are few
-                        start, end = data.rfind(b"<c ", 0, formula.start()), data.find(b"</c>", formula.end())
-                        cell = CELL_RE.match(data, start, end + 4) if start >= 0 and end >= 0 else None
-                        if cell and not CACHED_RE.search(cell.group(3) or b""):
-                            found.setdefault(title, set()).add((_column_number(cell.group(1).decode()),
-                                                                int(cell.group(2))))
-    return found
-
-
-def _whole_rows(stream: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
-    """A sheet's XML in pieces of about size bytes that end after a </row>, so no cell is cut in two.
-
-    A county sheet is ~100 MB of XML: read in pieces, it never sits in memory whole.
-    """
-    rest = b""
-    while chunk := stream.read(size):
-        data = rest + chunk
-        cut = data.rfind(b"</row>")
-        if cut < 0:
-            rest = data
-            continue
-        yield data[:cut + 6]
-        rest = data[cut + 6:]
-    if rest:
-        yield rest
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title → its XML part inside the .xlsx (from workbook.xml and its relationships)."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-    try:
-        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
-        return {}
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-    parts = {}
-    for sheet in book.iterfind("m:sheets/m:sheet", ns):
-        target = targets.get(sheet.get(f"{{{ns['r']}}}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        if part in zf.namelist():
-            parts[sheet.get("name", "")] = part
-    return parts
-
-
 def column_letter(number: int) -> str:
     """Excel's letters for a column number (1 → A, 27 → AA)."""
     letters = ""
@@ -214,10 +194,3 @@ def column_letter(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number

@@ -23,7 +23,8 @@ def test_every_date_spelling_of_the_spec_is_read(text):
     assert values.parse_date(text) == date(2024, 3, 5)
 
 
-@pytest.mark.parametrize("text", ["2024-02-30", "24-3-5", "3/5/2024", "2024年3月", "明年", 45356, 45356.0, True, "2024-3-5 10:00"])
+@pytest.mark.parametrize("text", ["2024-02-30", "24-3-5", "3/5/2024", "2024年3月", "明年", 45356, 45356.0, True, "2024-3-5 下午",
+                                  "45356"])
 def test_anything_else_is_not_a_date(text):
     assert code_of(values.parse_date, text) == "bad-date"
 
@@ -84,7 +85,8 @@ def test_id_problems_have_their_own_codes():
     assert code_of(values.parse_id_number, ID_1[:-1] + ("1" if ID_1[-1] != "1" else "2")) == "bad-id-checksum"
     assert code_of(values.parse_id_number, float(ID_1)) == "id-lost-digits"
     assert code_of(values.parse_id_number, int(f"{float(ID_1):.0f}")) == "id-lost-digits"
-    assert code_of(values.parse_id_number, ID_1[:15]) == "bad-id"
+    assert code_of(values.parse_id_number, ID_1[:15]) == "old-id"
+    assert code_of(values.parse_id_number, ID_1[:16]) == "bad-id"
     first17 = "11010119801332012"  # month 13
     assert code_of(values.parse_id_number, first17 + values.id_check_char(first17)) == "bad-id"
 
@@ -97,7 +99,7 @@ def test_an_exact_integer_id_is_unambiguous_and_accepted():
 def test_names_and_lists():
     assert values.parse_name("蔡  伟") == "蔡伟"
     assert values.parse_name(" 甘 秋禾 ") == "甘秋禾"
-    assert values.split_names("骆思源、计承远，闵若川;聂冬晴；车 怀瑾") == ["骆思源", "计承远", "闵若川", "聂冬晴", "车怀瑾"]
+    assert values.split_names("骆思源、计承远，闵若川;聂冬晴；车怀瑾") == ["骆思源", "计承远", "闵若川", "聂冬晴", "车怀瑾"]
     assert values.split_names("骆思源、、") == ["骆思源"]
 
 
