@@ -20,7 +20,6 @@ HOSTILE = {  # (sheet, data row, header): text a clerk could type or paste into 
     ("患者", 1, "监护人"): "+1+cmd|' /C calc'!A0",
     ("患者", 2, "监护人"): "@SUM(1+1)",
     ("帮扶小组", 2, "小组名称"): "-1+2",
-    ("患者", 4, "姓名"): "柏_x0007_清和",  # how a workbook stores a control character (BEL) in a cell
 }
 
 
@@ -57,7 +56,6 @@ def test_cells_starting_with_formula_characters_are_written_as_text(tmp_path):
         ("2025-06-20", s), (10, "n"), ("G01", s), ("计承远", s), ("13900000001", s), ("+1+cmd|' /C calc'!A0", s),
         ("13900000011", s))
     assert row_of(wb["评估逾期"], ("溪口社区", "P002"))[10] == ("@SUM(1+1)", s)
-    assert row_of(wb["随访逾期"], ("禾苗村", "P004"))[2] == ("柏清和", s)  # dropped, not a crash
     assert row_of(wb["小组会议逾期"], ("溪口社区", "G02")) == (
         ("溪口社区", s), ("G02", s), ("-1+2", s), ("聂冬晴", s), ("13900000002", s), ("2023-03-03", s), (850, "n"))
     with zipfile.ZipFile(target) as archive:  # no formula element anywhere in the file
