@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
 
+from .problems import BY_CODE
+
 Severity = Literal["error", "warning"]
 
 
@@ -34,6 +36,11 @@ class Problem:
 
     def sort_key(self) -> tuple:
         return (self.sheet_order, self.row or 0, self.column_order, self.code)
+
+    def __post_init__(self) -> None:
+        kind = BY_CODE.get(self.code)
+        if kind is None or kind.severity not in (self.severity, "either"):
+            raise ValueError(f"problem code {self.code!r} ({self.severity}) is not declared so in problems.CATALOGUE")
 
     # set by Report so problems sort in workbook order, not alphabetically
     sheet_order: int = field(default=0, compare=False, repr=False)

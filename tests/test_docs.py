@@ -2,8 +2,13 @@
 
 from pathlib import Path
 
+import pytest
+
 from generator.lists import LISTS
-from generator.reference import BEGIN, END, LISTS_BEGIN, LISTS_END, render_list_table, render_sheet_reference
+from generator.problems import BY_CODE
+from generator.reference import (BEGIN, CODES_BEGIN, CODES_END, END, LISTS_BEGIN, LISTS_END, render_code_table,
+                                 render_list_table, render_sheet_reference)
+from generator.report import Problem
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -28,3 +33,17 @@ def test_list_table_in_readme_is_generated_from_the_specs():
     for spec in LISTS:
         assert f"| `{spec.key}` | {spec.title} |" in render_list_table()
     assert "| `too_few_visitors` | 随访人数不足 | `id`（患者编号）、`date`（随访日期） |" in render_list_table()
+
+
+def test_problem_codes_in_readme_are_generated_from_the_catalogue():
+    text = README.read_text(encoding="utf-8")
+    assert text[text.index(CODES_BEGIN):text.index(CODES_END) + len(CODES_END)] == render_code_table()
+    assert "| `unsafe-text` | 错误 |" in render_code_table() and "| `extra-column` | 警告 |" in render_code_table()
+
+
+def test_a_problem_must_carry_a_catalogued_code_and_severity():
+    assert "bad-date" in BY_CODE
+    with pytest.raises(ValueError, match="no-such-code"):
+        Problem("患者", 2, "姓名", "B2", "x", "no-such-code", "…")
+    with pytest.raises(ValueError, match="extra-column"):
+        Problem("患者", 1, None, None, "x", "extra-column", "…", "error")  # declared a warning

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
