@@ -11,8 +11,9 @@ from datetime import date, timedelta
 
 from .rules import History
 from .schema import Dataset, Patient
+from .vocab import AT_HOME, MISSING_STATUSES, PENDING_DIAGNOSIS
 
-LOST = ("下落不明", "外出务工")
+LOST = MISSING_STATUSES
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Indicator:
 
 def registered(p: Patient) -> bool:
     """在册: a diagnosed patient who has not died or moved away."""
-    return p.diagnosis != "待诊断" and not p.closed
+    return p.diagnosis != PENDING_DIAGNOSIS and not p.closed
 
 
 def managed(p: Patient) -> bool:
@@ -60,7 +61,7 @@ def compute(data: Dataset, histories: dict[str, History], as_of: date) -> list[I
     start = as_of - timedelta(days=365)
     reg = [p for p in data.patients if registered(p)]
     man = [p for p in data.patients if managed(p)]
-    home = [p for p in man if p.status == "在家居住"]
+    home = [p for p in man if p.status == AT_HOME]
     empty = History()
 
     def h(p: Patient) -> History:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from . import schema
+from . import fields
 from .report import Report
 from .schema import Row, Settings
 
@@ -64,16 +64,16 @@ def parse_cell(model: type[Row] | type[Settings], header: str, value: object) ->
 
 @functools.cache
 def _field_adapter(model: type[Row] | type[Settings], header: str) -> TypeAdapter:
-    info = schema.columns(model)[header]
+    info = fields.columns(model)[header]
     return TypeAdapter(Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation)
 
 
 def check_references(ctx: SheetContext, rows: list[Row], keys: dict[str, set[str]], report: Report) -> None:
-    for header, info in schema.columns(ctx.spec.model).items():
-        meta = schema.col(info)
+    for header, info in fields.columns(ctx.spec.model).items():
+        meta = fields.col(info)
         if not meta.ref or meta.ref not in keys:
             continue  # the referenced sheet is missing or unreadable: already reported
-        attr = schema.field_name(ctx.spec.model, header)
+        attr = fields.field_name(ctx.spec.model, header)
         folded: dict[str, str] = {}
         for row in rows:
             value = getattr(row, attr)

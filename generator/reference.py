@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import schema
+from . import fields
 from .lists import render_readme_table
 from .problems import render_readme_list
 from .schema import SHEETS, Settings
@@ -33,13 +33,13 @@ def render_sheet_reference() -> str:
                 out.append(f"| {info.alias} | {default} | {info.description} |")
         else:
             out += ["| 列 | 必填 | 类型 | 说明 |", "|---|---|---|---|"]
-            for header, info in schema.columns(spec.model).items():
-                meta = schema.col(info)
+            for header, info in fields.columns(spec.model).items():
+                meta = fields.col(info)
                 kind = f"见“{meta.ref}”表" if meta.ref else KIND_NAMES.get(meta.kind, meta.kind)
-                allowed = schema.choices(info)
+                allowed = fields.choices(info)
                 if allowed and meta.kind == "vocab":
                     kind = " / ".join(allowed)
-                out.append(f"| {header} | {'是' if schema.required(info) else ''} | {kind} | {info.description} |")
+                out.append(f"| {header} | {'是' if fields.required(info) else ''} | {kind} | {info.description} |")
         out.append("")
     return "\n".join(out + [END])
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
 from typing import Callable, Iterable, Iterator
 
 from . import lists as specs
 from .schema import Agreement, Assessment, Dataset, Followup, HealthCheck, HospitalStay, Patient
+from .vocab import AGREEMENT_KINDS, AT_HOME, MISSING_STATUSES, PENDING_DIAGNOSIS, UNSTABLE
 
-AT_HOME = "在家居住"
-MISSING_STATUSES = ("下落不明", "外出务工")
-PENDING_DIAGNOSIS = "待诊断"
 
 
 @dataclass(frozen=True)
@@ -104,7 +101,7 @@ def current_class(history: History, high_risk_level: int) -> str:
         return history.followups[-1].condition
     risk = current_risk(history)
     if source == "high" or risk is None:
-        return "不稳定"
+        return UNSTABLE
     return "基本稳定" if risk >= 1 else "稳定"
 
 
@@ -143,7 +140,6 @@ class PatientState:
     check_due: date
     face_visit_due: date
     last_followup: Followup | None
-    last_face_visit: Followup | None
     at_home: bool = False
     high: bool = False
     risk_source: tuple[date, str] | None = None  # the observation the current risk comes from
@@ -155,9 +151,6 @@ class PatientState:
     def followup_overdue(self) -> bool:
         """Whether an at-home patient's follow-up is past due."""
         return bool(self.dues) and self.dues[0].days_overdue is not None
-
-
-DOCUMENT_KINDS = ("guardian", "reward", "consent")  # 监护协议, 以奖代补协议, 免费服药告知书
 
 
 def documents_needed(patient: Patient) -> tuple[str, ...]:
@@ -193,7 +186,7 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
 
     return PatientState(
         risk=risk, condition=condition, followup_due=followup_due, assessment_due=assessment_due, check_due=check_due,
-        face_visit_due=face_due, last_followup=last, last_face_visit=last_face, at_home=home, high=high,
+        face_visit_due=face_due, last_followup=last, at_home=home, high=high,
         risk_source=observed[:2] if observed else None, class_source=class_source(history, settings.high_risk_level),
         dues=(due("随访", followup_due, home and not patient.closed), due("危险性评估", assessment_due, home),
               due("健康体检", check_due, home), due("高风险面访", face_due, home and high)),
@@ -293,13 +286,13 @@ def _discharge(f: Facts) -> Iterator[OverdueItem | None]:
 @rule("guardian_agreement_missing")
 def _guardian_agreement(f: Facts) -> Iterator[OverdueItem]:
     return (OverdueItem(p.patient_id) for p, _, h in f.patients(at_home=True)
-            if not any(_in_force(g, f.as_of) for g in h.agreements if g.kind == "监护协议"))
+            if not any(_in_force(g, f.as_of) for g in h.agreements if g.kind == AGREEMENT_KINDS["guardian"]))
 
 
 @rule("reward_agreement_expired")
 def _reward_expired(f: Facts) -> Iterator[OverdueItem | None]:
     for p, _, h in f.patients(at_home=True):
-        rewards = [g for g in h.agreements if g.kind == "以奖代补协议"]
+        rewards = [g for g in h.agreements if g.kind == AGREEMENT_KINDS["reward"]]
         if rewards and not any(g.signed <= f.as_of <= reward_expiry(g) for g in rewards):
             yield f.late(p.patient_id, max(reward_expiry(g) for g in rewards))
 
@@ -307,7 +300,7 @@ def _reward_expired(f: Facts) -> Iterator[OverdueItem | None]:
 @rule("free_medication_consent_missing")
 def _consent(f: Facts) -> Iterator[OverdueItem]:
     return (OverdueItem(p.patient_id) for p, _, h in f.patients(open_only=True)
-            if p.free_medication and not any(g.kind == "免费服药告知书" for g in h.agreements))
+            if p.free_medication and not any(g.kind == AGREEMENT_KINDS["consent"] for g in h.agreements))
 
 
 @rule("police_db_missing")

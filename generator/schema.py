@@ -1,97 +1,32 @@
 """The workbook contract: one pydantic model per sheet row, headers as aliases, vocabularies as Literals.
 
 This module is the single source of the template (``init``), the validator (``check``) and the README's sheet
-reference. Sheet names, headers and vocabulary values are those of the standard workbook spec, v1.
+reference. Sheet names, headers and vocabulary values are those of the standard workbook spec. The column types and
+the helpers that read a model's columns back live in fields.py, the vocabularies in vocab.py; the Dataset (a
+validated workbook) is at the end of this module.
 """
-
-from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from typing import Annotated, Any, Iterator, Literal, get_args, get_origin
+from typing import Annotated, Iterator, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
-from pydantic.fields import FieldInfo
 
 from . import values
-from .values import fail
+from .fields import (Amount, AnyDate, Code, Col, Count, Days, IdNumber, LongText, Name, Names, PastDate, Phone, Place, Ref,
+                     Risk, Text, Vocab, YesNo)
+from .vocab import (AGREEMENT_KINDS, AT_HOME, CLOSED_STATUSES, FACE_TO_FACE, NOT_REACHED, OUTSIDE, PENDING_DIAGNOSIS,
+                    Adherence, AdmissionMode, AgreementType, ConditionClass, Diagnosis, Economy, GroupRole,
+                    GuardianRelation, LeaderRole, LossReason, Sex, Status, VillageType, VisitClass, VisitForm)
 
 
-@dataclass(frozen=True)
-class Col:
-    """How a column is typed in Excel: drives the template's formats, widths and dropdowns."""
-
-    kind: str  # text, name, names, code, date, int, amount, yesno, id, phone, vocab
-    ref: str | None = None  # the sheet whose key this column names
-    width: int = 12
-    others: tuple[str, ...] = ()  # values allowed besides the referenced keys (外地)
-
-
-def _not_after_as_of(value: date, info: ValidationInfo) -> date:
-    as_of = (info.context or {}).get("as_of")
-    if as_of and value > as_of:
-        raise fail(
-            "future-date",
-            f"日期 {value.isoformat()} 晚于统计截止日期 {as_of.isoformat()}。"
-            "除“下次随访日期”和“到期日期”外，日期不能晚于统计截止日期，请核实是否录错年份。",
-        )
-    return value
-
-
-Text = Annotated[str, BeforeValidator(values.clean_text), Col("text", width=16)]
-Place = Annotated[str, BeforeValidator(values.parse_place), Col("place", width=16)]  # one line, no markup
-LongText = Annotated[str, BeforeValidator(values.clean_text), Col("text", width=30)]
-Name = Annotated[str, BeforeValidator(values.parse_name), Col("name", width=10)]
-Names = Annotated[list[str], BeforeValidator(values.split_names), Col("names", width=24)]
-Code = Annotated[str, BeforeValidator(values.parse_code), Col("code", width=10)]
-PastDate = Annotated[date, BeforeValidator(values.parse_date), AfterValidator(_not_after_as_of), Col("date")]
-AnyDate = Annotated[date, BeforeValidator(values.parse_date), Col("date")]
-YesNo = Annotated[bool, BeforeValidator(values.parse_yes_no), Col("yesno", width=8)]
-Days = Annotated[int, BeforeValidator(values.parse_int), Field(ge=1, le=3660), Col("int", width=10)]
-Count = Annotated[int, BeforeValidator(values.parse_int), Field(ge=0), Col("int", width=10)]
-Risk = Annotated[int, BeforeValidator(values.parse_int), Field(ge=0, le=5), Col("int", width=8)]
-Amount = Annotated[float, BeforeValidator(values.parse_amount), Field(ge=0), Col("amount", width=10)]
-IdNumber = Annotated[str, BeforeValidator(values.parse_id_number), Col("id", width=21)]
-Phone = Annotated[str, BeforeValidator(values.parse_phone), Col("phone", width=15)]
-
-
-def Ref(sheet: str, kind: str = "text", width: int = 12, others: tuple[str, ...] = ()) -> Any:
-    """A column naming a key of another sheet (checked across sheets after rows are valid)."""
-    parse = {"code": values.parse_code, "name": values.parse_name}.get(kind, values.parse_place)
-    return Annotated[str, BeforeValidator(parse), Col(kind, ref=sheet, width=width, others=others)]
-
-
-def Vocab(choices: Any, width: int = 12) -> Any:
-    """A column whose value is one of a fixed list; the template gives it a dropdown."""
-    return Annotated[choices, BeforeValidator(values.parse_choice), Col("vocab", width=width)]
-
-
-ConditionClass = Literal["不稳定", "基本稳定", "稳定"]
-VisitClass = Literal["不稳定", "基本稳定", "稳定", "未访到"]
-Sex = Literal["男", "女"]
-Diagnosis = Literal[
-    "精神分裂症", "分裂情感性障碍", "偏执性精神病", "双相情感障碍", "癫痫所致精神障碍", "精神发育迟滞伴发精神障碍",
-    "待诊断", "其他",
-]
-Status = Literal["在家居住", "住院治疗", "羁押服刑", "强制隔离戒毒", "下落不明", "外出务工", "死亡", "迁出"]
-GuardianRelation = Literal["父母", "配偶", "子女", "兄弟姐妹", "其他亲属", "村委会", "其他"]
-Economy = Literal["低保", "特困", "低收入", "一般", "不详"]
-VisitForm = Literal["门诊", "家庭访视", "电话"]
-Adherence = Literal["规律", "间断", "不服药", "医嘱勿需服药"]
-LossReason = Literal["外出务工", "迁居他处", "走失", "连续3次未访到", "其他"]
-AdmissionMode = Literal["自愿", "非自愿", "强制医疗"]
-AgreementType = Literal["监护协议", "以奖代补协议", "免费服药告知书"]
-LeaderRole = Literal["组长", "副组长", "成员", "办公室"]
-GroupRole = Literal[
-    "组长", "精防医生", "村医", "社区民警", "民政干部", "康复协调员", "网格员", "残疾人专职委员", "综治专干", "志愿者", "其他",
-]
-VillageType = Literal["村", "社区"]
-
-OUTSIDE = "外地"  # a 村社区 value meaning "outside this township"
-CLOSED_STATUSES = ("死亡", "迁出")
-FACE_TO_FACE = ("门诊", "家庭访视")
+# columns naming a key of another sheet (the names are sheet names, checked across sheets after rows are valid)
+StaffRef = Ref("人员", "name", width=10)
+GroupRef = Ref("帮扶小组", "code")
+PatientRef = Ref("患者", "code")
+VillageRef = Ref("村社区")
+PlaceRef = Ref("村社区", others=(OUTSIDE,))  # a village of the township, or 外地
 
 
 @dataclass(frozen=True)
@@ -195,7 +130,7 @@ class Staff(Row):
 class Leader(Row):
     """领导小组: the township's leadership group (综合管理小组)."""
 
-    name: Ref("人员", "name", width=10) = Field(alias="姓名", description="姓名，须在“人员”表中。")
+    name: StaffRef = Field(alias="姓名", description="姓名，须在“人员”表中。")
     role: Vocab(LeaderRole) = Field(alias="小组职务", description="组长、副组长、成员 或 办公室。")
     duty: LongText | None = Field(None, alias="分工", description="分工，如 负责统筹协调。")
 
@@ -208,8 +143,8 @@ class Group(Row):
     name: Place = Field(
         alias="小组名称", description="小组名称，如 幸福村关爱帮扶小组 或 某某户联合服务管理小组。"
     )
-    village: Ref("村社区") = Field(alias="所属村社区", description="小组所属的村社区，须在“村社区”表中。")
-    leader: Ref("人员", "name", width=10) = Field(alias="组长", description="组长姓名，须在“人员”表中。")
+    village: VillageRef = Field(alias="所属村社区", description="小组所属的村社区，须在“村社区”表中。")
+    leader: StaffRef = Field(alias="组长", description="组长姓名，须在“人员”表中。")
     founded: PastDate | None = Field(None, alias="成立日期", description="小组成立日期。")
 
 
@@ -217,8 +152,8 @@ class Group(Row):
 class GroupMember(Row):
     """小组成员: who serves in which group, in which role (the patient's guardian is added automatically)."""
 
-    group_id: Ref("帮扶小组", "code") = Field(alias="小组编号", description="小组编号，须在“帮扶小组”表中。")
-    name: Ref("人员", "name", width=10) = Field(alias="姓名", description="成员姓名，须在“人员”表中。")
+    group_id: GroupRef = Field(alias="小组编号", description="小组编号，须在“帮扶小组”表中。")
+    name: StaffRef = Field(alias="姓名", description="成员姓名，须在“人员”表中。")
     role: Vocab(GroupRole, width=14) = Field(alias="小组角色", description="成员在小组中的角色。")
 
 
@@ -235,11 +170,11 @@ class Patient(Row):
         None, alias="身份证号", description="18 位身份证号（文本格式）。只有待诊断或下落不明的人可以留空。"
     )
     birth_date: PastDate | None = Field(None, alias="出生日期", description="出生日期；留空时由身份证号推出。")
-    village: Ref("村社区", others=(OUTSIDE,)) = Field(
+    village: PlaceRef = Field(
         alias="现住村社区", description="现在居住的村社区，须在“村社区”表中，或填 外地。"
     )
     address: LongText | None = Field(None, alias="现住址", description="现住址。")
-    home_village: Ref("村社区", others=(OUTSIDE,)) | None = Field(
+    home_village: PlaceRef | None = Field(
         None, alias="户籍村社区", description="户籍所在村社区；留空表示与现住村社区相同。"
     )
     home_address: LongText | None = Field(None, alias="户籍地址", description="户籍地址。")
@@ -247,7 +182,7 @@ class Patient(Row):
     diagnosed: PastDate | None = Field(None, alias="确诊日期", description="确诊日期。")
     enrolled: PastDate = Field(alias="纳入管理日期", description="纳入管理的日期；没有随访时由此计算应随访日期。")
     status: Vocab(Status) = Field(alias="在管状态", description="患者目前在哪里：在家居住、住院治疗、下落不明 等。")
-    group_id: Ref("帮扶小组", "code") | None = Field(
+    group_id: GroupRef | None = Field(
         None, alias="帮扶小组编号", description="所属帮扶小组的编号；在家居住的患者必填。"
     )
     guardian: Name | None = Field(None, alias="监护人", description="监护人姓名；在家居住的患者必填。")
@@ -268,7 +203,7 @@ class Patient(Row):
     note: LongText | None = Field(None, alias="备注", description="备注。")
 
     def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
-        if self.id_number is None and self.diagnosis != "待诊断" and self.status != "下落不明":
+        if self.id_number is None and self.diagnosis != PENDING_DIAGNOSIS and self.status != "下落不明":
             yield RowProblem("身份证号", "required", "身份证号必填（只有诊断为“待诊断”或在管状态为“下落不明”的人可以留空）。")
         if self.id_number:
             if values.id_sex(self.id_number) != self.sex:
@@ -284,7 +219,7 @@ class Patient(Row):
                 )
             if born > self.enrolled:
                 yield RowProblem("身份证号", "inconsistent", f"身份证号中的出生日期 {born.isoformat()} 晚于纳入管理日期，请核对。")
-        if self.status == "在家居住":
+        if self.status == AT_HOME:
             if not self.group_id:
                 yield RowProblem("帮扶小组编号", "required", "在家居住的患者必须填写帮扶小组编号。")
             if not self.guardian:
@@ -309,7 +244,7 @@ class Patient(Row):
 class Followup(Row):
     """随访记录: one row per follow-up visit or attempt (national 随访服务记录表)."""
 
-    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    patient_id: PatientRef = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
     visit_date: PastDate = Field(alias="随访日期", description="随访日期。")
     form: Vocab(VisitForm, width=10) = Field(
         alias="随访形式", description="门诊、家庭访视 或 电话；门诊和家庭访视算面访。"
@@ -327,14 +262,14 @@ class Followup(Row):
     note: LongText | None = Field(None, alias="备注", description="备注。")
 
     def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
-        if self.risk is None and self.condition != "未访到":
+        if self.risk is None and self.condition != NOT_REACHED:
             yield RowProblem("危险性", "required", "危险性必填（只有病情分类为“未访到”时可以留空）。")
         if self.risk is not None and self.risk >= settings.high_risk_level and self.condition in ("稳定", "基本稳定"):
             yield RowProblem(
                 "病情分类", "inconsistent",
                 f"危险性为 {self.risk} 级（高风险等级为 {settings.high_risk_level} 级及以上），病情分类应为“不稳定”，不能是“{self.condition}”。",
             )
-        if self.condition == "未访到" and not self.loss_reason:
+        if self.condition == NOT_REACHED and not self.loss_reason:
             yield RowProblem("失访原因", "required", "病情分类为“未访到”时，请填写失访原因。", "warning")
         if self.next_due and self.next_due <= self.visit_date:
             yield RowProblem("下次随访日期", "inconsistent", "下次随访日期应晚于本次随访日期。")
@@ -342,7 +277,7 @@ class Followup(Row):
     @property
     def is_followup(self) -> bool:
         """A real follow-up; a 未访到 row is only an attempt."""
-        return self.condition != "未访到"
+        return self.condition != NOT_REACHED
 
     @property
     def face_to_face(self) -> bool:
@@ -353,7 +288,7 @@ class Followup(Row):
 class Assessment(Row):
     """危险性评估: a doctor's diagnosis review and risk assessment."""
 
-    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    patient_id: PatientRef = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
     assessed: PastDate = Field(alias="评估日期", description="评估日期。")
     risk: Risk = Field(alias="危险性", description="危险性 0–5 级。")
     institution: Text | None = Field(None, alias="评估机构", description="评估机构。")
@@ -365,7 +300,7 @@ class Assessment(Row):
 class HospitalStay(Row):
     """住院记录: one row per hospital stay."""
 
-    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    patient_id: PatientRef = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
     admitted: PastDate = Field(alias="入院日期", description="入院日期。")
     discharged: PastDate | None = Field(None, alias="出院日期", description="出院日期；留空表示仍在住院。")
     hospital: Text | None = Field(None, alias="医院", description="医院名称。")
@@ -383,7 +318,7 @@ class HospitalStay(Row):
 class HealthCheck(Row):
     """健康体检: the free yearly health check."""
 
-    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    patient_id: PatientRef = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
     checked: PastDate = Field(alias="体检日期", description="体检日期。")
     institution: Text | None = Field(None, alias="体检机构", description="体检机构。")
     result: LongText | None = Field(None, alias="结果", description="体检结果摘要。")
@@ -393,7 +328,7 @@ class HealthCheck(Row):
 class Agreement(Row):
     """协议: signed agreements (监护协议, 以奖代补协议, 免费服药告知书)."""
 
-    patient_id: Ref("患者", "code") = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    patient_id: PatientRef = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
     kind: Vocab(AgreementType, width=14) = Field(alias="协议类型", description="监护协议、以奖代补协议 或 免费服药告知书。")
     signed: PastDate = Field(alias="签订日期", description="签订日期。")
     expires: AnyDate | None = Field(
@@ -405,7 +340,7 @@ class Agreement(Row):
     def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
         if self.expires and self.expires < self.signed:
             yield RowProblem("到期日期", "inconsistent", f"到期日期早于签订日期 {self.signed.isoformat()}，请核对。")
-        if self.amount is not None and self.kind != "以奖代补协议":
+        if self.amount is not None and self.kind != AGREEMENT_KINDS["reward"]:
             yield RowProblem("年度金额", "inconsistent", "年度金额只用于以奖代补协议。", "warning")
 
 
@@ -413,7 +348,7 @@ class Agreement(Row):
 class Meeting(Row):
     """小组会议: care-group meetings."""
 
-    group_id: Ref("帮扶小组", "code") = Field(alias="小组编号", description="小组编号，须在“帮扶小组”表中。")
+    group_id: GroupRef = Field(alias="小组编号", description="小组编号，须在“帮扶小组”表中。")
     held: PastDate = Field(alias="会议日期", description="会议日期。")
     attendees: Names | None = Field(None, alias="参会人员", description="参会人员，用 、或 ， 隔开。")
     content: LongText | None = Field(None, alias="内容", description="会议内容摘要。")
@@ -449,67 +384,6 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("小组会议", Meeting, "帮扶小组会议，每次一行。"),
 )
 SHEET_BY_NAME = {spec.name: spec for spec in SHEETS}
-
-
-def col(info: FieldInfo) -> Col:
-    """The Col marker of a field (unwrapping ``X | None``)."""
-    for meta in info.metadata:
-        if isinstance(meta, Col):
-            return meta
-    annotation = info.annotation
-    for arg in get_args(annotation) or (annotation,):
-        for meta in getattr(arg, "__metadata__", ()):
-            if isinstance(meta, Col):
-                return meta
-    return Col("text")
-
-
-def choices(info: FieldInfo) -> tuple[str, ...]:
-    """The vocabulary of a field: its Literal values, or 是/否."""
-    kind = col(info).kind
-    if kind == "yesno":
-        return ("是", "否")
-    stack = [info.annotation]
-    while stack:
-        tp = stack.pop()
-        if get_origin(tp) is Literal:
-            return tuple(get_args(tp))
-        stack.extend(get_args(tp))
-    return ()
-
-
-def bounds(info: FieldInfo) -> tuple[int | None, int | None]:
-    """The (ge, le) limits declared on a field, looking inside ``X | None``."""
-    metas = list(info.metadata)
-    for arg in get_args(info.annotation):
-        metas.extend(getattr(arg, "__metadata__", ()))
-    metas += [m for inner in metas if isinstance(inner, FieldInfo) for m in inner.metadata]
-    low = next((m.ge for m in metas if getattr(m, "ge", None) is not None), None)
-    high = next((m.le for m in metas if getattr(m, "le", None) is not None), None)
-    return low, high
-
-
-def required(info: FieldInfo) -> bool:
-    return info.is_required()
-
-
-def columns(model: type[Row] | type[Settings]) -> dict[str, FieldInfo]:
-    """Header → field of a sheet's row model, in template order (``row`` left out)."""
-    return {f.alias: f for name, f in model.__pydantic_fields__.items() if name != "row" and f.alias}
-
-
-@cache
-def adapter(model: type[Row]) -> TypeAdapter:
-    """The validator of a row model (built once per model)."""
-    return TypeAdapter(model)
-
-
-def field_name(model: type[Row] | type[Settings], header: str) -> str:
-    """The Python attribute behind a header."""
-    for name, f in model.__pydantic_fields__.items():
-        if f.alias == header:
-            return name
-    raise KeyError(header)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 from . import schema
 from .template import WorkbookContent, default_content
 from .values import id_check_char
+from .vocab import OUTSIDE
 
 SAMPLE_AS_OF = date(2026, 9, 30)
 TOWNSHIP, COUNTY = "青禾镇", "云岭县"
@@ -362,7 +363,7 @@ def plant_cases(b: Builder, plist: list[P]) -> None:
     villages = [r["名称"] for r in b.rows["村社区"]]
     for k, p in enumerate(others[2::max(1, len(others) // (3 * n))][: 3 * n]):  # registered elsewhere
         here = villages.index(p.row["现住村社区"])
-        p.row["户籍村社区"] = schema.OUTSIDE if k % 3 == 2 else villages[(here + 1) % len(villages)]
+        p.row["户籍村社区"] = OUTSIDE if k % 3 == 2 else villages[(here + 1) % len(villages)]
     groups = b.rows["帮扶小组"]
     for g in groups[3::max(1, len(groups) // (2 * n))][:n]:  # care groups that stopped meeting
         b.rows["小组会议"] = [m for m in b.rows["小组会议"] if m["小组编号"] != g["小组编号"] or m["会议日期"] < a - timedelta(days=75)]

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import schema
+from . import fields, schema
 from .schema import SETTINGS_SHEET, SHEETS, Settings
 
 GUIDE_SHEET = "说明"
@@ -101,13 +101,13 @@ def _value_cell(ws, value: Any, kind: str) -> Any:
 
 
 def _write_table(ws, spec: schema.SheetSpec, rows: list[dict[str, Any]], extra: list[str], sizes: dict[str, int]) -> None:
-    fields = schema.columns(spec.model)
-    kinds = {h: schema.col(f).kind for h, f in fields.items()}
-    headers = list(fields) + extra
+    cols = fields.columns(spec.model)
+    kinds = {h: fields.col(f).kind for h, f in cols.items()}
+    headers = list(cols) + extra
     for i, header in enumerate(headers, 1):
-        info = fields.get(header)
+        info = cols.get(header)
         letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = (schema.col(info).width if info else 14) + 2
+        ws.column_dimensions[letter].width = (fields.col(info).width if info else 14) + 2
         if info and kinds[header] in TEXT_KINDS:
             ws.column_dimensions[letter].number_format = TEXT_FORMAT
         elif info and kinds[header] == "date":
@@ -115,23 +115,23 @@ def _write_table(ws, spec: schema.SheetSpec, rows: list[dict[str, Any]], extra: 
     ws.freeze_panes = "A2"
     last = max(MIN_VALIDATED_ROWS, len(rows) + 1000)
     for i, header in enumerate(headers, 1):
-        if header in fields:
-            _add_dropdown(ws, fields[header], f"{get_column_letter(i)}2:{get_column_letter(i)}{last}", sizes)
-    ws.append([_header_cell(ws, h, fields[h].description or "" if h in fields else "", h in fields and schema.required(fields[h]))
+        if header in cols:
+            _add_dropdown(ws, cols[header], f"{get_column_letter(i)}2:{get_column_letter(i)}{last}", sizes)
+    ws.append([_header_cell(ws, h, cols[h].description or "" if h in cols else "", h in cols and fields.required(cols[h]))
                for h in headers])
     for row in rows:
         ws.append([_value_cell(ws, row.get(h), kinds.get(h, "text")) for h in headers])
 
 
 def _add_dropdown(ws, info, cells: str, sizes: dict[str, int]) -> None:
-    meta = schema.col(info)
-    allowed = schema.choices(info)
+    meta = fields.col(info)
+    allowed = fields.choices(info)
     if allowed:
         dv = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=True, showErrorMessage=True)
         dv.error, dv.errorTitle = "请从下拉列表中选择：" + "、".join(allowed), "不是可选的值"
     elif meta.ref:
         # a suggestion list from the referenced sheet; other values (外地, new names) are still allowed
-        key_letter = get_column_letter(list(schema.columns(schema.SHEET_BY_NAME[meta.ref].model)).index(KEY_COLUMN[meta.ref]) + 1)
+        key_letter = get_column_letter(list(fields.columns(schema.SHEET_BY_NAME[meta.ref].model)).index(KEY_COLUMN[meta.ref]) + 1)
         end = max(MIN_VALIDATED_ROWS, sizes.get(meta.ref, 0) + 1000)
         dv = DataValidation(type="list", formula1=f"'{meta.ref}'!${key_letter}$2:${key_letter}${end}",
                             allow_blank=True, showErrorMessage=False)
@@ -152,7 +152,7 @@ def _write_settings(ws, values: dict[str, Any]) -> None:
         ("说明", "", False),
     )])
     for f in Settings.model_fields.values():
-        kind = schema.col(f).kind
+        kind = fields.col(f).kind
         label = WriteOnlyCell(ws, value=f.alias)
         label.font = BOLD if f.is_required() else Font()
         ws.append([label, _value_cell(ws, values.get(f.alias), kind),
@@ -178,9 +178,9 @@ def _write_guide(ws) -> None:
         ws.append([_bold(ws, spec.name), spec.about])
         if spec.model is Settings:
             continue
-        for header, info in schema.columns(spec.model).items():
-            mark = "（必填）" if schema.required(info) else ""
-            allowed = schema.choices(info)
+        for header, info in fields.columns(spec.model).items():
+            mark = "（必填）" if fields.required(info) else ""
+            allowed = fields.choices(info)
             options = f" 可选：{'、'.join(allowed)}。" if allowed else ""
             ws.append(["", f"· {header}{mark}：{info.description or ''}{options}"])
 

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from pydantic import ValidationError
 
-from . import schema
+from . import fields, schema
 from .headers import match_headers, title_row
 from .keys import KEY_HEADER, KeyIndex, check_references
 from .report import Problem, Report
@@ -105,8 +105,8 @@ def _find_sheet(raw: RawWorkbook, spec: SheetSpec, report: Report) -> RawSheet |
 
 def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[SheetContext | None, bool]:
     """Match the headers; (None, False) when the sheet cannot be read at all (its header is not on row 1)."""
-    known = schema.columns(spec.model) if spec.name != schema.SETTINGS_SHEET else dict.fromkeys(schema.SETTINGS_HEADERS)
-    needed = [h for h, info in known.items() if info is None and h != "说明" or info is not None and schema.required(info)]
+    known = fields.columns(spec.model) if spec.name != schema.SETTINGS_SHEET else dict.fromkeys(schema.SETTINGS_HEADERS)
+    needed = [h for h, info in known.items() if info is None and h != "说明" or info is not None and fields.required(info)]
     at = title_row(sheet.head(6), tuple(known), needed)
     if at:
         top = sheet.head(1)
@@ -118,7 +118,7 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
         return None, False
     found = match_headers(sheet.headers, tuple(known))
     ctx = SheetContext(spec, columns=found.columns, headers=tuple(known))
-    ctx.names = tuple(h for h in found.columns if known[h] is not None and schema.col(known[h]).kind in NAME_KINDS)
+    ctx.names = tuple(h for h in found.columns if known[h] is not None and fields.col(known[h]).kind in NAME_KINDS)
     for header, first, second in found.duplicates:
         report.extend([ctx.problem(1, header, header, "duplicate-column",
                                    f"表头“{header}”出现了两次（{column_letter(first)}列和"
@@ -168,7 +168,7 @@ def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], setti
     if keyed.wanted:
         keyed.add(number, data)
     try:
-        model = schema.adapter(ctx.spec.model).validate_python(data, context=context)
+        model = fields.adapter(ctx.spec.model).validate_python(data, context=context)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             header = str(err["loc"][0]) if err["loc"] else None
@@ -202,12 +202,12 @@ def translate(err: Any, model: type[Row] | type[Settings], header: str | None) -
     if kind == "missing" or kind in ("string_type", "list_type") and value in (None, "", []):
         return "required", f"“{header}”必填，不能留空。"
     if kind == "literal_error" and header:
-        allowed = schema.choices(schema.columns(model)[header])
+        allowed = fields.choices(fields.columns(model)[header])
         near = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
         hint = f"是不是“{near[0]}”？" if near else ""
         return "not-in-vocabulary", f"「{show(value)}」不是可选的值。{hint}可选：{'、'.join(allowed)}。"
     if kind in ("greater_than_equal", "less_than_equal") and header:
-        low, high = schema.bounds(schema.columns(model)[header])
+        low, high = fields.bounds(fields.columns(model)[header])
         span = f"应在 {low}–{high} 之间" if low is not None and high is not None else f"应不小于 {low}"
         return "out-of-range", f"「{show(value)}」超出范围，{span}。"
     if kind in schema_codes():

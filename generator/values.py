@@ -328,8 +328,3 @@ def mask_phone(phone: str | None) -> str:
         return ""
     digits = phone.replace("-", "")
     return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
-
-
-def mask_id(id_number: str | None) -> str:
-    """510***********123X."""
-    return id_number[:3] + "*" * 11 + id_number[-4:] if id_number else ""

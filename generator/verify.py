@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .encryption import CIPHERTEXT_ID
-from .schema import DATASET_FIELD, SHEETS, Dataset, col
+from .fields import col
+from .schema import DATASET_FIELD, SHEETS, Dataset
 
 # pages that are deliberately readable without a password (Material's 404 page: the nav only)
 PUBLIC_PAGES = frozenset({"404.html"})

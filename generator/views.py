@@ -9,7 +9,8 @@ from datetime import date, datetime
 from . import indicators, rules
 from .lists import BY_KEY, ListSpec
 from .report import Report
-from .schema import OUTSIDE, Dataset, Group, Meeting, Patient, Staff
+from .schema import Dataset, Group, Meeting, Patient, Staff
+from .vocab import OUTSIDE
 
 STATUS_SLUGS = {
     "在家居住": "home", "住院治疗": "hospital", "羁押服刑": "custody", "强制隔离戒毒": "rehab", "下落不明": "unknown",

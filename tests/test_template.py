@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from generator import schema
+from generator import fields
 from generator.schema import SHEETS
 from generator.template import default_content, write_workbook
 from generator.validate import validate_workbook
@@ -38,13 +38,13 @@ def test_headers_bold_frozen_commented_and_typed(template):
     wb = load_workbook(template)
     for spec in SHEETS[1:]:
         ws = wb[spec.name]
-        fields = schema.columns(spec.model)
-        assert [c.value for c in ws[1]] == list(fields), spec.name
+        cols = fields.columns(spec.model)
+        assert [c.value for c in ws[1]] == list(cols), spec.name
         assert ws.freeze_panes == "A2"
-        for i, (header, info) in enumerate(fields.items(), 1):
+        for i, (header, info) in enumerate(cols.items(), 1):
             cell, letter = ws.cell(1, i), get_column_letter(i)
             assert cell.font.bold and cell.comment is not None and info.description in cell.comment.text
-            kind = schema.col(info).kind
+            kind = fields.col(info).kind
             if kind in ("id", "phone", "code"):
                 assert ws.column_dimensions[letter].number_format == "@", (spec.name, header)
             if kind == "date":
@@ -57,8 +57,8 @@ def test_every_vocabulary_and_yes_no_column_has_a_strict_dropdown(template):
     for spec in SHEETS[1:]:
         ws = wb[spec.name]
         lists = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
-        for i, info in enumerate(schema.columns(spec.model).values(), 1):
-            allowed = schema.choices(info)
+        for i, info in enumerate(fields.columns(spec.model).values(), 1):
+            allowed = fields.choices(info)
             if not allowed:
                 continue
             dv = lists[f"{get_column_letter(i)}2"]

@@ -18,13 +18,14 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..schema import Patient
+from ..vocab import AGREEMENT_KINDS
 from ..views import View
 from . import paths
 from .html import Page, Raw, a, page, print_button, table
 
 DEFAULTS = Path(__file__).resolve().parent / "templates"
 OVERRIDE_FOLDER = "协议模板"
-DOCUMENTS = {"guardian": "监护协议", "reward": "以奖代补协议", "consent": "免费服药告知书"}
+DOCUMENTS = AGREEMENT_KINDS  # kind → title (and template file name)
 PLACEHOLDERS = {
     "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
     "village_committee": "村（居）民委员会全称，如 禾苗村村民委员会", "year": "统计截止日期所在年份",
@@ -73,7 +74,7 @@ def context(view: View, p: Patient) -> dict:
     s = view.data.settings
     group = view.groups.get(p.group_id or "")
     rewards = [g for g in (view.histories.get(p.patient_id).agreements if p.patient_id in view.histories else [])
-               if g.kind == "以奖代补协议" and g.amount]
+               if g.kind == AGREEMENT_KINDS["reward"] and g.amount]
     amount = rewards[-1].amount if rewards else s.reward_amount
     return {
         "township": s.township, "county": s.county or "", "village": p.village, "village_committee": committee(p.village),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..indicators import managed, registered
 from ..lists import BY_KEY
 from ..views import View
+from ..vocab import AT_HOME, IN_HOSPITAL, MISSING_STATUSES, PENDING_DIAGNOSIS
 from . import paths
 from .html import Page, Raw, a, badge, page, table, text
 
@@ -18,11 +19,11 @@ def render_home(view: View) -> dict[str, Page]:
     counts = [
         ("在册", sum(registered(p) for p in patients)),
         ("在管", sum(managed(p) for p in patients)),
-        ("在家居住", sum(p.status == "在家居住" for p in patients)),
-        ("住院", sum(p.status == "住院治疗" for p in patients)),
-        ("失访/下落不明", sum(p.status in ("下落不明", "外出务工") for p in patients)),
+        ("在家居住", sum(p.status == AT_HOME for p in patients)),
+        ("住院", sum(p.status == IN_HOSPITAL for p in patients)),
+        ("失访/下落不明", sum(p.status in MISSING_STATUSES for p in patients)),
         ("高风险", high),
-        ("待诊断", sum(p.diagnosis == "待诊断" and not p.closed for p in patients)),
+        ("待诊断", sum(p.diagnosis == PENDING_DIAGNOSIS and not p.closed for p in patients)),
     ]
     cards = "".join(f'<div class="jf-card"><div class="jf-num">{n}</div><div>{label}</div></div>' for label, n in counts)
     lists = table(["清单", "人数", ""], [

@@ -1,0 +1,46 @@
+"""The vocabularies of the workbook contract (dropdown values) and the named values the rules use.
+
+Code refers to a value by its name here (AT_HOME, not "在家居住"), so a value is typed once.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+ConditionClass = Literal["不稳定", "基本稳定", "稳定"]
+VisitClass = Literal["不稳定", "基本稳定", "稳定", "未访到"]
+Sex = Literal["男", "女"]
+Diagnosis = Literal[
+    "精神分裂症", "分裂情感性障碍", "偏执性精神病", "双相情感障碍", "癫痫所致精神障碍", "精神发育迟滞伴发精神障碍",
+    "待诊断", "其他",
+]
+Status = Literal["在家居住", "住院治疗", "羁押服刑", "强制隔离戒毒", "下落不明", "外出务工", "死亡", "迁出"]
+GuardianRelation = Literal["父母", "配偶", "子女", "兄弟姐妹", "其他亲属", "村委会", "其他"]
+Economy = Literal["低保", "特困", "低收入", "一般", "不详"]
+VisitForm = Literal["门诊", "家庭访视", "电话"]
+Adherence = Literal["规律", "间断", "不服药", "医嘱勿需服药"]
+LossReason = Literal["外出务工", "迁居他处", "走失", "连续3次未访到", "其他"]
+AdmissionMode = Literal["自愿", "非自愿", "强制医疗"]
+AgreementType = Literal["监护协议", "以奖代补协议", "免费服药告知书"]
+LeaderRole = Literal["组长", "副组长", "成员", "办公室"]
+GroupRole = Literal[
+    "组长", "精防医生", "村医", "社区民警", "民政干部", "康复协调员", "网格员", "残疾人专职委员", "综治专干", "志愿者", "其他",
+]
+VillageType = Literal["村", "社区"]
+
+OUTSIDE = "外地"  # a 村社区 value meaning "outside this township"
+AT_HOME = "在家居住"
+IN_HOSPITAL = "住院治疗"
+CLOSED_STATUSES = ("死亡", "迁出")
+MISSING_STATUSES = ("下落不明", "外出务工")
+PENDING_DIAGNOSIS = "待诊断"
+NOT_REACHED = "未访到"  # a 随访记录 row that is an attempt, not a follow-up
+UNSTABLE = "不稳定"
+FACE_TO_FACE = ("门诊", "家庭访视")
+AGREEMENT_KINDS: dict[str, str] = {"guardian": "监护协议", "reward": "以奖代补协议", "consent": "免费服药告知书"}
+
+assert {AT_HOME, IN_HOSPITAL, *CLOSED_STATUSES, *MISSING_STATUSES} <= set(get_args(Status))
+assert PENDING_DIAGNOSIS in get_args(Diagnosis) and NOT_REACHED in get_args(VisitClass)
+assert set(AGREEMENT_KINDS.values()) == set(get_args(AgreementType))
+
+
