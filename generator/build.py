@@ -81,7 +81,7 @@ def load(workbook: Path, as_of: date | None, today: date, progress: Progress = l
     watch.shift(raw.sheet_seconds, "validate", "read")  # each sheet is read when validation reaches it
     if not report.valid:
         raise InvalidWorkbook(report)
-    return data, report, as_of or data.settings.as_of or today
+    return data, report, data.as_of or today
 
 
 def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workbook_dir: Path | None, now: datetime,

@@ -66,6 +66,7 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 
 def _load(workbook: Path, as_of: date | None):
+    """Read and validate; the as-of day is resolved there once (data.as_of), today read here, at the edge."""
     try:
         return validate_workbook(read_workbook(workbook), as_of=as_of, today=date.today())
     except WorkbookUnreadable as exc:  # a sheet is read only when the validator reaches it
@@ -158,7 +159,7 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
     if not report.valid:
         click.echo(render_report(report), err=True)
         sys.exit(1)
-    day = as_of or data.settings.as_of or date.today()
+    day = data.as_of  # resolved by the validator
     lists = rules.overdue_lists(data, day)
     if as_json:
         click.echo(json.dumps(rules.lists_json(lists, day), ensure_ascii=False, indent=2))
@@ -215,14 +216,15 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         access = None if insecure_no_password else gather_access(
             password_file=password_file, access_file=access_file, project=PROJECT, prompt=_ask_password)
         levels = None if access is None else {"乡镇": access.township, **access.villages}
-        digest = input_digest(workbook, BASE_CONFIG, as_of_key(as_of, date.today()), (f"lock_minutes={lock_minutes}",))
+        today = date.today()
+        digest = input_digest(workbook, BASE_CONFIG, as_of_key(as_of, today), (f"lock_minutes={lock_minutes}",))
         if not rebuild and is_fresh(out, digest, levels):
             click.echo(f"台账、模板和密码都没有变化，网站已是最新：{out.resolve()}（要强制重新生成请加 --rebuild）")
             return
         if insecure_no_password:
             click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
         with Stamp(digest, levels) as stamp:
-            built = run_build(workbook, out, as_of=as_of, today=date.today(), now=datetime.now(), access=access,
+            built = run_build(workbook, out, as_of=as_of, today=today, now=datetime.now(), access=access,
                               finish=stamp.write, progress=progress, watch=watch, lock_minutes=lock_minutes)
     except WorkbookUnreadable as exc:
         raise Unreadable(str(exc)) from None
@@ -333,7 +335,7 @@ def export(workbook: Path, out: Path, as_of: date | None, force: bool) -> None:
     if not report.valid:
         click.echo(render_report(report), err=True)
         sys.exit(1)
-    day = as_of or data.settings.as_of or date.today()
+    day = data.as_of  # resolved by the validator
     try:
         counts = write_export(build_view(data, report, day, datetime.now()), out)
     except OSError as exc:

@@ -392,6 +392,7 @@ class Dataset:
 
     settings: Settings
     rules: dict[str, tuple[int, int]] = field(default_factory=lambda: dict(DEFAULT_RULES))
+    as_of: date | None = None  # the day every list and indicator is computed for (resolved by the validator)
     villages: list[Village] = field(default_factory=list)
     staff: list[Staff] = field(default_factory=list)
     leaders: list[Leader] = field(default_factory=list)

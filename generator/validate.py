@@ -51,11 +51,11 @@ class SheetContext:
                        sheet_order=SHEET_ORDER[self.spec.name], column_order=order)
 
 
-def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date | None = None) -> tuple[Dataset, Report]:
-    """Validate every sheet; as_of overrides 统计截止日期, which falls back to today."""
+def validate_workbook(raw: RawWorkbook, *, today: date, as_of: date | None = None) -> tuple[Dataset, Report]:
+    """Validate every sheet. The as-of day is resolved here, once: the option, else 统计截止日期, else today."""
     report = Report()
     settings = _validate_settings(raw, report)
-    as_of = as_of or settings.as_of or today or date.today()
+    as_of = as_of or settings.as_of or today
     context = {"as_of": as_of}
     sheets: dict[str, tuple[SheetContext, list[Row]]] = {}
     # keys of every row, valid or not, so one bad cell in a row does not also break every reference to it
@@ -76,7 +76,7 @@ def validate_workbook(raw: RawWorkbook, as_of: date | None = None, today: date |
     for ctx, rows in sheets.values():
         check_references(ctx, rows, keys, report)
     rows_by_sheet = {name: rows for name, (_, rows) in sheets.items()}
-    dataset = Dataset(settings=settings, rules=_rules(sheets.get("随访规则"), report))
+    dataset = Dataset(settings=settings, rules=_rules(sheets.get("随访规则"), report), as_of=as_of)
     for name, attr in schema.DATASET_FIELD.items():
         setattr(dataset, attr, rows_by_sheet.get(name, []))
     if "随访记录" in sheets:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def sample(tmp_path_factory):
     path = tmp_path_factory.mktemp("sample") / "示例台账.xlsx"
     write_workbook(path, sample_content())
-    data, report = validate_workbook(read_workbook(path))
+    data, report = validate_workbook(read_workbook(path), as_of=None, today=date(2026, 11, 24))
     return path, data, report
 
 

@@ -178,5 +178,5 @@ def test_missing_rule_row_falls_back_to_default_with_a_warning(tmp_path):
 
 def test_as_of_override_makes_later_records_future(tmp_path):
     path = write_sheets(tmp_path / "a.xlsx", valid_sheets())
-    _, report = validate_workbook(read_workbook(path), as_of=date(2025, 5, 31))
+    _, report = validate_workbook(read_workbook(path), as_of=date(2025, 5, 31), today=date(2025, 6, 1))
     assert [[p.where, p.code] for p in report.sorted()] == [["随访记录!B4", "future-date"], ["小组会议!B2", "future-date"]]
