@@ -19,7 +19,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .freshness import STAMP
 from .lists import BY_KEY, SUBJECT_IDS, ListSpec
-from .rules import OverdueItem
 from .views import View
 
 PATIENT_HEADERS = ["村社区", "患者编号", "姓名", "性别", "在管状态"]
@@ -71,16 +70,6 @@ def sheet_title(spec: ListSpec) -> str:
     return spec.title.replace("/", "或")
 
 
-def when_headers(spec: ListSpec) -> list[str]:
-    return {"due": ["应办日期", "逾期天数"], "date": [spec.date_label], "none": []}[spec.shows]
-
-
-def when_cells(spec: ListSpec, item: OverdueItem) -> list:
-    if spec.shows == "due":
-        return [item.due or spec.never, item.days_overdue]
-    return [item.date] if spec.shows == "date" else []
-
-
 def list_rows(view: View, spec: ListSpec) -> tuple[list[str], list[list]]:
     """Headers and rows of one list, grouped by village then most overdue first; columns by what items are about."""
     order = {name: i for i, name in enumerate(view.village_codes)}
@@ -89,16 +78,16 @@ def list_rows(view: View, spec: ListSpec) -> tuple[list[str], list[list]]:
         if spec.subject == "patient":
             p = view.patients[item.id]
             g = view.groups.get(p.group_id or "")
-            rows.append([p.village, p.patient_id, p.name, p.sex, p.status, *when_cells(spec, item),
+            rows.append([p.village, p.patient_id, p.name, p.sex, p.status, *spec.when_cells(item),
                          g.group_id if g else None, g.leader if g else None, view.phone_of(g.leader) if g else None,
                          p.guardian, p.guardian_phone])
         elif spec.subject == "group":
             g = view.groups[item.id]
-            rows.append([g.village, g.group_id, g.name, g.leader, view.phone_of(g.leader), *when_cells(spec, item)])
+            rows.append([g.village, g.group_id, g.name, g.leader, view.phone_of(g.leader), *spec.when_cells(item)])
         else:
-            rows.append([item.id, *when_cells(spec, item)])
-    headers = {"patient": PATIENT_HEADERS + when_headers(spec) + PATIENT_CONTACTS,
-               "group": GROUP_HEADERS + when_headers(spec)}.get(spec.subject, [SUBJECT_IDS[spec.subject], *when_headers(spec)])
+            rows.append([item.id, *spec.when_cells(item)])
+    headers = {"patient": PATIENT_HEADERS + spec.when_headers() + PATIENT_CONTACTS,
+               "group": GROUP_HEADERS + spec.when_headers()}.get(spec.subject, [SUBJECT_IDS[spec.subject], *spec.when_headers()])
     return headers, sorted(rows, key=lambda r: order.get(r[0], len(order)))
 
 

@@ -8,7 +8,7 @@ adding a list means one spec here and one rule function there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Subject = Literal["patient", "group", "village", "township"]
 Shows = Literal["due", "date", "none"]
@@ -30,6 +30,16 @@ class ListSpec:
     shows: Shows = "due"
     date_label: str = ""
     never: str = ""
+
+    def when_headers(self) -> list[str]:
+        """The columns that say when: a due date and days past it, the date of the event, or none."""
+        return {"due": ["应办日期", "逾期天数"], "date": [self.date_label], "none": []}[self.shows]
+
+    def when_cells(self, item: Any) -> list[Any]:
+        """An item's cells under when_headers (item: rules.OverdueItem)."""
+        if self.shows == "due":
+            return [item.due or self.never or None, item.days_overdue]
+        return [item.date] if self.shows == "date" else []
 
 
 LISTS: tuple[ListSpec, ...] = (

@@ -6,7 +6,6 @@ How an item looks follows its list's spec (lists.py): what it is about (subject)
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from ..lists import BY_KEY, ListSpec
 from ..rules import OverdueItem
@@ -42,17 +41,6 @@ def render_list(view: View, spec: ListSpec, items: list[OverdueItem]) -> Page:
     return page(f"逾期清单 · {spec.title}", intro + print_button() + (body if items else "\n\n没有需要处理的事项。"))
 
 
-def when_headers(spec: ListSpec) -> list[str]:
-    """The columns that say when: a due date and days past it, the date of the event, or none."""
-    return {"due": ["应办日期", "逾期天数"], "date": [spec.date_label], "none": []}[spec.shows]
-
-
-def when_cells(spec: ListSpec, item: OverdueItem) -> list[Any]:
-    if spec.shows == "due":
-        return [item.due or spec.never, item.days_overdue or ""]
-    return [item.date] if spec.shows == "date" else []
-
-
 def item_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem], *, village_column: bool = True) -> str:
     """The table of some items of one list, columns by what the items are about."""
     if spec.subject == "patient":
@@ -60,7 +48,7 @@ def item_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem], 
     if spec.subject == "group":
         return _group_table(view, here, spec, items, village_column)
     label = "村社区" if spec.subject == "village" else "乡镇"
-    return table([label, *when_headers(spec)], [(item.id, *when_cells(spec, item)) for item in items])
+    return table([label, *spec.when_headers()], [(item.id, *spec.when_cells(item)) for item in items])
 
 
 def _patient_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem]) -> str:
@@ -68,10 +56,10 @@ def _patient_table(view: View, here: str, spec: ListSpec, items: list[OverdueIte
     for item in items:
         p = view.patients[item.id]
         g = view.groups.get(p.group_id or "")
-        rows.append([Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status, *when_cells(spec, item),
+        rows.append([Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status, *spec.when_cells(item),
                      Raw(a(here, paths.group(g.group_id), g.group_id)) if g else "",
                      f"{g.leader} {view.phone_of(g.leader)}" if g else "", mask_phone(p.guardian_phone)])
-    return table(["编号", "姓名", "在管状态", *when_headers(spec), "帮扶小组", "组长及电话", "监护人电话"], rows)
+    return table(["编号", "姓名", "在管状态", *spec.when_headers(), "帮扶小组", "组长及电话", "监护人电话"], rows)
 
 
 def _group_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem], village_column: bool) -> str:
@@ -80,6 +68,6 @@ def _group_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem]
         g = view.groups[item.id]
         rows.append([Raw(a(here, paths.group(g.group_id), g.group_id)), g.name]
                     + ([g.village, f"{g.leader} {view.phone_of(g.leader)}"] if village_column else [])
-                    + when_cells(spec, item))
-    headers = ["小组", "名称"] + (["村社区", "组长及电话"] if village_column else []) + when_headers(spec)
+                    + spec.when_cells(item))
+    headers = ["小组", "名称"] + (["村社区", "组长及电话"] if village_column else []) + spec.when_headers()
     return table(headers, rows)
