@@ -141,6 +141,7 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
         count = staging.build(out, f"{township}精防台账", NAV, extra, passwords, secrets=secrets, finish=finish,
                               progress=progress)
     watch.lap("mkdocs")
+    watch.shift(staging.gate_seconds, "mkdocs", "verify")
     return Built(out, count, day, report, dict(watch.timings))
 
 
