@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -210,7 +212,7 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         click.echo(generate_passphrase())
         return
     watch = Stopwatch()
-    try:
+    with _build_errors():
         check_readable(workbook)
         check_output(out, workbook)
         access = None if insecure_no_password else gather_access(
@@ -226,6 +228,17 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         with Stamp(digest, levels) as stamp:
             built = run_build(workbook, out, as_of=as_of, today=today, now=datetime.now(), access=access,
                               finish=stamp.write, progress=progress, watch=watch, lock_minutes=lock_minutes)
+    _show_warnings(built.report)
+    if timings:
+        click.echo(json.dumps({"pages": built.pages, **{k: round(v, 3) for k, v in built.timings.items()}}), err=True)
+    click.echo(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")
+
+
+@contextmanager
+def _build_errors() -> Iterator[None]:
+    """The library's exceptions as one Chinese sentence each (the previous site is always left as it was)."""
+    try:
+        yield
     except WorkbookUnreadable as exc:
         raise Unreadable(str(exc)) from None
     except InvalidWorkbook as exc:
@@ -238,15 +251,15 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
     except Interrupted:
         click.echo("已中断：没有生成网站，临时文件已清除，原来的网站保持不变。", err=True)
         sys.exit(130)
-    warnings = built.report.warnings
+
+
+def _show_warnings(report: Report) -> None:
+    warnings = report.warnings
     if warnings:
         shown = Report(warnings[:WARNINGS_SHOWN])
         click.echo(render_report(shown).rsplit("\n", 1)[0], err=True)
         more = f"上面列出前 {WARNINGS_SHOWN} 条，" if len(warnings) > WARNINGS_SHOWN else ""
         click.echo(f"台账有 {len(warnings)} 条警告，不影响生成网站；{more}全部警告见网站“数据质量”页。", err=True)
-    if timings:
-        click.echo(json.dumps({"pages": built.pages, **{k: round(v, 3) for k, v in built.timings.items()}}), err=True)
-    click.echo(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")
 
 
 def _ask_password() -> str:
