@@ -153,11 +153,14 @@ class PatientState:
         return bool(self.dues) and self.dues[0].days_overdue is not None
 
 
-def documents_needed(patient: Patient) -> tuple[str, ...]:
-    """Who signs what: guardianship papers for patients at home, the consent form for free medication."""
+def documents_needed(patient: Patient, high: bool) -> tuple[str, ...]:
+    """Which documents a patient needs: guardianship papers at home, the consent form for free medication, the
+    joint follow-up form when high-risk at home."""
     needed = ["guardian", "reward"] if patient.status == AT_HOME else []
     if patient.free_medication and not patient.closed:
         needed.append("consent")
+    if high and patient.status == AT_HOME:
+        needed.append("joint_visit")
     return tuple(needed)
 
 
@@ -190,7 +193,7 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
         risk_source=observed[:2] if observed else None, class_source=class_source(history, settings.high_risk_level),
         dues=(due("随访", followup_due, home and not patient.closed), due("危险性评估", assessment_due, home),
               due("健康体检", check_due, home), due("高风险面访", face_due, home and high)),
-        documents=documents_needed(patient),
+        documents=documents_needed(patient, high),
     )
 
 

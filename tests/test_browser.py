@@ -75,7 +75,8 @@ def test_agreement_prints_each_document_on_its_own_a4_page(encrypted, page, tmp_
     pdf = tmp_path / "协议.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
     pages = re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())
-    assert len(pages) == 3  # 监护协议, 以奖代补协议, 免费服药告知书: one A4 page each
+    # 监护协议, 以奖代补协议, 免费服药告知书 and (P004 is high-risk at home) 联合随访记录单: one A4 page each
+    assert page.locator("details.jf-documents section.jf-doc").count() == 4 and len(pages) == 4
 
 
 def test_village_batch_prints_one_document_per_page(encrypted, page, tmp_path):
@@ -86,6 +87,22 @@ def test_village_batch_prints_one_document_per_page(encrypted, page, tmp_path):
     page.pdf(path=str(pdf), format="A4")
     count = page.locator("section.jf-doc").count()
     assert count == 3 and len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())) == count
+
+
+def test_group_notice_and_joint_visit_form_print_on_a4(encrypted, page, tmp_path):
+    page.goto((encrypted / "agreements" / "V01-joint_visit.html").as_uri())
+    unlock(page, PASSWORD)
+    page.emulate_media(media="print")
+    forms = page.locator("section.jf-doc")
+    assert forms.count() >= 1 and "联合随访记录单" in forms.first.inner_text()
+    pdf = tmp_path / "联合随访记录单.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())) == forms.count()  # one page each
+    page.goto((encrypted / "groups" / "G01.html").as_uri())
+    decrypted(page)
+    notice = page.locator("details.jf-documents section.jf-doc")
+    assert notice.count() == 1 and "关于成立禾苗村关爱帮扶小组的通知" in notice.text_content()
+    assert "13900000001" in notice.text_content()  # staff phones in full: it is the group's own notice
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 from ..encryption import ENTRY_LEVEL
 from ..views import View
 from . import paths
-from .agreements import DOCUMENTS, render_agreements
+from .agreements import DOCUMENTS, GROUP_DOCUMENTS, render_agreements
 from .groups import render_groups
 from .html import Page
 from .home import render_home
@@ -38,7 +38,7 @@ def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple
     for render in (render_home, render_rosters, render_overdue, render_villages, render_leaders, render_rules,
                    render_quality):
         yield from render(view).items()
-    yield from render_groups(view)
+    yield from render_groups(view, workbook_dir)
     yield from render_patients(view, workbook_dir)
     yield from render_agreements(view, workbook_dir)
 
@@ -52,7 +52,7 @@ def page_levels(view: View) -> dict[str, str]:
     for name, code in view.village_codes.items():
         for rel in (paths.village_roster(code), paths.village_lists(code), paths.village(code)):
             levels[rel] = code
-        for kind in DOCUMENTS:
+        for kind in [*DOCUMENTS, *GROUP_DOCUMENTS]:
             levels[paths.batch(code, kind)] = code
     for p in view.data.patients:
         levels[paths.patient(p.patient_id)] = view.village_code(p.village)

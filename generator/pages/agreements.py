@@ -17,7 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..schema import Patient
+from ..schema import Group, Patient
 from ..vocab import AGREEMENT_KINDS
 from ..views import View
 from . import paths
@@ -25,7 +25,8 @@ from .html import Page, Raw, a, page, print_button, table
 
 DEFAULTS = Path(__file__).resolve().parent / "templates"
 OVERRIDE_FOLDER = "协议模板"
-DOCUMENTS = AGREEMENT_KINDS  # kind → title (and template file name)
+DOCUMENTS = {**AGREEMENT_KINDS, "joint_visit": "高风险患者联合随访记录单"}  # a patient's: kind → title (= file name)
+GROUP_DOCUMENTS = {"notice": "成立关爱帮扶小组的通知"}  # a group's
 PLACEHOLDERS = {
     "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
     "village_committee": "村（居）民委员会全称，如 禾苗村村民委员会", "year": "统计截止日期所在年份",
@@ -33,7 +34,12 @@ PLACEHOLDERS = {
     "patient.name": "患者姓名", "patient.sex": "性别", "patient.id_number": "身份证号", "patient.address": "现住址",
     "patient.diagnosis": "诊断", "patient.patient_id": "患者编号",
     "guardian.name": "监护人姓名", "guardian.relation": "监护人关系", "guardian.phone": "监护人电话",
-    "group.leader": "帮扶小组组长", "group.leader_phone": "组长电话",
+    "group.leader": "帮扶小组组长", "group.leader_phone": "组长电话", "group.name": "帮扶小组名称",
+    "risk": "当前危险性（联合随访记录单）",
+    "members": "小组成员列表（每项有 name、role、unit、title、phone），如 {% for m in members %}{{ m.name }}{% endfor %}",
+    "guardians": "小组所管患者的监护人列表（每项有 name、relation、phone；成立通知）",
+    "meeting_days": "小组会议间隔天数（成立通知）", "intervals": "各病情分类的随访间隔天数，如 {{ intervals[\"稳定\"] }}",
+    "min_visitors": "随访最少人数",
 }
 
 
@@ -60,7 +66,7 @@ def override_templates(workbook_dir: Path) -> tuple[list[str], list[str]]:
     if not folder.is_dir():
         return [], []
     names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
-    known = {f"{title}.html" for title in DOCUMENTS.values()}
+    known = {f"{title}.html" for title in {**DOCUMENTS, **GROUP_DOCUMENTS}.values()}
     return [n for n in names if n in known], [n for n in names if n not in known]
 
 
@@ -83,7 +89,31 @@ def context(view: View, p: Patient) -> dict:
         "patient": {"name": p.name, "sex": p.sex, "id_number": p.id_number or "", "address": p.address or "",
                     "diagnosis": p.diagnosis, "patient_id": p.patient_id},
         "guardian": {"name": p.guardian or "", "relation": p.guardian_relation or "", "phone": p.guardian_phone or ""},
-        "group": {"leader": group.leader if group else "", "leader_phone": view.phone_of(group.leader) if group else ""},
+        "group": {"leader": group.leader if group else "", "leader_phone": view.phone_of(group.leader) if group else "",
+                  "name": group.name if group else ""},
+        "members": members(view, group.group_id) if group else [],
+        "risk": "" if view.states[p.patient_id].risk is None else view.states[p.patient_id].risk,
+    }
+
+
+def members(view: View, group_id: str) -> list[dict]:
+    """A group's staff members as a template sees them."""
+    return [{"name": name, "role": role, "unit": view.staff[name].unit or "" if name in view.staff else "",
+             "title": view.staff[name].title or "" if name in view.staff else "", "phone": view.phone_of(name)}
+            for name, role in view.members.get(group_id, [])]
+
+
+def group_context(view: View, g: Group) -> dict:
+    """Everything a group's template may use."""
+    s = view.data.settings
+    return {
+        "township": s.township, "county": s.county or "", "village": g.village, "village_committee": committee(g.village),
+        "year": view.as_of.year, "group": {"name": g.name, "leader": g.leader, "leader_phone": view.phone_of(g.leader)},
+        "members": members(view, g.group_id),
+        "guardians": [{"name": p.guardian, "relation": p.guardian_relation or "", "phone": p.guardian_phone or ""}
+                      for p in view.patients_of_group.get(g.group_id, []) if p.guardian and not p.closed],
+        "meeting_days": s.group_meeting_days, "min_visitors": s.min_visitors,
+        "intervals": {condition: days for condition, (days, _) in view.data.rules.items()},
     }
 
 
@@ -97,7 +127,7 @@ def committee(village: str) -> str:
 
 
 def render_document(env: Environment, kind: str, ctx: dict) -> str:
-    name = f"{DOCUMENTS[kind]}.html"
+    name = f"{DOCUMENTS.get(kind) or GROUP_DOCUMENTS[kind]}.html"
     try:
         body = env.get_template(name).render(**ctx)
     except SecurityError as exc:
@@ -109,11 +139,21 @@ def render_document(env: Environment, kind: str, ctx: dict) -> str:
 
 
 def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
-    """The three documents of one patient, for the end of the record page (printed by their own button)."""
+    """A patient's documents (the three agreements, and the joint follow-up form when high-risk at home), for the
+    end of the record page (printed by their own button)."""
     ctx = context(view, p)
-    docs = "".join(render_document(env, kind, ctx) for kind in DOCUMENTS)
+    kinds = [k for k in DOCUMENTS if k in AGREEMENT_KINDS or k in view.states[p.patient_id].documents]
+    return printable(len(kinds), "".join(render_document(env, kind, ctx) for kind in kinds))
+
+
+def render_group_documents(env: Environment, view: View, g: Group) -> str:
+    """A group's notice of establishment, for the end of the group page."""
+    return printable(1, render_document(env, "notice", group_context(view, g)))
+
+
+def printable(count: int, docs: str) -> str:
     button = ('\n\n<p class="jf-noprint"><button class="md-button" onclick="jingfangPrintDocuments()">'
-              "打印三份文书（每份一页 A4）</button></p>\n\n")
+              f"打印文书（{count} 份，每份一页 A4）</button></p>\n\n")
     return button + f'<details class="jf-documents"><summary>查看文书内容</summary>\n\n{docs}\n\n</details>'
 
 
@@ -131,6 +171,14 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
             yield rel, page(f"{title} · {code}", print_button(f"打印全部 {len(chosen)} 份") + docs,
                              heading=f"{title} · {village}")
             batches.append((village, title, len(chosen), a(here, rel, "批量打印")))
+        groups = [g for g in view.data.groups if g.village == village]
+        if groups:
+            rel = paths.batch(code, "notice")
+            docs = "".join(render_document(env, "notice", group_context(view, g)) for g in groups)
+            title = GROUP_DOCUMENTS["notice"]
+            yield rel, page(f"{title} · {code}", print_button(f"打印全部 {len(groups)} 份") + docs,
+                             heading=f"{title} · {village}")
+            batches.append((village, title, len(groups), a(here, rel, "批量打印")))
     index = table(["村社区", "文书", "份数", ""], [(v, t, n, Raw(link)) for v, t, n, link in batches])
     patients = " ".join(a(here, paths.patient(p.patient_id), p.patient_id) for p in view.data.patients if not p.closed)
     holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
@@ -143,13 +191,14 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
 
 ## 按患者打印
 
-每位患者的三份文书在其档案页末尾，点“打印三份文书”即可。
+每位患者的文书（三份协议；高风险居家患者另有联合随访记录单）在其档案页末尾，每个帮扶小组的成立通知在小组页末尾，
+点“打印文书”即可。
 
 {patients}
 
 ## 修改文书内容
 
-在台账所在文件夹新建“{OVERRIDE_FOLDER}”文件夹，放入同名文件（{"、".join(f"{t}.html" for t in DOCUMENTS.values())}）即可替换默认文字。
+在台账所在文件夹新建“{OVERRIDE_FOLDER}”文件夹，放入同名文件（{"、".join(f"{t}.html" for t in {**DOCUMENTS, **GROUP_DOCUMENTS}.values())}）即可替换默认文字。
 文件是带占位符的 HTML（Jinja 模板），可以从网站源码的默认模板复制后修改。可用的占位符：
 
 {holders}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
 from ..lists import BY_KEY
@@ -9,6 +10,7 @@ from ..schema import Group
 from ..values import mask_phone
 from ..views import View
 from . import paths
+from .agreements import environment, render_group_documents
 from .html import Page, Raw, a, badge, page, print_button, table, text
 
 
@@ -21,7 +23,7 @@ def overdue_of_group(view: View, group: Group) -> list[tuple[str, str, int | Non
     return found
 
 
-def render_groups(view: View) -> Iterator[tuple[str, Page]]:
+def render_groups(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     here = paths.GROUPS
     rows = []
     for g in view.data.groups:
@@ -30,11 +32,12 @@ def render_groups(view: View) -> Iterator[tuple[str, Page]]:
                      len(view.patients_of_group.get(g.group_id, [])), len(overdue_of_group(view, g))))
     yield here, page("帮扶小组", f"共 {len(view.data.groups)} 个小组。" + table(
         ["小组", "名称", "村社区", "组长及电话", "成员数", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"))
+    env = environment(workbook_dir)
     for g in view.data.groups:
-        yield paths.group(g.group_id), render_group(view, g)
+        yield paths.group(g.group_id), render_group(view, g, render_group_documents(env, view, g))
 
 
-def render_group(view: View, g: Group) -> Page:
+def render_group(view: View, g: Group, documents: str) -> Page:
     here = paths.group(g.group_id)
     patients = view.patients_of_group.get(g.group_id, [])
     people = [(name, role, view.staff[name].unit if name in view.staff else "", view.phone_of(name))
@@ -73,4 +76,4 @@ def render_group(view: View, g: Group) -> Page:
 
 {table(["日期", "参会人员", "内容"], [(m.held, m.attendees, m.content) for m in meetings]) if meetings else "没有会议记录。"}
 """
-    return page(f"帮扶小组 {g.group_id}", body, toc=True)
+    return page(f"帮扶小组 {g.group_id}", body + "\n\n## 成立通知\n\n" + documents, toc=True)
