@@ -304,3 +304,10 @@ def test_a_killed_runs_staging_is_removed_by_the_next_and_nothing_else(tmp_path)
                             capture_output=True, timeout=300)
     assert result.returncode == 0, result.stderr.decode("utf-8")
     assert sorted(p.name for p in temp.iterdir()) == ["jingfang-notours", "jingfang-running"]
+
+
+def test_footer_and_404_are_chinese_and_name_nobody(encrypted):
+    home = (encrypted / "index.html").read_text(encoding="utf-8")
+    assert "Made with" not in home and "内部资料 注意保密" in home
+    missing = (encrypted / "404.html").read_text(encoding="utf-8")
+    assert "找不到这个页面" in missing and "Not found" not in missing
