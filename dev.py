@@ -71,8 +71,11 @@ def ensure_system_packages() -> bool:
         return False
     print("正在安装测试需要的系统软件包：" + " ".join(missing) + " ……", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    for step in (["apt-get", "update", "-qq"], command):
+        if subprocess.run(step, env=env, stdout=subprocess.DEVNULL).returncode != 0:
+            print("安装系统软件包没有成功（见上面 apt-get 的提示），请检查网络或软件源后手动运行：\n  " + " ".join(command),
+                  file=sys.stderr)
+            return False
     return True
 
 

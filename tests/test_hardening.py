@@ -311,3 +311,12 @@ def test_footer_and_404_are_chinese_and_name_nobody(encrypted):
     assert "Made with" not in home and "内部资料 注意保密" in home
     missing = (encrypted / "404.html").read_text(encoding="utf-8")
     assert "找不到这个页面" in missing and "Not found" not in missing
+
+
+def test_another_version_of_the_encryption_plugin_is_refused(monkeypatch):
+    from generator import encryption
+
+    encryption.check_version()  # the pinned one passes
+    monkeypatch.setattr(encryption, "version", lambda _: "3.2.0")
+    with pytest.raises(encryption.WrongPluginVersion, match="版本是 3.2.0，jingfang 只支持 3.1.0"):
+        encryption.check_version()
