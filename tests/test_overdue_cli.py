@@ -90,6 +90,7 @@ def test_as_of_option_moves_every_list(tmp_path):
 def test_overdue_text_output_and_refusal_on_errors(tmp_path):
     good = run("overdue", str(write_sheets(tmp_path / "台账.xlsx", every_list_sheets())))
     assert good.returncode == 0 and "随访逾期（2）" in text(good.stdout) and "P001，逾期 10 天（应于 2025-06-20）" in text(good.stdout)
+    assert "近期应随访（1）\n  P006，应于 2025-07-03\n" in text(good.stdout)
     bad = every_list_sheets()
     bad["患者"][1][2] = "女"
     result = run("overdue", "--json", str(write_sheets(tmp_path / "坏.xlsx", bad)))
