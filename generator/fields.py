@@ -20,7 +20,8 @@ from .values import fail
 if TYPE_CHECKING:
     from .schema import Row, Settings
 
-ColumnKind = Literal["text", "place", "name", "names", "code", "date", "int", "amount", "yesno", "id", "phone", "vocab"]
+ColumnKind = Literal["text", "place", "name", "names", "code", "date", "int", "amount", "yesno", "id", "phone", "vocab",
+                     "vocabs"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ AnyDate = Annotated[date, BeforeValidator(values.parse_date), Col("date")]
 YesNo = Annotated[bool, BeforeValidator(values.parse_yes_no), Col("yesno", width=8)]
 Days = Annotated[int, BeforeValidator(values.parse_int), Field(ge=1, le=3660), Col("int", width=10)]
 Count = Annotated[int, BeforeValidator(values.parse_int), Field(ge=0), Col("int", width=10)]
+DaysOrOff = Annotated[int, BeforeValidator(values.parse_int), Field(ge=0, le=3660), Col("int", width=10)]  # 0 = not checked
 Risk = Annotated[int, BeforeValidator(values.parse_int), Field(ge=0, le=5), Col("int", width=8)]
 Amount = Annotated[float, BeforeValidator(values.parse_amount), Field(ge=0), Col("amount", width=10)]
 IdNumber = Annotated[str, BeforeValidator(values.parse_id_number), Col("id", width=21)]
@@ -65,6 +67,16 @@ def Ref(sheet: str, kind: ColumnKind = "text", width: int = 12, others: tuple[st
     """A column naming a key of another sheet (checked across sheets after rows are valid)."""
     parse = {"code": values.parse_code, "name": values.parse_name}.get(kind, values.parse_place)
     return Annotated[str, BeforeValidator(parse), Col(kind, ref=sheet, width=width, others=others)]
+
+
+def RefNames(sheet: str, width: int = 24) -> Any:
+    """A list of names in one cell, each a key of another sheet (checked one by one across sheets)."""
+    return Annotated[list[str], BeforeValidator(values.split_names), Col("names", ref=sheet, width=width)]
+
+
+def VocabList(choices: Any, width: int = 16) -> Any:
+    """Several values of a fixed list in one cell (separated like names)."""
+    return Annotated[list[choices], BeforeValidator(values.split_choices), Col("vocabs", width=width)]
 
 
 def Vocab(choices: Any, width: int = 12) -> Any:

@@ -76,14 +76,15 @@ def check_references(ctx: SheetContext, rows: list[Row], keys: dict[str, set[str
         attr = fields.field_name(ctx.spec.model, header)
         folded: dict[str, str] = {}
         for row in rows:
-            value = getattr(row, attr)
-            if value is None or value in keys[meta.ref] or value in meta.others:
-                continue
-            hint = reference_hint(value, keys[meta.ref], meta.ref, folded)
-            also = f"，或填“{'、'.join(meta.others)}”" if meta.others else ""
-            report.extend([ctx.problem(row.row, header, value, "unknown-reference",
-                                       f"「{value}」不在“{meta.ref}”表的“{KEY_HEADER[meta.ref]}”中。{hint}"
-                                       f"请先在“{meta.ref}”表中添加{also}。")])
+            cell = getattr(row, attr)
+            for value in cell if isinstance(cell, list) else (cell,):  # a list of names: each one is a reference
+                if value is None or value in keys[meta.ref] or value in meta.others:
+                    continue
+                hint = reference_hint(value, keys[meta.ref], meta.ref, folded)
+                also = f"，或填“{'、'.join(meta.others)}”" if meta.others else ""
+                report.extend([ctx.problem(row.row, header, value, "unknown-reference",
+                                           f"「{value}」不在“{meta.ref}”表的“{KEY_HEADER[meta.ref]}”中。{hint}"
+                                           f"请先在“{meta.ref}”表中添加{also}。")])
 
 
 def reference_hint(value: str, keys: set[str], sheet: str, folded: dict[str, str]) -> str:

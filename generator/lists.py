@@ -21,6 +21,8 @@ class ListSpec:
     subject: what an item's id names (a patient code, a group code, a village name, the township).
     shows: "due" — a due date and the days past it; "date" — the date of the event it is about (date_label names
     it); "none" — being on the list is the whole fact. never: how an item without a due date reads (never done).
+    register: a register to consult (高风险患者底册), not things to do. needs: the optional sheets the list is made
+    from; when the workbook lacks one, the list is empty rather than full of things that were never recorded.
     """
 
     key: str
@@ -30,6 +32,8 @@ class ListSpec:
     shows: Shows = "due"
     date_label: str = ""
     never: str = ""
+    register: bool = False
+    needs: tuple[str, ...] = ()
 
     def when_headers(self) -> list[str]:
         """The columns that say when: a due date and days past it, the date of the event, or none."""
@@ -57,16 +61,49 @@ LISTS: tuple[ListSpec, ...] = (
              shows="none"),
     ListSpec("police_db_missing", "高风险未录入公安库", "高风险但“已录入公安库”不是“是”的患者。", shows="none"),
     ListSpec("missing", "失访/下落不明", "在管状态为下落不明或外出务工的患者。", shows="none"),
-    ListSpec("cross_village", "人户分离待通报", "户籍村社区与现住村社区不同、需要通报户籍地的患者。", shows="none"),
+    ListSpec("cross_village", "人户分离待通报",
+             "户籍村社区与现住村社区不同、还没有“人户分离通报”记录的患者；现住和户籍两个村社区的页面都显示"
+             "（条目另带 villages：两个村社区）。", shows="none"),
     ListSpec("diagnosis_pending", "待诊断", "诊断为“待诊断”的人员。", shows="none"),
     ListSpec("too_few_visitors", "随访人数不足", "一年内随访人员少于“随访最少人数”的面访。", shows="date",
              date_label="随访日期"),
     ListSpec("group_meeting_overdue", "小组会议逾期", "距最近一次小组会议（没有会议时从成立日期算起）已超过会议间隔的帮扶小组。",
              subject="group", never="从未开会"),
+    # v2 (2026-11-24): the township's work records
+    ListSpec("followup_due_soon", "近期应随访",
+             "在家居住的患者，应随访日期在统计截止日期当天至其后 7 天内（本周的随访计划，最早到期的在前）；"
+             "还没有逾期，逾期天数为空。"),
+    ListSpec("high_risk_report_missing", "高风险未报告",
+             "当前为高风险、升为高风险那天及以后还没有“高风险报告”通报记录的患者（死亡、迁出的除外）；"
+             "应办日期为升为高风险的日期加报告时限天数。", needs=("通报记录",)),
+    ListSpec("move_report_missing", "外出未报告",
+             "因外出务工、迁居他处或走失未访到，或有走失事件，此后还没有“外出报告”通报记录的患者（死亡、迁出的除外）；"
+             "应办日期为最近一次这样的日期加报告时限天数。", needs=("通报记录",)),
+    ListSpec("reward_agreement_none", "未签以奖代补协议（逐人台账）", "在家居住、从未签过以奖代补协议的患者（逐人建立台账）。",
+             shows="none"),
+    ListSpec("reward_voided", "本年度不予奖励",
+             "以奖代补协议在有效期内，但本协议年度内发生了“奖励取消事件类型”中的事件的患者；日期为最近一次这样的事件。",
+             shows="date", date_label="事件日期", needs=("事件记录",)),
+    ListSpec("roll_call_missing", "敏感时期点名缺失",
+             "敏感时期里（算到统计截止日期前一天）应当点名、却没有点名记录的在家患者，每人每天一项；"
+             "点名范围为“高风险”的时期只点当前高风险的患者。", shows="date", date_label="点名日期",
+             needs=("敏感时期", "点名记录")),
+    ListSpec("work_meeting_overdue", "工作例会逾期",
+             "距综合管理（领导）小组最近一次例会或联席会议已超过工作会议间隔天数（没有会议记录即为逾期）。",
+             subject="township", never="从未开会", needs=("工作会议",)),
+    ListSpec("screening_overdue", "集中排查逾期", "距最近一次集中排查已超过集中排查间隔天数的村社区（从未排查即为逾期）。",
+             subject="village", never="从未排查", needs=("排查记录",)),
+    ListSpec("active_search_overdue", "主动搜索逾期",
+             "距最近一次主动搜索已超过主动搜索间隔天数的村社区（从未搜索即为逾期；间隔天数为 0 时不检查）。",
+             subject="village", never="从未搜索", needs=("排查记录",)),
+    ListSpec("high_risk_register", "高风险患者底册",
+             "高风险底册起始日期（含）以后危险性达到过高风险等级的患者，死亡、迁出的除外。这是底册，不是待办事项；"
+             "日期为起始日期以后第一次达到高风险的日期。", shows="date", date_label="列入日期", register=True),
 )
 BY_KEY: dict[str, ListSpec] = {spec.key: spec for spec in LISTS}
 
 SUBJECT_IDS = {"patient": "患者编号", "group": "小组编号", "village": "村社区名称", "township": "乡镇"}
+TOWNSHIP_ID = "乡镇"  # the id of a township-level item (work_meeting_overdue)
 
 
 def render_readme_table() -> str:

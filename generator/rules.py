@@ -12,24 +12,27 @@ from datetime import date, timedelta
 from typing import Callable, Iterable, Iterator
 
 from . import lists as specs
-from .schema import Agreement, Assessment, Dataset, Followup, HealthCheck, HospitalStay, Patient
-from .vocab import AGREEMENT_KINDS, AT_HOME, MISSING_STATUSES, PENDING_DIAGNOSIS, UNSTABLE
-
+from .schema import (Agreement, Assessment, Dataset, Followup, HealthCheck, HospitalStay, Incident, Notice, Patient,
+                     RollCall)
+from .vocab import AGREEMENT_KINDS, AT_HOME, MISSING_STATUSES, NOTICE_KINDS, PENDING_DIAGNOSIS, UNSTABLE
 
 
 @dataclass(frozen=True)
 class OverdueItem:
-    """One entry of an overdue list: a patient (or group) code, its due date and days past it."""
+    """One entry of an overdue list: a patient (or group, village, township) id, its due date and days past it."""
 
     id: str
     due: date | None = None
     days_overdue: int | None = None
-    date: date | None = None  # the visit, for too_few_visitors
+    date: date | None = None  # the event it is about: the visit of too_few_visitors, the day of roll_call_missing …
+    villages: tuple[str, ...] | None = None  # the villages whose pages show it, when not only the patient's own
 
     def to_json(self) -> dict:
         item = {"id": self.id, "due": _iso(self.due), "days_overdue": self.days_overdue}
         if self.date is not None:
             item["date"] = _iso(self.date)
+        if self.villages is not None:
+            item["villages"] = list(self.villages)
         return item
 
 
@@ -43,6 +46,9 @@ class History:
     stays: list[HospitalStay] = field(default_factory=list)
     checks: list[HealthCheck] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    roll_calls: list[RollCall] = field(default_factory=list)
 
 
 def histories(data: Dataset) -> dict[str, History]:
@@ -60,6 +66,12 @@ def histories(data: Dataset) -> dict[str, History]:
         found[c.patient_id].checks.append(c)
     for g in data.agreements:
         found[g.patient_id].agreements.append(g)
+    for i in data.incidents:
+        found[i.patient_id].incidents.append(i)
+    for n in data.notices:
+        found[n.patient_id].notices.append(n)
+    for r in data.roll_calls:
+        found[r.patient_id].roll_calls.append(r)
     for h in found.values():
         h.followups.sort(key=lambda v: v.visit_date)
         h.attempts.sort(key=lambda v: v.visit_date)
@@ -67,23 +79,60 @@ def histories(data: Dataset) -> dict[str, History]:
         h.stays.sort(key=lambda s: s.admitted)
         h.checks.sort(key=lambda c: c.checked)
         h.agreements.sort(key=lambda g: g.signed)
+        h.incidents.sort(key=lambda i: i.happened)
+        h.notices.sort(key=lambda n: n.sent)
+        h.roll_calls.sort(key=lambda r: r.called)
     return found
 
 
+# on one date: a follow-up, then an incident, then the doctor's assessment (the latest word)
+OBSERVATION_SOURCES = ("随访", "事件记录", "危险性评估")
+
+
+@dataclass(frozen=True, order=True)
+class Observation:
+    """One recorded 危险性: its date, its rank on that date (index into OBSERVATION_SOURCES) and the level."""
+
+    day: date
+    rank: int
+    risk: int
+
+    @property
+    def source(self) -> str:
+        return OBSERVATION_SOURCES[self.rank]
+
+
+def observations(history: History) -> list[Observation]:
+    """Every risk observation of a patient in order: follow-ups (not 未访到), incidents with a 危险性, assessments."""
+    found = [Observation(v.visit_date, 0, v.risk) for v in history.followups if v.risk is not None]
+    found += [Observation(i.happened, 1, i.risk) for i in history.incidents if i.risk is not None]
+    found += [Observation(a.assessed, 2, a.risk) for a in history.assessments]
+    return sorted(found)
+
+
 def risk_observation(history: History) -> tuple[date, str, int] | None:
-    """The latest-dated risk observation (date, source, 危险性); an assessment wins a tie on the same date."""
-    dated = [(v.visit_date, 0, v.risk) for v in history.followups if v.risk is not None]
-    dated += [(a.assessed, 1, a.risk) for a in history.assessments]
-    if not dated:
-        return None
-    day, source, risk = max(dated)
-    return day, ("随访", "危险性评估")[source], risk
+    """The last risk observation (date, source, 危险性); see observations for the order on one date."""
+    found = observations(history)
+    return (found[-1].day, found[-1].source, found[-1].risk) if found else None
 
 
 def current_risk(history: History) -> int | None:
-    """The 危险性 of the latest-dated follow-up or assessment; an assessment wins a tie on the same date."""
+    """The 危险性 of the last risk observation; unknown (None) when there is none."""
     latest = risk_observation(history)
     return latest[2] if latest else None
+
+
+def rise_date(found: list[Observation], high_risk_level: int) -> date | None:
+    """When a patient whose current risk is high became so: the first high observation after the last one below
+    高风险等级 (the first ever when none is below); None when the current risk is not high."""
+    if not found or found[-1].risk < high_risk_level:
+        return None
+    rise = found[-1].day
+    for seen in reversed(found):
+        if seen.risk < high_risk_level:
+            break
+        rise = seen.day
+    return rise
 
 
 def class_source(history: History, high_risk_level: int) -> str:
@@ -143,6 +192,7 @@ class PatientState:
     at_home: bool = False
     high: bool = False
     risk_source: tuple[date, str] | None = None  # the observation the current risk comes from
+    rise_date: date | None = None  # when a high-risk patient became so (see rise_date)
     class_source: str = "risk"  # high, followup or risk (see class_source)
     dues: tuple[Due, ...] = ()
     documents: tuple[str, ...] = ()  # the documents this patient needs (see documents_needed)
@@ -176,7 +226,8 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
         followup_due = last.next_due or last.visit_date + days(followup_days)
     faces = [v for v in history.followups if v.face_to_face]
     last_face = faces[-1] if faces else None
-    observed = risk_observation(history)
+    found = observations(history)
+    observed = (found[-1].day, found[-1].source, found[-1].risk) if found else None
     risk = observed[2] if observed else None
     home = patient.status == AT_HOME
     high = risk is not None and risk >= settings.high_risk_level
@@ -190,7 +241,8 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
     return PatientState(
         risk=risk, condition=condition, followup_due=followup_due, assessment_due=assessment_due, check_due=check_due,
         face_visit_due=face_due, last_followup=last, at_home=home, high=high,
-        risk_source=observed[:2] if observed else None, class_source=class_source(history, settings.high_risk_level),
+        risk_source=observed[:2] if observed else None, rise_date=rise_date(found, settings.high_risk_level),
+        class_source=class_source(history, settings.high_risk_level),
         dues=(due("随访", followup_due, home and not patient.closed), due("危险性评估", assessment_due, home),
               due("健康体检", check_due, home), due("高风险面访", face_due, home and high)),
         documents=documents_needed(patient, high),
@@ -242,9 +294,10 @@ def evaluate(data: Dataset, as_of: date) -> Facts:
 
 
 def overdue_lists(data: Dataset, as_of: date, facts: Facts | None = None) -> dict[str, list[OverdueItem]]:
-    """Every list of lists.LISTS, in that order, each most overdue first."""
+    """Every list of lists.LISTS, in that order, each most overdue first; a list needing an absent sheet is empty."""
     facts = facts or evaluate(data, as_of)
-    return {spec.key: sorted((item for item in RULES[spec.key](facts) if item is not None), key=_most_overdue_first)
+    return {spec.key: [] if data.absent.intersection(spec.needs) else
+            sorted((item for item in RULES[spec.key](facts) if item is not None), key=_most_overdue_first)
             for spec in specs.LISTS}
 
 
@@ -318,8 +371,10 @@ def _missing(f: Facts) -> Iterator[OverdueItem]:
 
 @rule("cross_village")
 def _cross_village(f: Facts) -> Iterator[OverdueItem]:
-    return (OverdueItem(p.patient_id) for p, _, _ in f.patients(open_only=True)
-            if p.home_village and p.home_village != p.village)
+    """Registered in one village, living in another, and the 户籍 village not yet notified: both villages see it."""
+    notice = NOTICE_KINDS["cross_village"]
+    return (OverdueItem(p.patient_id, villages=(p.village, p.home_village)) for p, _, h in f.patients(open_only=True)
+            if p.home_village and p.home_village != p.village and not any(n.kind == notice for n in h.notices))
 
 
 @rule("diagnosis_pending")
@@ -328,7 +383,8 @@ def _diagnosis_pending(f: Facts) -> Iterator[OverdueItem]:
 
 
 def _most_overdue_first(item: OverdueItem) -> tuple:
-    return (-(item.days_overdue or 0), item.id, item.date or date.min)
+    """Most days late first, then the earliest due (items not yet late: most urgent first), then by id and date."""
+    return (-(item.days_overdue or 0), item.due or date.max, item.id, item.date or date.min)
 
 
 def _in_force(agreement: Agreement, as_of: date) -> bool:
@@ -369,4 +425,9 @@ def _meetings_overdue(f: Facts) -> Iterator[OverdueItem | None]:
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
+
+
+# the v2 lists' rules register themselves on import, after those above, so RULES keeps the order of lists.LISTS
+from . import records as _v2  # noqa: E402
+del _v2
 

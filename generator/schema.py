@@ -14,15 +14,18 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from . import values
-from .fields import (Amount, AnyDate, Code, Col, Count, Days, IdNumber, LongText, Name, Names, PastDate, Phone, Place, Ref,
-                     Risk, Text, Vocab, YesNo)
-from .vocab import (AGREEMENT_KINDS, AT_HOME, CLOSED_STATUSES, FACE_TO_FACE, NOT_REACHED, OUTSIDE, PENDING_DIAGNOSIS,
-                    Adherence, AdmissionMode, AgreementType, ConditionClass, Diagnosis, Economy, GroupRole,
-                    GuardianRelation, LeaderRole, LossReason, Sex, Status, VillageType, VisitClass, VisitForm)
+from .fields import (Amount, AnyDate, Code, Col, Count, Days, DaysOrOff, IdNumber, LongText, Name, Names, PastDate, Phone,
+                     Place, Ref, RefNames, Risk, Text, Vocab, VocabList, YesNo)
+from .vocab import (AGREEMENT_KINDS, AT_HOME, CLOSED_STATUSES, DEAD, FACE_TO_FACE, NOT_REACHED, OUTSIDE, PENDING_DIAGNOSIS,
+                    SERIOUS_INCIDENT, Adherence, AdmissionMode, AgreementType, ConditionClass, Diagnosis, Economy,
+                    GroupRole, GuardianRelation, IncidentType, Informant, Insight, LeaderRole, LossReason, NoticeType,
+                    Outcome, Restraint, RollCallResult, RollCallScope, ScreeningType, Sex, SideEffects, Status,
+                    VillageType, VisitClass, VisitForm, WorkMeetingType)
 
 
 # columns naming a key of another sheet (the names are sheet names, checked across sheets after rows are valid)
 StaffRef = Ref("人员", "name", width=10)
+StaffRefs = RefNames("人员")
 GroupRef = Ref("帮扶小组", "code")
 PatientRef = Ref("患者", "code")
 VillageRef = Ref("村社区")
@@ -88,6 +91,24 @@ class Settings(BaseModel):
     )
     reward_amount: Amount | None = Field(
         None, alias="以奖代补年度金额", description="以奖代补有奖监护协议上默认打印的年度奖励金额（元/年）。"
+    )
+    work_meeting_days: Days = Field(
+        92, alias="工作会议间隔天数", description="综合管理（领导）小组例会或联席会议至少这么多天开一次（每季度 92；每半年 183）。"
+    )
+    screening_days: Days = Field(183, alias="集中排查间隔天数", description="每个村社区至少这么多天开展一次集中排查。")
+    active_search_days: DaysOrOff = Field(
+        0, alias="主动搜索间隔天数", description="每个村社区至少这么多天开展一次主动搜索（每月 31）；0 表示不检查。"
+    )
+    report_days: Days = Field(
+        1, alias="报告时限天数", description="患者升为高风险、外出或走失后，应在这么多天内完成高风险报告或外出报告。"
+    )
+    register_from: AnyDate | None = Field(
+        None, alias="高风险底册起始日期",
+        description="高风险患者底册收录这一天（含）以后危险性达到高风险等级的患者；留空表示收录全部历史。",
+    )
+    reward_void_types: VocabList(IncidentType) = Field(
+        [SERIOUS_INCIDENT], alias="奖励取消事件类型",
+        description="发生这些类型的事件，当年度的以奖代补奖励取消；多个类型用 、隔开。",
     )
 
 
@@ -182,6 +203,8 @@ class Patient(Row):
     diagnosed: PastDate | None = Field(None, alias="确诊日期", description="确诊日期。")
     enrolled: PastDate = Field(alias="纳入管理日期", description="纳入管理的日期；没有随访时由此计算应随访日期。")
     status: Vocab(Status) = Field(alias="在管状态", description="患者目前在哪里：在家居住、住院治疗、下落不明 等。")
+    died: PastDate | None = Field(None, alias="死亡日期", description="死亡日期；在管状态为“死亡”时应填写。")
+    death_cause: Text | None = Field(None, alias="死亡原因", description="死亡原因。")
     group_id: GroupRef | None = Field(
         None, alias="帮扶小组编号", description="所属帮扶小组的编号；在家居住的患者必填。"
     )
@@ -228,6 +251,8 @@ class Patient(Row):
             yield RowProblem("监护人电话", "required", "填了监护人，就必须填写监护人电话。")
         if self.diagnosed and self.diagnosed < self.born_on_or_min():
             yield RowProblem("确诊日期", "inconsistent", "确诊日期早于出生日期，请核对。")
+        if self.status == DEAD and not self.died:
+            yield RowProblem("死亡日期", "required", "在管状态为“死亡”时，请填写死亡日期。", "warning")
 
     def born_on_or_min(self) -> date:
         """Birth date from the cell or the ID number; date.min when neither is known."""
@@ -259,6 +284,13 @@ class Followup(Row):
     adherence: Vocab(Adherence, width=12) | None = Field(None, alias="用药依从性", description="规律、间断、不服药 或 医嘱勿需服药。")
     loss_reason: Vocab(LossReason, width=14) | None = Field(None, alias="失访原因", description="未访到时填写原因。")
     next_due: AnyDate | None = Field(None, alias="下次随访日期", description="约定的下次随访日期；填了就以此为应随访日期。")
+    informant: Vocab(Informant, width=12) | None = Field(
+        None, alias="随访对象", description="患者本人、家属监护人 或 其他知情人。"
+    )
+    insight: Vocab(Insight, width=8) | None = Field(None, alias="自知力", description="完全、不全 或 缺失。")
+    restraint: Vocab(Restraint, width=12) | None = Field(None, alias="关锁情况", description="无关锁、关锁 或 关锁已解除。")
+    side_effects: Vocab(SideEffects, width=8) | None = Field(None, alias="药物不良反应", description="无 或 有。")
+    outcome: Vocab(Outcome, width=10) | None = Field(None, alias="转归", description="继续随访、暂时失访 或 终止管理。")
     note: LongText | None = Field(None, alias="备注", description="备注。")
 
     def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
@@ -354,14 +386,98 @@ class Meeting(Row):
     content: LongText | None = Field(None, alias="内容", description="会议内容摘要。")
 
 
+@sheet_row
+class WorkMeeting(Row):
+    """工作会议: meetings of the township's 综合管理（领导）小组 — 例会, 联席会议, 信息交换, 专题会议."""
+
+    held: PastDate = Field(alias="会议日期", description="会议日期。")
+    kind: Vocab(WorkMeetingType, width=10) = Field(
+        alias="会议类型", description="例会、联席会议、信息交换 或 专题会议；例会和联席会议按“工作会议间隔天数”检查。"
+    )
+    attendees: StaffRefs | None = Field(
+        None, alias="参会人员", description="参会人员，用 、或 ， 隔开；每个人须在“人员”表中。"
+    )
+    decisions: LongText | None = Field(None, alias="议定事项", description="会议议定的事项。")
+
+
+@sheet_row
+class Incident(Row):
+    """事件记录: an incident (肇事肇祸, 走失 …); a 危险性 given here is a risk observation of that day."""
+
+    patient_id: PatientRef = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    happened: PastDate = Field(alias="发生日期", description="事件发生的日期。")
+    kind: Vocab(IncidentType, width=10) = Field(
+        alias="事件类型", description="肇事肇祸、轻微滋事、自伤、自杀未遂、走失 或 其他。"
+    )
+    risk: Risk | None = Field(
+        None, alias="危险性", description="事件时评估的危险性 0–5 级；填了就算作当天的一次危险性记录。"
+    )
+    handling: LongText | None = Field(None, alias="处置", description="联合处置情况：谁到场、做了什么。")
+    police_told: YesNo | None = Field(None, alias="已报告派出所", description="是否已报告派出所。")
+    note: LongText | None = Field(None, alias="备注", description="备注。")
+
+
+@sheet_row
+class Screening(Row):
+    """排查记录: a 集中排查 campaign, a 主动搜索 or a 动态排查 in one village."""
+
+    village: VillageRef = Field(alias="村社区", description="排查的村社区，须在“村社区”表中。")
+    screened: PastDate = Field(alias="排查日期", description="排查日期。")
+    kind: Vocab(ScreeningType, width=10) = Field(alias="排查类型", description="集中排查、主动搜索 或 动态排查。")
+    screeners: Names | None = Field(None, alias="排查人员", description="参加排查的人员，用 、或 ， 隔开。")
+    suspected: Count | None = Field(None, alias="发现疑似人数", description="这次排查发现的疑似患者人数。")
+    note: LongText | None = Field(None, alias="备注", description="备注。")
+
+
+@sheet_row
+class Notice(Row):
+    """通报记录: a notification or report made about a patient (人户分离通报, 外出报告, 高风险报告 …)."""
+
+    patient_id: PatientRef = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    sent: PastDate = Field(alias="通报日期", description="通报或报告的日期。")
+    kind: Vocab(NoticeType, width=14) = Field(
+        alias="通报类型", description="人户分离通报、外出报告、高风险报告、出院衔接 或 其他。"
+    )
+    recipient: Text | None = Field(None, alias="通报对象", description="通报给谁，如 户籍地某某村、派出所、平安办。")
+    note: LongText | None = Field(None, alias="备注", description="备注。")
+
+
+@sheet_row
+class SensitivePeriod(Row):
+    """敏感时期: a period of daily roll call (may be planned ahead of the as-of date)."""
+
+    name: Place = Field(alias="名称", description="敏感时期名称，如 春节、国庆。")
+    start: AnyDate = Field(alias="开始日期", description="开始日期（可以晚于统计截止日期，提前安排）。")
+    end: AnyDate = Field(alias="结束日期", description="结束日期（含），不能早于开始日期。")
+    scope: Vocab(RollCallScope, width=10) = Field(
+        alias="点名范围", description="高风险（当前危险性达到高风险等级的在家患者）或 全部在家（所有在家居住的患者）。"
+    )
+
+    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+        if self.end < self.start:
+            yield RowProblem("结束日期", "inconsistent", f"结束日期早于开始日期 {self.start.isoformat()}，请核对。")
+
+
+@sheet_row
+class RollCall(Row):
+    """点名记录: one patient's daily roll call on one day of a sensitive period."""
+
+    patient_id: PatientRef = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
+    called: PastDate = Field(alias="点名日期", description="点名日期。")
+    caller: StaffRef | None = Field(None, alias="点名人", description="点名的人，须在“人员”表中。")
+    result: Vocab(RollCallResult, width=10) = Field(alias="情况", description="正常、异常 或 未联系上。")
+    note: LongText | None = Field(None, alias="备注", description="备注。")
+
+
 @dataclass(frozen=True)
 class SheetSpec:
-    """One sheet of the standard workbook."""
+    """One sheet of the standard workbook; an optional sheet may be absent (read as empty, with a notice)."""
 
     name: str
     model: type[Row] | type[Settings]
     about: str
     unique: tuple[tuple[str, ...], ...] = ()  # headers whose values must not repeat
+    optional: bool = False
 
 
 SETTINGS_SHEET = "基本设置"
@@ -382,6 +498,12 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("健康体检", HealthCheck, "每年一次的免费健康体检，每次一行。"),
     SheetSpec("协议", Agreement, "已签订的监护协议、以奖代补协议和免费服药告知书，每份一行。"),
     SheetSpec("小组会议", Meeting, "帮扶小组会议，每次一行。"),
+    SheetSpec("工作会议", WorkMeeting, "综合管理（领导）小组的例会、联席会议、信息交换和专题会议，每次一行。", optional=True),
+    SheetSpec("事件记录", Incident, "肇事肇祸、走失等事件，每件一行；填了危险性就算一次危险性记录。", optional=True),
+    SheetSpec("排查记录", Screening, "各村社区的集中排查、主动搜索和动态排查，每次一行。", optional=True),
+    SheetSpec("通报记录", Notice, "人户分离通报、外出报告、高风险报告等，每次一行。", optional=True),
+    SheetSpec("敏感时期", SensitivePeriod, "需要每日点名的敏感时期，每个一行；可以提前填写。", optional=True),
+    SheetSpec("点名记录", RollCall, "敏感时期每日点名，每人每天一行。", optional=True),
 )
 SHEET_BY_NAME = {spec.name: spec for spec in SHEETS}
 
@@ -405,11 +527,19 @@ class Dataset:
     checks: list[HealthCheck] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
+    work_meetings: list[WorkMeeting] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    screenings: list[Screening] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    periods: list[SensitivePeriod] = field(default_factory=list)
+    roll_calls: list[RollCall] = field(default_factory=list)
+    absent: frozenset[str] = frozenset()  # optional sheets the workbook does not have (their lists stay empty)
 
 
 # which Dataset list holds each table sheet's rows
 DATASET_FIELD = {
     "村社区": "villages", "人员": "staff", "领导小组": "leaders", "帮扶小组": "groups", "小组成员": "members",
     "患者": "patients", "随访记录": "followups", "危险性评估": "assessments", "住院记录": "stays",
-    "健康体检": "checks", "协议": "agreements", "小组会议": "meetings",
+    "健康体检": "checks", "协议": "agreements", "小组会议": "meetings", "工作会议": "work_meetings", "事件记录": "incidents",
+    "排查记录": "screenings", "通报记录": "notices", "敏感时期": "periods", "点名记录": "roll_calls",
 }

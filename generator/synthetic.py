@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import schema
+from .sample_records import SETTINGS as RECORD_SETTINGS
+from .sample_records import write_records
 from .template import WorkbookContent, default_content
 from .values import id_check_char
 from .vocab import OUTSIDE
@@ -118,10 +120,11 @@ def sample_content(patients: int = 60, seed: int = 2026) -> WorkbookContent:  # 
     for p in plist:
         write_history(b, p)
     plant_cases(b, plist)
+    write_records(b, plist, SAMPLE_AS_OF)
     add_mess(b, plist)
     content = default_content()
     content.settings |= {"乡镇名称": TOWNSHIP, "所属区县": COUNTY, "统计截止日期": SAMPLE_AS_OF,
-                         "常住人口": round(patients / 0.0045), "随访最少人数": 3, "以奖代补年度金额": 2000}
+                         "常住人口": round(patients / 0.0045), "随访最少人数": 3, "以奖代补年度金额": 2000} | RECORD_SETTINGS
     content.rows |= b.rows
     content.extra_columns = {"随访记录": ["核对情况"]}
     return content

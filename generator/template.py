@@ -40,7 +40,9 @@ CONVENTIONS = (
     "带下拉箭头的列请从下拉列表中选择。表头为橙色的列必填，蓝色的列选填。",
     "可以在表格右侧加自己的列（会被忽略）；不要改动工作表名称和表头文字。",
     "编号（患者编号、小组编号）只用英文字母和数字，如 P001、G01；网站的网址和标题只显示编号，不显示姓名。",
+    "标有“（可选）”的工作表可以删除或留空：没有这张表时，用到它的清单为空，检查时只作提示。",
 )
+OPTIONAL_MARK = "（可选）"
 
 
 @dataclass
@@ -175,7 +177,7 @@ def _write_guide(ws) -> None:
     ws.append([])
     ws.append([_bold(ws, "工作表"), _bold(ws, "内容")])
     for spec in SHEETS:
-        ws.append([_bold(ws, spec.name), spec.about])
+        ws.append([_bold(ws, spec.name), spec.about + (OPTIONAL_MARK if spec.optional else "")])
         if spec.model is Settings:
             continue
         for header, info in fields.columns(spec.model).items():

@@ -60,9 +60,12 @@ def validate_workbook(raw: RawWorkbook, *, today: date, as_of: date | None = Non
     sheets: dict[str, tuple[SheetContext, list[Row]]] = {}
     # keys of every row, valid or not, so one bad cell in a row does not also break every reference to it
     keys: dict[str, set[str]] = {}
+    absent: set[str] = set()
     for spec in SHEETS[1:]:
         sheet = _find_sheet(raw, spec, report)
         if sheet is None:
+            if spec.optional and not raw.titles.get(spec.name):
+                absent.add(spec.name)
             continue
         ctx, ok = _check_headers(sheet, spec, report)
         if ctx is None:
@@ -76,7 +79,8 @@ def validate_workbook(raw: RawWorkbook, *, today: date, as_of: date | None = Non
     for ctx, rows in sheets.values():
         check_references(ctx, rows, keys, report)
     rows_by_sheet = {name: rows for name, (_, rows) in sheets.items()}
-    dataset = Dataset(settings=settings, rules=_rules(sheets.get("随访规则"), report), as_of=as_of)
+    dataset = Dataset(settings=settings, rules=_rules(sheets.get("随访规则"), report), as_of=as_of,
+                      absent=frozenset(absent))
     for name, attr in schema.DATASET_FIELD.items():
         setattr(dataset, attr, rows_by_sheet.get(name, []))
     if "随访记录" in sheets:
@@ -97,9 +101,13 @@ def _find_sheet(raw: RawWorkbook, spec: SheetSpec, report: Report) -> RawSheet |
     if sheet is None:
         close = difflib.get_close_matches(spec.name, raw.names, n=1, cutoff=0.6)
         hint = f"工作簿里有“{close[0]}”，如果就是它，请改回标准名称“{spec.name}”。" if close else ""
-        report.extend([Problem(spec.name, None, None, None, None, "missing-sheet",
-                               f"找不到工作表“{spec.name}”。{hint}请不要改动工作表名称；没有数据时保留只有表头的空表。",
-                               sheet_order=SHEET_ORDER[spec.name])])
+        if spec.optional:
+            message = (f"工作表“{spec.name}”不存在，按空表处理，用到它的清单为空。{hint}"
+                       "需要记录时，可从 jingfang init 生成的标准台账中复制这张表。")
+        else:
+            message = f"找不到工作表“{spec.name}”。{hint}请不要改动工作表名称；没有数据时保留只有表头的空表。"
+        report.extend([Problem(spec.name, None, None, None, None, "missing-sheet", message,
+                               "warning" if spec.optional else "error", sheet_order=SHEET_ORDER[spec.name])])
     return sheet
 
 

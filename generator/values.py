@@ -97,6 +97,12 @@ def parse_choice(value: object) -> str | None:
     return plain(value) or None
 
 
+def split_choices(value: object) -> list[str]:
+    """Several values picked from a list, in one cell, separated like names (、 ， , ; or spaces)."""
+    text = plain(value)
+    return [part for part in LIST_SEPARATORS.split(text) if part]
+
+
 def check_safe(text: str, what: str = "姓名、编号和名称") -> str:
     """Refuse markup and control characters in a name, code or setting (they end up in pages and page titles)."""
     if not UNSAFE_RE.search(text):

@@ -55,7 +55,10 @@ class View:
         return person.phone if person else ""
 
     def villages_of(self, spec: ListSpec, item: rules.OverdueItem) -> list[str]:
-        """The villages whose pages show an item: where its patient lives, its group's, the village itself."""
+        """The villages whose pages show an item: those it names (cross_village: both), else where its patient lives,
+        its group's, the village itself."""
+        if item.villages is not None:
+            return list(item.villages)
         if spec.subject == "patient":
             return [self.patients[item.id].village]
         if spec.subject == "group":

@@ -27,20 +27,43 @@ GroupRole = Literal[
     "组长", "精防医生", "村医", "社区民警", "民政干部", "康复协调员", "网格员", "残疾人专职委员", "综治专干", "志愿者", "其他",
 ]
 VillageType = Literal["村", "社区"]
+# v2 (2026-11-24): the township's work records and the national form's optional follow-up columns
+WorkMeetingType = Literal["例会", "联席会议", "信息交换", "专题会议"]
+IncidentType = Literal["肇事肇祸", "轻微滋事", "自伤", "自杀未遂", "走失", "其他"]
+ScreeningType = Literal["集中排查", "主动搜索", "动态排查"]
+NoticeType = Literal["人户分离通报", "外出报告", "高风险报告", "出院衔接", "其他"]
+RollCallScope = Literal["高风险", "全部在家"]
+RollCallResult = Literal["正常", "异常", "未联系上"]
+Informant = Literal["患者本人", "家属监护人", "其他知情人"]
+Insight = Literal["完全", "不全", "缺失"]
+Restraint = Literal["无关锁", "关锁", "关锁已解除"]
+SideEffects = Literal["无", "有"]
+Outcome = Literal["继续随访", "暂时失访", "终止管理"]
 
 OUTSIDE = "外地"  # a 村社区 value meaning "outside this township"
 AT_HOME = "在家居住"
 IN_HOSPITAL = "住院治疗"
-CLOSED_STATUSES = ("死亡", "迁出")
+DEAD = "死亡"
+CLOSED_STATUSES = (DEAD, "迁出")
 MISSING_STATUSES = ("下落不明", "外出务工")
 PENDING_DIAGNOSIS = "待诊断"
 NOT_REACHED = "未访到"  # a 随访记录 row that is an attempt, not a follow-up
 UNSTABLE = "不稳定"
 FACE_TO_FACE = ("门诊", "家庭访视")
 AGREEMENT_KINDS: dict[str, str] = {"guardian": "监护协议", "reward": "以奖代补协议", "consent": "免费服药告知书"}
+REGULAR_MEETINGS = ("例会", "联席会议")  # the 工作会议 types that count for 工作会议间隔天数
+SCREENING_KINDS: dict[str, str] = {"campaign": "集中排查", "search": "主动搜索"}
+NOTICE_KINDS: dict[str, str] = {"cross_village": "人户分离通报", "move": "外出报告", "high_risk": "高风险报告"}
+MOVE_LOSS_REASONS = ("外出务工", "迁居他处", "走失")  # a 未访到 for these reasons calls for an 外出报告
+WANDERED = "走失"  # the 事件类型 that calls for an 外出报告
+SERIOUS_INCIDENT = "肇事肇祸"  # the default 奖励取消事件类型
+HIGH_RISK_SCOPE = "高风险"  # 点名范围: only patients whose current risk is high (else every patient at home)
 
 assert {AT_HOME, IN_HOSPITAL, *CLOSED_STATUSES, *MISSING_STATUSES} <= set(get_args(Status))
 assert PENDING_DIAGNOSIS in get_args(Diagnosis) and NOT_REACHED in get_args(VisitClass)
 assert set(AGREEMENT_KINDS.values()) == set(get_args(AgreementType))
+assert set(REGULAR_MEETINGS) <= set(get_args(WorkMeetingType)) and set(SCREENING_KINDS.values()) <= set(get_args(ScreeningType))
+assert set(NOTICE_KINDS.values()) <= set(get_args(NoticeType)) and set(MOVE_LOSS_REASONS) <= set(get_args(LossReason))
+assert {WANDERED, SERIOUS_INCIDENT} <= set(get_args(IncidentType)) and HIGH_RISK_SCOPE in get_args(RollCallScope)
 
 

@@ -1,7 +1,8 @@
 """``jingfang overdue --json`` and ``jingfang export`` on a hand-built workbook with a case for every list.
 
 Expectations are worked by hand (as-of 2025-06-30; defaults: high risk 3, high-risk face visit 180 days,
-first visit after discharge 14, health check 365, meetings 30; 随访最少人数 2; intervals 14/30/90 and 90/90/180).
+first visit after discharge 14, health check 365, meetings 30; 随访最少人数 2; intervals 14/30/90 and 90/90/180;
+v2: report within 1 day, work meetings 92, screening 183, active search 31 (set here), void on 肇事肇祸).
 """
 
 from __future__ import annotations
@@ -38,11 +39,32 @@ EXPECTED = {
     # P003 in hospital with risk 3 (blank), P004 at home with risk 4 (否)
     "police_db_missing": [item("P003"), item("P004")],
     "missing": [item("P005")],
-    "cross_village": [item("P006")],
+    # P006 lives in 禾苗村, registered in 溪口社区, no 人户分离通报: both villages
+    "cross_village": [item("P006") | {"villages": ["禾苗村", "溪口社区"]}],
     "diagnosis_pending": [item("P007")],
     "too_few_visitors": [{"id": "P002", "due": None, "days_overdue": None, "date": "2024-12-01"}],
     # G02 never met: founded 2023-02-01 + 30 = 2023-03-03
     "group_meeting_overdue": [item("G02", "2023-03-03", 850)],
+    # P006's agreed next visit 07-03 is within A … A + 7: due, not overdue
+    "followup_due_soon": [item("P006", "2025-07-03")],
+    # P004 rose from 2 (2024-12-01) to 4 on 06-10, no 高风险报告 → due 06-11; P003 was reported on its rise date 06-01
+    "high_risk_report_missing": [item("P004", "2025-06-11", 19)],
+    # P005 not reached on 06-20 (走失), no 外出报告 → due 06-21
+    "move_report_missing": [item("P005", "2025-06-21", 9)],
+    # P002 and P006 at home, never signed one (P001 and P004 did)
+    "reward_agreement_none": [item("P002"), item("P006")],
+    # P001's agreement 2025-01-10 … 2026-01-09 is in force; 肇事肇祸 on 04-02 voids it (the 轻微滋事 on 02-01 does not)
+    "reward_voided": [item("P001") | {"date": "2025-04-02"}],
+    # 端午 05-31 … 06-02, scope 高风险: P004 (risk 4 now) at home, no roll call on any of the three days
+    "roll_call_missing": [item("P004") | {"date": f"2025-{d}"} for d in ("05-31", "06-01", "06-02")],
+    # the last 例会 2025-03-01 + 92 = 06-01 (an 信息交换 on 06-15 does not count)
+    "work_meeting_overdue": [item("乡镇", "2025-06-01", 29)],
+    # 溪口社区's 集中排查 2024-12-01 + 183 = 2025-06-02; 禾苗村's 2025-03-15 + 183 is in September
+    "screening_overdue": [item("溪口社区", "2025-06-02", 28)],
+    # 溪口社区 主动搜索 05-20 + 31 = 06-20; 禾苗村 never
+    "active_search_overdue": [item("溪口社区", "2025-06-20", 10), item("禾苗村")],
+    # risk ≥ 3 ever (no start date set): P003 on 06-01, P004 on 06-10
+    "high_risk_register": [item("P003") | {"date": "2025-06-01"}, item("P004") | {"date": "2025-06-10"}],
 }
 
 
@@ -68,6 +90,7 @@ def test_as_of_option_moves_every_list(tmp_path):
 def test_overdue_text_output_and_refusal_on_errors(tmp_path):
     good = run("overdue", str(write_sheets(tmp_path / "台账.xlsx", every_list_sheets())))
     assert good.returncode == 0 and "随访逾期（2）" in text(good.stdout) and "P001，逾期 10 天（应于 2025-06-20）" in text(good.stdout)
+    assert "近期应随访（1）\n  P006，应于 2025-07-03\n" in text(good.stdout)
     bad = every_list_sheets()
     bad["患者"][1][2] = "女"
     result = run("overdue", "--json", str(write_sheets(tmp_path / "坏.xlsx", bad)))
@@ -80,7 +103,7 @@ def test_export_writes_one_sheet_per_list_with_names_and_contacts(tmp_path):
     result = run("export", str(workbook), "--out", str(target))
     assert result.returncode == 0, text(result.stderr)
     wb = load_workbook(target)
-    assert wb.sheetnames[0] == "说明" and "失访或下落不明" in wb.sheetnames and len(wb.sheetnames) == 16
+    assert wb.sheetnames[0] == "说明" and "失访或下落不明" in wb.sheetnames and len(wb.sheetnames) == 26
     rows = list(wb["随访逾期"].values)
     assert rows[0] == ("村社区", "患者编号", "姓名", "性别", "在管状态", "应办日期", "逾期天数", "帮扶小组", "组长", "组长电话",
                        "监护人", "监护人电话")

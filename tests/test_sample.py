@@ -41,6 +41,7 @@ def test_every_overdue_list_is_non_empty(sample):
     _, data, _ = sample
     lists = rules.overdue_lists(data, SAMPLE_AS_OF)
     assert [key for key, items in lists.items() if not items] == []
+    assert len(lists) == 25  # the 15 lists of v1 and the 10 of v2
     home = sum(p.status == "在家居住" for p in data.patients)
     assert len(lists["followup_overdue"]) < home / 4  # most patients are in order
 
@@ -48,8 +49,18 @@ def test_every_overdue_list_is_non_empty(sample):
 def test_every_sheet_is_populated(sample):
     _, data, _ = sample
     for name in ("villages", "staff", "leaders", "groups", "members", "patients", "followups", "assessments", "stays",
-                 "checks", "agreements", "meetings"):
+                 "checks", "agreements", "meetings", "work_meetings", "incidents", "screenings", "notices", "periods",
+                 "roll_calls"):
         assert getattr(data, name), name
+    assert data.absent == frozenset()
+    assert all(p.died for p in data.patients if p.status == "死亡")
+    assert {v.insight for v in data.followups if v.is_followup} == {"完全", "不全", "缺失"}
+
+
+def test_v2_settings_and_a_period_planned_ahead(sample):
+    _, data, _ = sample
+    assert data.settings.active_search_days == 31 and data.settings.register_from.isoformat() == "2024-01-01"
+    assert [p.name for p in data.periods if p.start > SAMPLE_AS_OF] == ["国庆"]
 
 
 def test_sample_is_deterministic_and_seeded():

@@ -105,3 +105,20 @@ def test_template_opens_in_libreoffice(template, tmp_path):
     pdf = tmp_path / "标准台账.pdf"
     assert result.returncode == 0 and pdf.exists(), result.stderr
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
+
+
+def test_v2_settings_defaults_and_optional_sheets(template):
+    wb = load_workbook(template)
+    settings = {row[0]: row[1] for row in wb["基本设置"].iter_rows(min_row=2, values_only=True)}
+    assert [settings[k] for k in ("工作会议间隔天数", "集中排查间隔天数", "主动搜索间隔天数", "报告时限天数", "高风险底册起始日期",
+                                  "奖励取消事件类型")] == [92, 183, 0, 1, None, "肇事肇祸"]
+    guide = [str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value]
+    assert "肇事肇祸、走失等事件，每件一行；填了危险性就算一次危险性记录。（可选）" in guide
+    assert [line for line in guide if line.endswith("（可选）")] == [f"{spec.about}（可选）" for spec in SHEETS if spec.optional]
+    assert len([spec for spec in SHEETS if spec.optional]) == 6
+    ws = wb["事件记录"]
+    assert [c.value for c in ws[1]] == ["患者编号", "发生日期", "事件类型", "危险性", "处置", "已报告派出所", "备注"]
+    (kinds,) = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith("C2")]
+    assert kinds.formula1 == '"肇事肇祸,轻微滋事,自伤,自杀未遂,走失,其他"'
+    (callers,) = [dv for dv in wb["点名记录"].data_validations.dataValidation if str(dv.sqref).startswith("C2")]
+    assert callers.formula1 == "'人员'!$A$2:$A$2000" and not callers.showErrorMessage

@@ -179,4 +179,58 @@ def test_missing_rule_row_falls_back_to_default_with_a_warning(tmp_path):
 def test_as_of_override_makes_later_records_future(tmp_path):
     path = write_sheets(tmp_path / "a.xlsx", valid_sheets())
     _, report = validate_workbook(read_workbook(path), as_of=date(2025, 5, 31), today=date(2025, 6, 1))
-    assert [[p.where, p.code] for p in report.sorted()] == [["随访记录!B4", "future-date"], ["小组会议!B2", "future-date"]]
+    # 敏感时期 may be planned ahead: its 端午 (05-31 … 06-02) and 国庆 rows are not future dates
+    assert [[p.where, p.code] for p in report.sorted()] == [["随访记录!B4", "future-date"], ["小组会议!B2", "future-date"],
+                                                             ["通报记录!B2", "future-date"], ["点名记录!B2", "future-date"]]
+
+
+# v2 sheets, settings and columns -------------------------------------------------------------------------------
+
+V2_SHEETS = ("工作会议", "事件记录", "排查记录", "通报记录", "敏感时期", "点名记录")
+
+
+def test_a_workbook_without_the_v2_sheets_is_valid_with_one_notice_each(tmp_path):
+    s = valid_sheets()
+    for name in V2_SHEETS:
+        del s[name]
+    dataset, report = check(tmp_path, s)
+    assert report.valid
+    assert report.flatten(["sheet", "code", "severity"]) == [[name, "missing-sheet", "warning"] for name in V2_SHEETS]
+    assert report.warnings[1].message == ("工作表“事件记录”不存在，按空表处理，用到它的清单为空。"
+                                          "需要记录时，可从 jingfang init 生成的标准台账中复制这张表。")
+    assert dataset.absent == frozenset(V2_SHEETS) and dataset.incidents == [] and dataset.roll_calls == []
+
+
+def test_v2_rows_are_read(tmp_path):
+    dataset, _ = check(tmp_path, valid_sheets())
+    assert dataset.absent == frozenset()
+    assert dataset.work_meetings[0].attendees == ["骆思源", "闵若川"] and dataset.incidents[0].risk == 1
+    assert [(r.village, r.suspected) for r in dataset.screenings] == [("禾苗村", 0), ("溪口社区", 1)]
+    assert dataset.periods[1].start == date(2025, 10, 1) and dataset.roll_calls[0].caller == "骆思源"
+
+
+def test_v2_mistakes_are_found_where_they_are(tmp_path):
+    s = valid_sheets()
+    s["基本设置"].append(["奖励取消事件类型", "肇事、轻微滋事", None])
+    s["基本设置"].append(["主动搜索间隔天数", -1, None])
+    set_cell(s, "患者", 3, "在管状态", "死亡")  # without a 死亡日期
+    s["工作会议"].append([datetime(2025, 6, 1), "例会", "骆思源、司马未名", None])
+    s["事件记录"].append(["P002", datetime(2025, 6, 1), "打架", 2, None, "是", None])
+    s["排查记录"].append(["河西村", datetime(2025, 6, 1), "主动搜索", None, None, None])
+    s["排查记录"].append(["禾苗村", datetime(2025, 6, 1), "主动搜索", None, -2, None])
+    s["敏感时期"].append(["春节", datetime(2026, 2, 20), datetime(2026, 2, 10), "高风险"])
+    s["点名记录"].append(["P009", datetime(2025, 6, 1), "司马未名", "正常", None])
+    _, report = check(tmp_path, s)
+    assert report.flatten(["where", "code", "severity", "message"]) == [
+        ["基本设置!B8", "not-in-vocabulary", "error",
+         "“奖励取消事件类型”：「肇事」不是可选的值。是不是“肇事肇祸”？可选：肇事肇祸、轻微滋事、自伤、自杀未遂、走失、其他。"],
+        ["基本设置!B9", "out-of-range", "error", "“主动搜索间隔天数”：「-1」超出范围，应在 0–3660 之间。"],
+        ["患者!第4行", "required", "warning", "在管状态为“死亡”时，请填写死亡日期。"],
+        ["工作会议!C3", "unknown-reference", "error", "「司马未名」不在“人员”表的“姓名”中。请先在“人员”表中添加。"],
+        ["事件记录!C3", "not-in-vocabulary", "error", "「打架」不是可选的值。可选：肇事肇祸、轻微滋事、自伤、自杀未遂、走失、其他。"],
+        ["排查记录!A4", "unknown-reference", "error", "「河西村」不在“村社区”表的“名称”中。请先在“村社区”表中添加。"],
+        ["排查记录!E5", "out-of-range", "error", "「-2」超出范围，应不小于 0。"],
+        ["敏感时期!C4", "inconsistent", "error", "结束日期早于开始日期 2026-02-20，请核对。"],
+        ["点名记录!A3", "unknown-reference", "error", "「P009」不在“患者”表的“患者编号”中。请先在“患者”表中添加。"],
+        ["点名记录!C3", "unknown-reference", "error", "「司马未名」不在“人员”表的“姓名”中。请先在“人员”表中添加。"],
+    ]
