@@ -34,6 +34,7 @@ class ListSpec:
     never: str = ""
     register: bool = False
     needs: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()  # more about each patient beside the item (pages/overdue.FACTS names them)
 
     def when_headers(self) -> list[str]:
         """The columns that say when: a due date and days past it, the date of the event, or none."""
@@ -98,7 +99,8 @@ LISTS: tuple[ListSpec, ...] = (
              subject="village", never="从未搜索", needs=("排查记录",)),
     ListSpec("high_risk_register", "高风险患者底册",
              "高风险底册起始日期（含）以后危险性达到过高风险等级的患者，死亡、迁出的除外。这是底册，不是待办事项；"
-             "日期为起始日期以后第一次达到高风险的日期。", shows="date", date_label="列入日期", register=True),
+             "日期为起始日期以后第一次达到高风险的日期。", shows="date", date_label="列入日期", register=True,
+             facts=("risk", "last_face_visit", "last_notice")),
 )
 BY_KEY: dict[str, ListSpec] = {spec.key: spec for spec in LISTS}
 

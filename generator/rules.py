@@ -193,6 +193,7 @@ class PatientState:
     high: bool = False
     risk_source: tuple[date, str] | None = None  # the observation the current risk comes from
     rise_date: date | None = None  # when a high-risk patient became so (see rise_date)
+    last_face_visit: date | None = None
     class_source: str = "risk"  # high, followup or risk (see class_source)
     dues: tuple[Due, ...] = ()
     documents: tuple[str, ...] = ()  # the documents this patient needs (see documents_needed)
@@ -240,7 +241,7 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
 
     return PatientState(
         risk=risk, condition=condition, followup_due=followup_due, assessment_due=assessment_due, check_due=check_due,
-        face_visit_due=face_due, last_followup=last, at_home=home, high=high,
+        face_visit_due=face_due, last_followup=last, last_face_visit=last_face.visit_date if last_face else None, at_home=home, high=high,
         risk_source=observed[:2] if observed else None, rise_date=rise_date(found, settings.high_risk_level),
         class_source=class_source(history, settings.high_risk_level),
         dues=(due("随访", followup_due, home and not patient.closed), due("危险性评估", assessment_due, home),

@@ -64,3 +64,12 @@ def every_list_data(tmp_path):
     data, report = validate_workbook(read_workbook(workbook), as_of=AS_OF, today=date(2025, 7, 1))
     assert report.valid
     return data
+
+
+def test_the_register_shows_where_each_one_is_and_is_not_counted_as_a_to_do(every_list_data):
+    view = build_view(every_list_data, Report(), AS_OF, datetime(2025, 7, 1, 8, 0))
+    assert view.lists["high_risk_register"], "the every-list workbook has someone in the register"
+    pages = dict(render_pages(view))
+    register = pages["overdue/high_risk_register.md"].markdown()
+    assert "<th>列入日期</th><th>当前危险性</th><th>末次面访</th><th>末次通报</th>" in register
+    assert '<span class="jf-badge jf-info">底册</span>' in pages["index.md"].markdown()

@@ -55,7 +55,7 @@ def _cards(view: View) -> str:
 def _lists(view: View) -> str:
     return table(["清单", "人数", ""], [
         (Raw(a(HERE, paths.overdue_list(key), BY_KEY[key].title)), len(items),
-         badge("需处理", "late") if items else badge("无", "ok"))
+         badge("底册", "info") if BY_KEY[key].register else badge("需处理", "late") if items else badge("无", "ok"))
         for key, items in view.lists.items()
     ])
 

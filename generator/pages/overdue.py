@@ -6,9 +6,11 @@ How an item looks follows its list's spec (lists.py): what it is about (subject)
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any, Callable
 
 from ..lists import BY_KEY, ListSpec
-from ..rules import OverdueItem
+from ..rules import History, OverdueItem
+from ..schema import Patient
 from ..values import mask_phone
 from ..views import View
 from . import paths
@@ -51,15 +53,31 @@ def item_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem], 
     return table([label, *spec.when_headers()], [(item.id, *spec.when_cells(item)) for item in items])
 
 
+def _last_notice(view: View, p: Patient) -> str:
+    notices = (view.histories.get(p.patient_id) or History()).notices
+    return f"{notices[-1].sent.isoformat()} {notices[-1].kind}" if notices else "无"
+
+
+# facts a list's spec may ask to show beside its items (ListSpec.facts): header and cell
+FACTS: dict[str, tuple[str, Callable[[View, Patient], Any]]] = {
+    "risk": ("当前危险性", lambda view, p: "未评估" if view.states[p.patient_id].risk is None
+             else f"{view.states[p.patient_id].risk} 级"),
+    "last_face_visit": ("末次面访", lambda view, p: view.states[p.patient_id].last_face_visit or "从未面访"),
+    "last_notice": ("末次通报", _last_notice),
+}
+
+
 def _patient_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem]) -> str:
     rows = []
     for item in items:
         p = view.patients[item.id]
         g = view.groups.get(p.group_id or "")
         rows.append([Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status, *spec.when_cells(item),
+                     *(FACTS[fact][1](view, p) for fact in spec.facts),
                      Raw(a(here, paths.group(g.group_id), g.group_id)) if g else "",
                      f"{g.leader} {view.phone_of(g.leader)}" if g else "", mask_phone(p.guardian_phone)])
-    return table(["编号", "姓名", "在管状态", *spec.when_headers(), "帮扶小组", "组长及电话", "监护人电话"], rows)
+    facts = [FACTS[fact][0] for fact in spec.facts]
+    return table(["编号", "姓名", "在管状态", *spec.when_headers(), *facts, "帮扶小组", "组长及电话", "监护人电话"], rows)
 
 
 def _group_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem], village_column: bool) -> str:

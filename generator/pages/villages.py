@@ -19,7 +19,8 @@ def render_villages(view: View) -> dict[str, Page]:
     pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、逾期清单和协议打印。\n\n" + links)}
     for name, code in view.village_codes.items():
         mine = view.items_of_village(name)
-        pages[paths.village(code)] = render_village(view, name, code, sum(map(len, mine.values())))
+        todo = sum(len(items) for key, items in mine.items() if not BY_KEY[key].register)
+        pages[paths.village(code)] = render_village(view, name, code, todo)
         pages[paths.village_lists(code)] = render_village_lists(view, name, code, mine)
     return pages
 
