@@ -73,3 +73,14 @@ def test_the_register_shows_where_each_one_is_and_is_not_counted_as_a_to_do(ever
     register = pages["overdue/high_risk_register.md"].markdown()
     assert "<th>列入日期</th><th>当前危险性</th><th>末次面访</th><th>末次通报</th>" in register
     assert '<span class="jf-badge jf-info">底册</span>' in pages["index.md"].markdown()
+
+
+def test_the_record_page_shows_incidents_reports_roll_calls_and_the_national_form(every_list_data):
+    view = build_view(every_list_data, Report(), AS_OF, datetime(2025, 7, 1, 8, 0))
+    incident = every_list_data.incidents[0]
+    notice = every_list_data.notices[0]
+    pages = dict(render_pages(view))
+    record = pages[f"patients/{incident.patient_id}.md"].markdown()
+    assert "## 事件记录" in record and f"<td>{incident.happened.isoformat()}</td><td>{incident.kind}</td>" in record
+    assert "<th>随访对象</th>" in record and "<th>转归</th>" in record
+    assert f"<td>{notice.sent.isoformat()}</td><td>{notice.kind}</td>" in pages[f"patients/{notice.patient_id}.md"].markdown()

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..lists import BY_KEY
 from ..rules import Due, History, PatientState
+from ..vocab import DEAD
 from ..schema import Patient
 from ..views import View
 from .agreements import environment, render_patient_documents
@@ -62,7 +63,7 @@ def _identity(view: View, p: Patient) -> str:
         ("诊断", p.diagnosis), ("确诊日期", p.diagnosed), ("纳入管理日期", p.enrolled), ("在管状态", p.status),
         ("经济状况", p.economy), ("精神残疾证", p.disability_card), ("免费服药", p.free_medication),
         ("已录入卫健库", p.in_health_db), ("已录入公安库", p.in_police_db), ("摸排来源", p.source), ("备注", p.note),
-    ])
+    ] + ([("死亡日期", p.died or "未填"), ("死亡原因", p.death_cause)] if p.status == DEAD else []))
 
 
 def _contacts(view: View, p: Patient, here: str) -> str:
@@ -82,8 +83,17 @@ def _state(view: View, p: Patient, here: str) -> str:
 
 
 HISTORY = (  # (heading, records of History, empty text, columns, cells of a record): newest first on the page
-    ("随访记录", "attempts", "没有随访记录。", ["日期", "形式", "随访人员", "危险性", "病情分类", "用药依从性", "失访原因", "下次随访", "备注"],
-     lambda v: (v.visit_date, v.form, v.visitors, v.risk, v.condition, v.adherence, v.loss_reason, v.next_due, v.note)),
+    ("随访记录", "attempts", "没有随访记录。",
+     ["日期", "形式", "随访人员", "随访对象", "危险性", "病情分类", "自知力", "关锁情况", "用药依从性", "药物不良反应",
+      "失访原因", "转归", "下次随访", "备注"],
+     lambda v: (v.visit_date, v.form, v.visitors, v.informant, v.risk, v.condition, v.insight, v.restraint, v.adherence,
+                v.side_effects, v.loss_reason, v.outcome, v.next_due, v.note)),
+    ("事件记录", "incidents", "没有事件记录。", ["日期", "类型", "危险性", "处置", "已报告派出所", "备注"],
+     lambda x: (x.happened, x.kind, x.risk, x.handling, x.police_told, x.note)),
+    ("通报记录", "notices", "没有通报记录。", ["日期", "类型", "通报对象", "备注"],
+     lambda x: (x.sent, x.kind, x.recipient, x.note)),
+    ("敏感时期点名", "roll_calls", "没有点名记录。", ["日期", "点名人", "情况", "备注"],
+     lambda x: (x.called, x.caller, x.result, x.note)),
     ("危险性评估", "assessments", "没有评估记录。", ["日期", "危险性", "机构", "医生", "备注"],
      lambda x: (x.assessed, x.risk, x.institution, x.doctor, x.note)),
     ("住院记录", "stays", "没有住院记录。", ["入院", "出院", "医院", "方式", "出院信息已接收"],
