@@ -42,6 +42,7 @@ Outcome = Literal["继续随访", "暂时失访", "终止管理"]
 
 OUTSIDE = "外地"  # a 村社区 value meaning "outside this township"
 AT_HOME = "在家居住"
+POOR = ("低保", "特困", "低收入")  # 经济状况 values 民政办 and 残联 act on
 IN_HOSPITAL = "住院治疗"
 DEAD = "死亡"
 CLOSED_STATUSES = (DEAD, "迁出")
@@ -67,3 +68,4 @@ assert set(NOTICE_KINDS.values()) <= set(get_args(NoticeType)) and set(MOVE_LOSS
 assert {WANDERED, SERIOUS_INCIDENT} <= set(get_args(IncidentType)) and HIGH_RISK_SCOPE in get_args(RollCallScope)
 
 
+assert set(POOR) <= set(get_args(Economy))

@@ -136,3 +136,17 @@ def test_sample_site_dashboard_to_overdue_patient_and_group(sample_site, page, t
     decrypted(page)
     assert page.title().startswith(f"帮扶小组 {gid}") and code in page.locator("article").inner_text()
     assert all(url.startswith("file://") for url in page.requests)
+
+
+def test_register_and_department_pages_are_one_click_from_home(encrypted, page):
+    page.goto((encrypted / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    follow(page, page.get_by_role("link", name="高风险患者底册"))
+    assert page.title().startswith("逾期清单 · 高风险患者底册")
+    assert page.locator("th", has_text="末次面访").count() == 1
+    for title, heading in (("派出所", "高风险患者底册"), ("卫生院（精防医生）", "近期应随访"), ("民政办、残联", "低保、特困、低收入患者")):
+        page.goto((encrypted / "index.html").as_uri())
+        decrypted(page)
+        follow(page, page.locator("article").get_by_role("link", name=title, exact=True))
+        assert page.title().startswith(f"部门 · {title}")
+        assert page.get_by_role("heading", name=heading).count() >= 1, title

@@ -9,6 +9,7 @@ from ..encryption import ENTRY_LEVEL
 from ..views import View
 from . import paths
 from .agreements import DOCUMENTS, GROUP_DOCUMENTS, render_agreements
+from .departments import render_departments
 from .groups import render_groups
 from .html import Page
 from .home import render_home
@@ -26,6 +27,7 @@ NAV = [
     {"帮扶小组": paths.GROUPS},
     {"逾期清单": paths.OVERDUE},
     {"村社区": paths.VILLAGES},
+    {"部门": paths.DEPARTMENTS},
     {"协议打印": paths.AGREEMENTS},
     {"领导小组与通讯录": paths.LEADERS},
     {"工作规则": paths.RULES},
@@ -35,8 +37,8 @@ NAV = [
 
 def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     """Every page of the site, one at a time: a county's pages would not fit in memory all at once."""
-    for render in (render_home, render_rosters, render_overdue, render_villages, render_leaders, render_rules,
-                   render_quality):
+    for render in (render_home, render_rosters, render_overdue, render_villages, render_departments, render_leaders,
+                   render_rules, render_quality):
         yield from render(view).items()
     yield from render_groups(view, workbook_dir)
     yield from render_patients(view, workbook_dir)

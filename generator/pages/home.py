@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..indicators import managed, registered
-from ..lists import BY_KEY
+from ..lists import BY_KEY, DEPARTMENTS
 from ..views import View
 from ..vocab import AT_HOME, IN_HOSPITAL, MISSING_STATUSES, PENDING_DIAGNOSIS
 from . import paths
@@ -22,6 +22,8 @@ def render_home(view: View) -> dict[str, Page]:
 <div class="jf-cards">{_cards(view)}</div>
 
 ## 逾期与待办
+
+各部门要办的事：{" · ".join(a(HERE, paths.department(d.slug), d.title) for d in DEPARTMENTS)}
 
 {_lists(view)}
 

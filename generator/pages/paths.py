@@ -14,6 +14,7 @@ AGREEMENTS = "agreements/index.md"
 LEADERS = "leaders.md"
 RULES = "rules.md"
 QUALITY = "quality.md"
+DEPARTMENTS = "departments/index.md"
 
 
 def patient(patient_id: str) -> str:
@@ -47,3 +48,7 @@ def overdue_list(key: str) -> str:
 def batch(code: str, kind: str) -> str:
     """A village's batch of one document kind (guardian, reward, consent)."""
     return f"agreements/{code}-{kind}.md"
+
+
+def department(slug: str) -> str:
+    return f"departments/{slug}.md"
