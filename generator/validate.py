@@ -237,6 +237,21 @@ def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
     ctx, ok = _check_headers(sheet, spec, report)
     if ctx is None or not ok:
         return PLACEHOLDER_SETTINGS
+    items = _setting_items(ctx, sheet, report)
+    data = {item: value for item, (_, value) in items.items() if value is not None and value is not FORMULA_WITHOUT_VALUE}
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        _report_settings(exc, ctx, items, report)
+        fallback = {k: v for k, v in data.items() if k not in {str(e["loc"][0]) for e in exc.errors()}}
+        try:
+            return Settings.model_validate({"乡镇名称": PLACEHOLDER_SETTINGS.township} | fallback)
+        except ValidationError:
+            return PLACEHOLDER_SETTINGS
+
+
+def _setting_items(ctx: SheetContext, sheet, report: Report) -> dict[str, tuple[int, object]]:
+    """Each 项目 of 基本设置 with its row number and 值 (repeated and unknown items reported)."""
     item_col, value_col = ctx.columns["项目"], ctx.columns["值"]
     items: dict[str, tuple[int, object]] = {}
     known = {f.alias for f in Settings.model_fields.values()}
@@ -256,26 +271,22 @@ def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
             report.extend([ctx.problem(number, "项目", item, "unknown-setting", f"“{item}”不是可识别的设置项目，已忽略。", "warning")])
         else:
             items[item] = (number, value)
-    data = {item: value for item, (_, value) in items.items() if value is not None and value is not FORMULA_WITHOUT_VALUE}
-    try:
-        return Settings.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            item = str(err["loc"][0])
-            code, message = translate(err, Settings, item)
-            if item in items:
-                number, value = items[item]
-                message = f"“{item}”的值必填，不能留空。" if code == "required" else f"“{item}”：{message}"
-                report.extend([ctx.problem(number, "值", value, code, message)])
-            else:
-                report.extend([Problem(spec.name, None, None, None, None, code,
-                                       f"缺少“{item}”一行：请在“项目”列加上“{item}”，并在“值”列填写。",
-                                       sheet_order=0)])
-        fallback = {k: v for k, v in data.items() if k not in {str(e["loc"][0]) for e in exc.errors()}}
-        try:
-            return Settings.model_validate({"乡镇名称": PLACEHOLDER_SETTINGS.township} | fallback)
-        except ValidationError:
-            return PLACEHOLDER_SETTINGS
+    return items
+
+
+def _report_settings(exc: ValidationError, ctx: SheetContext, items: dict[str, tuple[int, object]],
+                     report: Report) -> None:
+    """Pydantic's errors on the settings, at the 值 cell of their row (or a missing row)."""
+    for err in exc.errors(include_url=False):
+        item = str(err["loc"][0])
+        code, message = translate(err, Settings, item)
+        if item in items:
+            number, value = items[item]
+            message = f"“{item}”的值必填，不能留空。" if code == "required" else f"“{item}”：{message}"
+            report.extend([ctx.problem(number, "值", value, code, message)])
+        else:
+            report.extend([Problem(SHEETS[0].name, None, None, None, None, code,
+                                   f"缺少“{item}”一行：请在“项目”列加上“{item}”，并在“值”列填写。", sheet_order=0)])
 
 
 def _rules(sheet: tuple[SheetContext, list[Row]] | None, report: Report) -> dict[str, tuple[int, int]]:

@@ -158,30 +158,37 @@ def printable(count: int, docs: str) -> str:
 
 
 def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
+    """Each village's batch of each document, and the index page listing the batches."""
     env = environment(workbook_dir)
-    here = paths.AGREEMENTS
     batches = []
     for village, code in view.village_codes.items():
         for kind, title in DOCUMENTS.items():
-            chosen = [p for p in view.data.patients if p.village == village and kind in view.states[p.patient_id].documents]
-            if not chosen:
-                continue
-            rel = paths.batch(code, kind)
-            docs = "".join(render_document(env, kind, context(view, p)) for p in sorted(chosen, key=lambda p: p.patient_id))
-            yield rel, page(f"{title} · {code}", print_button(f"打印全部 {len(chosen)} 份") + docs,
-                             heading=f"{title} · {village}")
-            batches.append((village, title, len(chosen), a(here, rel, "批量打印")))
+            chosen = sorted((p for p in view.data.patients
+                             if p.village == village and kind in view.states[p.patient_id].documents),
+                            key=lambda p: p.patient_id)
+            docs = [render_document(env, kind, context(view, p)) for p in chosen]
+            yield from _batch(paths.batch(code, kind), title, code, village, docs, batches)
         groups = [g for g in view.data.groups if g.village == village]
-        if groups:
-            rel = paths.batch(code, "notice")
-            docs = "".join(render_document(env, "notice", group_context(view, g)) for g in groups)
-            title = GROUP_DOCUMENTS["notice"]
-            yield rel, page(f"{title} · {code}", print_button(f"打印全部 {len(groups)} 份") + docs,
-                             heading=f"{title} · {village}")
-            batches.append((village, title, len(groups), a(here, rel, "批量打印")))
-    index = table(["村社区", "文书", "份数", ""], [(v, t, n, Raw(link)) for v, t, n, link in batches])
+        docs = [render_document(env, "notice", group_context(view, g)) for g in groups]
+        yield from _batch(paths.batch(code, "notice"), GROUP_DOCUMENTS["notice"], code, village, docs, batches)
+    yield paths.AGREEMENTS, _index(view, batches)
+
+
+def _batch(rel: str, title: str, code: str, village: str, docs: list[str],
+           batches: list[tuple]) -> Iterator[tuple[str, Page]]:
+    """One village's batch page of one document (none when nobody needs it); noted in batches for the index."""
+    if docs:
+        yield rel, page(f"{title} · {code}", print_button(f"打印全部 {len(docs)} 份") + "".join(docs),
+                        heading=f"{title} · {village}")
+        batches.append((village, title, len(docs), Raw(a(paths.AGREEMENTS, rel, "批量打印"))))
+
+
+def _index(view: View, batches: list[tuple]) -> Page:
+    here = paths.AGREEMENTS
+    index = table(["村社区", "文书", "份数", ""], batches)
     patients = " ".join(a(here, paths.patient(p.patient_id), p.patient_id) for p in view.data.patients if not p.closed)
     holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
+    files = "、".join(f"{t}.html" for t in {**DOCUMENTS, **GROUP_DOCUMENTS}.values())
     body = f"""
 每份文书单独占一页 A4，打印时自动隐藏网站的页眉、导航和页脚。
 
@@ -198,9 +205,9 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
 
 ## 修改文书内容
 
-在台账所在文件夹新建“{OVERRIDE_FOLDER}”文件夹，放入同名文件（{"、".join(f"{t}.html" for t in {**DOCUMENTS, **GROUP_DOCUMENTS}.values())}）即可替换默认文字。
+在台账所在文件夹新建“{OVERRIDE_FOLDER}”文件夹，放入同名文件（{files}）即可替换默认文字。
 文件是带占位符的 HTML（Jinja 模板），可以从网站源码的默认模板复制后修改。可用的占位符：
 
 {holders}
 """
-    yield here, page("协议打印", body)
+    return page("协议打印", body)
