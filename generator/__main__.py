@@ -1,3 +1,4 @@
 from .cli import main
 
-main(prog_name="jingfang")
+if __name__ == "__main__":  # not when a worker process re-imports the main module (Windows spawns)
+    main(prog_name="jingfang")

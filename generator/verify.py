@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import gzip
 import html
+import multiprocessing
+import os
 import re
 import urllib.parse
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .encryption import CIPHERTEXT_ID
-from .fields import col
-from .schema import DATASET_FIELD, SHEETS, Dataset
+
+if TYPE_CHECKING:
+    from .schema import Dataset
 
 # pages that are deliberately readable without a password (Material's 404 page: the nav only)
 PUBLIC_PAGES = frozenset({"404.html"})
@@ -98,6 +102,9 @@ def _parts(value: str, kind: str) -> Iterator[str]:
 
 def personal_values(data: Dataset) -> Secrets:
     """Every name, ID number, phone and address in a validated workbook (the columns the schema says hold them)."""
+    from .fields import col  # here, not at the top: the gate's worker processes need none of the schema
+    from .schema import DATASET_FIELD, SHEETS
+
     found: dict[str, str] = {}
     for spec in SHEETS:
         rows = getattr(data, DATASET_FIELD.get(spec.name, ""), None)
@@ -145,12 +152,35 @@ def scan_file(path: Path, rel: str, secrets: Secrets) -> list[Leak]:
     return leaks + [Leak(rel, kind) for kind in sorted(kinds)]
 
 
+PARALLEL_FROM = 400  # files; below this a second process costs more than it saves
+
+
 def scan_site(site: Path, secrets: Secrets) -> list[Leak]:
-    """Every leak in every file under site (an empty list: the site is safe to install)."""
+    """Every leak in every file under site (an empty list: the site is safe to install).
+
+    A large site is scanned by one process per core (forked where the system can: no imports to repeat).
+    """
+    paths = sorted(p for p in site.rglob("*") if p.is_file())
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        return _scan_files(site, paths, secrets)
+    chunks = [paths[i::workers] for i in range(workers)]
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        found = pool.map(_scan_chunk, [(site, chunk, secrets.values) for chunk in chunks])
+        return sorted((leak for leaks in found for leak in leaks), key=lambda leak: leak.path)
+
+
+def _scan_files(site: Path, paths: list[Path], secrets: Secrets) -> list[Leak]:
     leaks: list[Leak] = []
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+    for path in paths:
         leaks += scan_file(path, path.relative_to(site).as_posix(), secrets)
     return leaks
+
+
+def _scan_chunk(job: tuple[Path, list[Path], dict[str, str]]) -> list[Leak]:
+    site, paths, values = job
+    return _scan_files(site, paths, Secrets(values))
 
 
 def describe(leaks: Iterable[Leak], shown: int = 3) -> str:

@@ -320,3 +320,21 @@ def test_another_version_of_the_encryption_plugin_is_refused(monkeypatch):
     monkeypatch.setattr(encryption, "version", lambda _: "3.2.0")
     with pytest.raises(encryption.WrongPluginVersion, match="版本是 3.2.0，jingfang 只支持 3.1.0"):
         encryption.check_version()
+
+
+def test_the_gate_finds_the_same_in_parallel(encrypted, workbook, tmp_path, monkeypatch):
+    from datetime import date
+
+    from generator import verify as gate
+    from generator.validate import validate_workbook
+    from generator.workbook import read_workbook
+
+    copy = tmp_path / "copy"
+    shutil.copytree(encrypted, copy)
+    (copy / "patients" / "P009.html").write_text("<p>甘望舒 13900000011</p>", encoding="utf-8")
+    data, _ = validate_workbook(read_workbook(workbook), today=date(2025, 7, 1))
+    secrets = gate.personal_values(data)
+    alone = gate.scan_site(copy, secrets)
+    monkeypatch.setattr(gate, "PARALLEL_FROM", 2)
+    assert gate.scan_site(copy, secrets) == alone
+    assert {leak.kind for leak in alone} == {"未加密的页面", "姓名", "电话"}
