@@ -398,6 +398,8 @@ class Staging:
             (site / name).unlink(missing_ok=True)  # a list of every page's address helps nobody inside
         for source_map in site.glob("assets/**/*.map"):
             source_map.unlink()  # the theme's source maps only serve a developer's browser tools (and cost the gate)
+        for unused in ("lunr", "workers"):  # Material's search, which this site does not have (no index may exist)
+            shutil.rmtree(site / "assets" / "javascripts" / unused, ignore_errors=True)
         pages_built = sum(1 for _ in site.rglob("*.html"))
         if secrets is not None:
             progress(f"保密检查：每个页面是否加密、有没有明文的姓名、身份证号、电话、地址（{len(secrets)} 项）……")
