@@ -11,9 +11,10 @@ from datetime import date
 from typing import Iterable, Iterator
 
 from .lists import TOWNSHIP_ID
-from .rules import Facts, OverdueItem, days, observations, reward_expiry, rule
-from .vocab import (AGREEMENT_KINDS, HIGH_RISK_SCOPE, MOVE_LOSS_REASONS, NOTICE_KINDS, REGULAR_MEETINGS, SCREENING_KINDS,
-                    WANDERED)
+from .rules import Facts, OverdueItem, PatientState, days, observations, reward_expiry, rule
+from .schema import Patient, SensitivePeriod
+from .vocab import (AGREEMENT_KINDS, AT_HOME, HIGH_RISK_SCOPE, MOVE_LOSS_REASONS, NOTICE_KINDS, REGULAR_MEETINGS,
+                    SCREENING_KINDS, WANDERED)
 
 SOON_DAYS = 7  # followup_due_soon: the doctor's plan for the week
 
@@ -82,6 +83,16 @@ def _roll_call(f: Facts) -> Iterator[OverdueItem]:
         due = every | high_only if s.high else every
         called = {r.called for r in h.roll_calls}
         yield from (OverdueItem(p.patient_id, date=day) for day in sorted(due - called))
+
+
+def in_roll_call(period: SensitivePeriod, patient: Patient, state: PatientState) -> bool:
+    """Who is called every day of a sensitive period: everyone at home, or only those at high risk."""
+    return patient.status == AT_HOME and (period.scope != HIGH_RISK_SCOPE or state.high)
+
+
+def period_days(period: SensitivePeriod) -> list[date]:
+    """Every day of a sensitive period, first to last."""
+    return list(_days(period.start, period.end))
 
 
 def _days(first: date, last: date) -> Iterable[date]:

@@ -150,3 +150,17 @@ def test_register_and_department_pages_are_one_click_from_home(encrypted, page):
         follow(page, page.locator("article").get_by_role("link", name=title, exact=True))
         assert page.title().startswith(f"部门 · {title}")
         assert page.get_by_role("heading", name=heading).count() >= 1, title
+
+
+def test_roll_call_sheets_print_a_week_per_a4_page(encrypted, page, tmp_path):
+    sheets = sorted((encrypted / "agreements").glob("*-rollcall*.html"))
+    assert sheets, "the every-list workbook has a sensitive period with patients in scope"
+    page.goto(sheets[0].as_uri())
+    unlock(page, PASSWORD)
+    page.emulate_media(media="print")
+    docs = page.locator("section.jf-doc")
+    assert "每日点名表" in docs.first.inner_text()
+    assert all(docs.nth(i).locator("tr").first.locator("th").count() <= 3 + 7 for i in range(docs.count()))
+    pdf = tmp_path / "点名表.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())) == docs.count()

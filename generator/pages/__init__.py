@@ -54,7 +54,7 @@ def page_levels(view: View) -> dict[str, str]:
     for name, code in view.village_codes.items():
         for rel in (paths.village_roster(code), paths.village_lists(code), paths.village(code)):
             levels[rel] = code
-        for kind in [*DOCUMENTS, *GROUP_DOCUMENTS]:
+        for kind in [*DOCUMENTS, *GROUP_DOCUMENTS, *(f"rollcall{k}" for k in range(1, len(view.data.periods) + 1))]:
             levels[paths.batch(code, kind)] = code
     for p in view.data.patients:
         levels[paths.patient(p.patient_id)] = view.village_code(p.village)

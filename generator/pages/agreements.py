@@ -17,7 +17,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..schema import Group, Patient
+from ..records import in_roll_call, period_days
+from ..schema import Group, Patient, SensitivePeriod
 from ..vocab import AGREEMENT_KINDS
 from ..views import View
 from . import paths
@@ -27,6 +28,8 @@ DEFAULTS = Path(__file__).resolve().parent / "templates"
 OVERRIDE_FOLDER = "协议模板"
 DOCUMENTS = {**AGREEMENT_KINDS, "joint_visit": "高风险患者联合随访记录单"}  # a patient's: kind → title (= file name)
 GROUP_DOCUMENTS = {"notice": "成立关爱帮扶小组的通知"}  # a group's
+VILLAGE_DOCUMENTS = {"rollcall": "敏感时期点名表"}  # a village's, per sensitive period
+DAYS_PER_PAGE = 7  # day columns of a roll-call sheet that fit across an A4 page
 PLACEHOLDERS = {
     "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
     "village_committee": "村（居）民委员会全称，如 禾苗村村民委员会", "year": "统计截止日期所在年份",
@@ -66,7 +69,7 @@ def override_templates(workbook_dir: Path) -> tuple[list[str], list[str]]:
     if not folder.is_dir():
         return [], []
     names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
-    known = {f"{title}.html" for title in {**DOCUMENTS, **GROUP_DOCUMENTS}.values()}
+    known = {f"{title}.html" for title in {**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS}.values()}
     return [n for n in names if n in known], [n for n in names if n not in known]
 
 
@@ -127,7 +130,7 @@ def committee(village: str) -> str:
 
 
 def render_document(env: Environment, kind: str, ctx: dict) -> str:
-    name = f"{DOCUMENTS.get(kind) or GROUP_DOCUMENTS[kind]}.html"
+    name = f"{({**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS})[kind]}.html"
     try:
         body = env.get_template(name).render(**ctx)
     except SecurityError as exc:
@@ -151,6 +154,23 @@ def render_group_documents(env: Environment, view: View, g: Group) -> str:
     return printable(1, render_document(env, "notice", group_context(view, g)))
 
 
+def roll_call_sheets(env: Environment, view: View, period: SensitivePeriod, village: str) -> list[str]:
+    """A village's roll-call sheets for one sensitive period: the patients in scope, a column per day, a page a week."""
+    patients = [{"patient_id": p.patient_id, "name": p.name, "guardian": p.guardian or "",
+                 "guardian_phone": p.guardian_phone or ""}
+                for p in view.data.patients if p.village == village and in_roll_call(period, p, view.states[p.patient_id])]
+    if not patients:
+        return []
+    days = [d.strftime("%m-%d") for d in period_days(period)]
+    pages = [days[i:i + DAYS_PER_PAGE] for i in range(0, len(days), DAYS_PER_PAGE)]
+    s = view.data.settings
+    return [render_document(env, "rollcall", {
+        "township": s.township, "village": village, "patients": patients, "days": chunk,
+        "part": k if len(pages) > 1 else 0,
+        "period": {"name": period.name, "start": period.start.isoformat(), "end": period.end.isoformat(),
+                   "scope": period.scope}}) for k, chunk in enumerate(pages, 1)]
+
+
 def printable(count: int, docs: str) -> str:
     button = ('\n\n<p class="jf-noprint"><button class="md-button" onclick="jingfangPrintDocuments()">'
               f"打印文书（{count} 份，每份一页 A4）</button></p>\n\n")
@@ -171,6 +191,10 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
         groups = [g for g in view.data.groups if g.village == village]
         docs = [render_document(env, "notice", group_context(view, g)) for g in groups]
         yield from _batch(paths.batch(code, "notice"), GROUP_DOCUMENTS["notice"], code, village, docs, batches)
+        for k, period in enumerate(view.data.periods, 1):
+            docs = roll_call_sheets(env, view, period, village)
+            yield from _batch(paths.batch(code, f"rollcall{k}"), f"{VILLAGE_DOCUMENTS['rollcall']}（{k}）", code, village,
+                              docs, batches)
     yield paths.AGREEMENTS, _index(view, batches)
 
 
@@ -188,7 +212,7 @@ def _index(view: View, batches: list[tuple]) -> Page:
     index = table(["村社区", "文书", "份数", ""], batches)
     patients = " ".join(a(here, paths.patient(p.patient_id), p.patient_id) for p in view.data.patients if not p.closed)
     holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
-    files = "、".join(f"{t}.html" for t in {**DOCUMENTS, **GROUP_DOCUMENTS}.values())
+    files = "、".join(f"{t}.html" for t in {**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS}.values())
     body = f"""
 每份文书单独占一页 A4，打印时自动隐藏网站的页眉、导航和页脚。
 
