@@ -68,26 +68,22 @@ def _reward_voided(f: Facts) -> Iterator[OverdueItem]:
             yield OverdueItem(p.patient_id, date=max(hits))
 
 
-@rule("roll_call_missing")
-def _roll_call(f: Facts) -> Iterator[OverdueItem]:
-    # a day counts once however many periods cover it; a 高风险 period adds its days for high-risk patients only
-    last = f.as_of - days(1)
-    every: set[date] = set()
-    high_only: set[date] = set()
-    for period in f.data.periods:
-        span = _days(period.start, min(period.end, last))
-        (high_only if period.scope == HIGH_RISK_SCOPE else every).update(span)
-    if not every and not high_only:
-        return
-    for p, s, h in f.patients(at_home=True):
-        due = every | high_only if s.high else every
-        called = {r.called for r in h.roll_calls}
-        yield from (OverdueItem(p.patient_id, date=day) for day in sorted(due - called))
-
-
 def in_roll_call(period: SensitivePeriod, patient: Patient, state: PatientState) -> bool:
     """Who is called every day of a sensitive period: everyone at home, or only those at high risk."""
     return patient.status == AT_HOME and (period.scope != HIGH_RISK_SCOPE or state.high)
+
+
+@rule("roll_call_missing")
+def _roll_call(f: Facts) -> Iterator[OverdueItem]:
+    # a day counts once however many periods cover it; only days before the as-of day can have been missed
+    last = f.as_of - days(1)
+    spans = [(period, set(_days(period.start, min(period.end, last)))) for period in f.data.periods]
+    if not any(span for _, span in spans):
+        return
+    for p, s, h in f.patients(at_home=True):
+        due = set().union(*(span for period, span in spans if in_roll_call(period, p, s)))
+        called = {r.called for r in h.roll_calls}
+        yield from (OverdueItem(p.patient_id, date=day) for day in sorted(due - called))
 
 
 def period_days(period: SensitivePeriod) -> list[date]:
