@@ -11,7 +11,7 @@ from ..values import mask_phone
 from ..views import View
 from . import paths
 from .agreements import environment, render_group_documents
-from .html import Page, Raw, a, badge, page, print_button, table, text
+from .html import Page, Raw, a, badge, page, print_button, risk_label, table, text
 
 
 def overdue_of_group(view: View, group: Group) -> list[tuple[str, str, int | None]]:
@@ -51,7 +51,7 @@ def render_group(view: View, g: Group, documents: str) -> Page:
         s = view.states[p.patient_id]
         late = s.followup_overdue
         rows.append((Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status,
-                     "未评估" if s.risk is None else f"{s.risk} 级", s.condition,
+                     risk_label(s.risk), s.condition,
                      s.last_followup.visit_date if s.last_followup else "",
                      Raw(f"{s.followup_due.isoformat()} " + (badge("逾期", "late") if late else ""))))
     meetings = view.meetings_of_group.get(g.group_id, [])

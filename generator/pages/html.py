@@ -123,6 +123,11 @@ def page(title: str, body: str, *, heading: str | None = None, toc: bool = False
     return Page(title, body, heading, toc)
 
 
+def risk_label(risk: int | None) -> str:
+    """A current risk as shown in tables: 3 级, or 未评估 when there is no observation."""
+    return "未评估" if risk is None else f"{risk} 级"
+
+
 def badge(label: str, kind: str) -> Raw:
     """A coloured marker: kind is ok, late, warn or info."""
     return Raw(f'<span class="jf-badge jf-{kind}">{html.escape(label)}</span>')

@@ -14,7 +14,7 @@ from ..schema import Patient
 from ..values import mask_phone
 from ..views import View
 from . import paths
-from .html import Page, Raw, a, page, print_button, table, text
+from .html import Page, Raw, a, page, print_button, risk_label, table, text
 
 TOWNSHIP_SECTION = "乡镇"
 
@@ -60,8 +60,7 @@ def _last_notice(view: View, p: Patient) -> str:
 
 # facts a list's spec may ask to show beside its items (ListSpec.facts): header and cell
 FACTS: dict[str, tuple[str, Callable[[View, Patient], Any]]] = {
-    "risk": ("当前危险性", lambda view, p: "未评估" if view.states[p.patient_id].risk is None
-             else f"{view.states[p.patient_id].risk} 级"),
+    "risk": ("当前危险性", lambda view, p: risk_label(view.states[p.patient_id].risk)),
     "last_face_visit": ("末次面访", lambda view, p: view.states[p.patient_id].last_face_visit or "从未面访"),
     "last_notice": ("末次通报", _last_notice),
 }

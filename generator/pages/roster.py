@@ -6,7 +6,7 @@ from ..schema import Patient
 from ..values import mask_phone
 from ..views import STATUS_SLUGS, View
 from . import paths
-from .html import Page, Raw, a, badge, filter_box, page, table
+from .html import Page, Raw, a, badge, filter_box, page, risk_label, table
 
 HEADERS = ["编号", "姓名", "性别", "年龄", "村社区", "诊断", "当前危险性", "病情分类", "在管状态", "帮扶小组", "末次随访",
            "下次应随访", "监护人及电话"]
@@ -21,7 +21,7 @@ def roster_table(view: View, here: str, patients: list[Patient]) -> str:
         late = state.followup_overdue
         rows.append((
             Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.sex, view.age(p), p.village,
-            p.diagnosis, "未评估" if state.risk is None else f"{state.risk} 级", state.condition, p.status,
+            p.diagnosis, risk_label(state.risk), state.condition, p.status,
             Raw(a(here, paths.group(p.group_id), p.group_id)) if p.group_id in view.groups else "",
             state.last_followup.visit_date if state.last_followup else "",
             "" if p.closed else Raw(f"{due.isoformat()} " + (badge("逾期", "late") if late else "")),
