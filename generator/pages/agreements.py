@@ -78,6 +78,13 @@ def sanitize(markup: str) -> str:
     return nh3.clean(markup, tags=DOCUMENT_TAGS, attributes=DOCUMENT_ATTRIBUTES, url_schemes=set())
 
 
+def place_context(view: View, village: str) -> dict:
+    """What every document may use: the township, county, village, its committee and the year."""
+    s = view.data.settings
+    return {"township": s.township, "county": s.county or "", "village": village, "village_committee": committee(village),
+            "year": view.as_of.year}
+
+
 def context(view: View, p: Patient) -> dict:
     """Everything a template may use for one patient."""
     s = view.data.settings
@@ -85,9 +92,7 @@ def context(view: View, p: Patient) -> dict:
     rewards = [g for g in (view.histories.get(p.patient_id).agreements if p.patient_id in view.histories else [])
                if g.kind == AGREEMENT_KINDS["reward"] and g.amount]
     amount = rewards[-1].amount if rewards else s.reward_amount
-    return {
-        "township": s.township, "county": s.county or "", "village": p.village, "village_committee": committee(p.village),
-        "year": view.as_of.year,
+    return place_context(view, p.village) | {
         "amount": f"{amount:g}" if amount else "",
         "patient": {"name": p.name, "sex": p.sex, "id_number": p.id_number or "", "address": p.address or "",
                     "diagnosis": p.diagnosis, "patient_id": p.patient_id},
@@ -109,9 +114,8 @@ def members(view: View, group_id: str) -> list[dict]:
 def group_context(view: View, g: Group) -> dict:
     """Everything a group's template may use."""
     s = view.data.settings
-    return {
-        "township": s.township, "county": s.county or "", "village": g.village, "village_committee": committee(g.village),
-        "year": view.as_of.year, "group": {"name": g.name, "leader": g.leader, "leader_phone": view.phone_of(g.leader)},
+    return place_context(view, g.village) | {
+        "group": {"name": g.name, "leader": g.leader, "leader_phone": view.phone_of(g.leader)},
         "members": members(view, g.group_id),
         "guardians": [{"name": p.guardian, "relation": p.guardian_relation or "", "phone": p.guardian_phone or ""}
                       for p in view.patients_of_group.get(g.group_id, []) if p.guardian and not p.closed],
@@ -163,9 +167,8 @@ def roll_call_sheets(env: Environment, view: View, period: SensitivePeriod, vill
         return []
     days = [d.strftime("%m-%d") for d in period_days(period)]
     pages = [days[i:i + DAYS_PER_PAGE] for i in range(0, len(days), DAYS_PER_PAGE)]
-    s = view.data.settings
-    return [render_document(env, "rollcall", {
-        "township": s.township, "village": village, "patients": patients, "days": chunk,
+    return [render_document(env, "rollcall", place_context(view, village) | {
+        "patients": patients, "days": chunk,
         "part": k if len(pages) > 1 else 0,
         "period": {"name": period.name, "start": period.start.isoformat(), "end": period.end.isoformat(),
                    "scope": period.scope}}) for k, chunk in enumerate(pages, 1)]
