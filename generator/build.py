@@ -15,8 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from .pages import NAV, page_levels, render_pages, with_levels
-from .pages.agreements import DOCUMENTS, OVERRIDE_FOLDER, override_templates
+from .pages import NAV, department_level, page_levels, render_pages, with_levels
+from .pages.agreements import ALL_DOCUMENTS, OVERRIDE_FOLDER, override_templates
+from .monthly import Month, parse_month
 from .password import Access, check_access
 from .report import Report
 from .schema import Dataset
@@ -85,25 +86,27 @@ def load(workbook: Path, as_of: date | None, today: date, progress: Progress = l
 
 
 def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workbook_dir: Path | None, now: datetime,
-          access: Access | None, progress: Progress = lambda _: None, watch: Stopwatch | None = None) -> dict[str, str] | None:
+          access: Access | None, progress: Progress = lambda _: None, watch: Stopwatch | None = None,
+          month: Month | None = None) -> dict[str, str] | None:
     """Render every page of valid data into staging; return each access level's password (None: no encryption).
 
-    Only villages that have a password get a level of their own.
+    Only villages and departments that have a password get a level of their own.
     """
     if workbook_dir is not None:
         used, ignored = override_templates(workbook_dir)
         for name in used:
             progress(f"使用自定义文书模板：{OVERRIDE_FOLDER}/{name}")
         for name in ignored:
-            progress(f"注意：{OVERRIDE_FOLDER}/{name} 不是可识别的模板名（应为 {'、'.join(f'{t}.html' for t in DOCUMENTS.values())}），没有使用。")
+            progress(f"注意：{OVERRIDE_FOLDER}/{name} 不是可识别的模板名（应为 {'、'.join(f'{t}.html' for t in ALL_DOCUMENTS.values())}），没有使用。")
     progress("计算逾期清单和指标……")
-    view = build_view(data, report, as_of, now)
+    view = build_view(data, report, as_of, now, month)
     (watch or Stopwatch()).lap("rules")
     pages = render_pages(view, workbook_dir)
     passwords = None
     if access is not None:
         passwords = {TOWNSHIP_LEVEL: access.township}
         passwords |= {view.village_codes[name]: pw for name, pw in access.villages.items() if name in view.village_codes}
+        passwords |= {department_level(slug): pw for slug, pw in access.departments.items()}
         pages = with_levels(pages, page_levels(view), set(passwords) - {TOWNSHIP_LEVEL})
     progress("生成页面……")
     staging.write(pages)
@@ -112,18 +115,20 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
 
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,
           finish: Callable[[Path], None] = lambda _: None, progress: Progress = lambda _: None,
-          watch: Stopwatch | None = None, lock_minutes: int = LOCK_MINUTES) -> Built:
+          watch: Stopwatch | None = None, lock_minutes: int = LOCK_MINUTES, month: str | None = None) -> Built:
     """Validate the workbook and, only when it has no errors and the passwords suit it, build the site into out.
 
     access None builds the site unprotected (--insecure-no-password only); otherwise the new site is installed only
     if the leak gate finds none of the workbook's personal values in plaintext. finish is called on the new site
     just before it replaces out (the caller's stamp). lock_minutes: idle minutes after which the browser forgets
-    the keys (read by assets/jingfang.js from the page).
+    the keys (read by assets/jingfang.js from the page). month: the information exchange report's month as typed
+    (2026-10; default the month before the as-of date).
     """
     watch = watch or Stopwatch()
     check_output(out, workbook)
     recover_output(out)
     data, report, day = load(workbook, as_of, today, progress, watch)
+    report_month = parse_month(month, day) if month else None
     if access is not None:
         check_access(access, data.settings.township, [v.name for v in data.villages], county=data.settings.county,
                      as_of=day)
@@ -132,7 +137,7 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
     secrets: Secrets | None = personal_values(data) if access is not None else None
     with Staging() as staging:
         passwords = stage(data, report, day, staging, workbook_dir=workbook.parent, now=now, access=access,
-                          progress=progress, watch=watch)
+                          progress=progress, watch=watch, month=report_month)
         watch.lap("render")
         del data  # every page is on disk: hand the rows' memory back before the mkdocs processes start
         release_memory()

@@ -17,6 +17,7 @@ from .build import build as run_build
 from .encryption import WrongPluginVersion
 from .freshness import Stamp, as_of_key, input_digest, is_fresh
 from .lists import BY_KEY
+from .monthly import MonthProblem
 from .pages.agreements import TemplateProblem
 from .password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
 from .report import Report, render_report
@@ -183,15 +184,17 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
               help="从这个文件的第一行读取网站密码（文件应放在项目文件夹之外）。")
 @click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="权限文件（YAML）：乡镇密码打开所有页面，各村社区密码只打开本村页面。见 README。")
+              help="权限文件（YAML）：乡镇密码打开所有页面，各村社区密码只打开本村页面，各部门密码只打开本部门页面。见 README。")
 @click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
 @click.option("--lock-minutes", type=click.IntRange(1, 720), default=LOCK_MINUTES, show_default=True,
               help="浏览器多少分钟无人操作后忘记密码，再打开页面需要重新输入（1–720）。")
+@click.option("--month", metavar="年-月",
+              help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
 @click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
 @click.option("--generate-password", is_flag=True, help="只生成并显示一个随机密码（不生成网站），可用作网站密码。")
 @click.option("--timings", is_flag=True, hidden=True, help="Print seconds per stage as JSON (for benchmarks).")
 def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | None, access_file: Path | None,
-          insecure_no_password: bool, lock_minutes: int, rebuild: bool, generate_password: bool,
+          insecure_no_password: bool, lock_minutes: int, month: str | None, rebuild: bool, generate_password: bool,
           timings: bool) -> None:
     """检查台账 WORKBOOK（默认示例台账），无误后生成加密的内部网站到 --out（默认 site/）。
 
@@ -218,9 +221,9 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         check_output(out, workbook)
         access = None if insecure_no_password else gather_access(
             password_file=password_file, access_file=access_file, project=PROJECT, prompt=_ask_password)
-        levels = None if access is None else {"乡镇": access.township, **access.villages}
+        levels = None if access is None else {"乡镇": access.township, **access.others}
         today = date.today()
-        digest = input_digest(workbook, BASE_CONFIG, as_of_key(as_of, today), (f"lock_minutes={lock_minutes}",))
+        digest = input_digest(workbook, BASE_CONFIG, as_of_key(as_of, today), (f"lock_minutes={lock_minutes}", f"month={month or ''}"))
         if not rebuild and is_fresh(out, digest, levels):
             click.echo(f"台账、模板和密码都没有变化，网站已是最新：{out.resolve()}（要强制重新生成请加 --rebuild）")
             return
@@ -228,7 +231,8 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
             click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
         with Stamp(digest, levels) as stamp:
             built = run_build(workbook, out, as_of=as_of, today=today, now=datetime.now(), access=access,
-                              finish=stamp.write, progress=progress, watch=watch, lock_minutes=lock_minutes)
+                              finish=stamp.write, progress=progress, watch=watch, lock_minutes=lock_minutes,
+                              month=month)
     _show_warnings(built.report)
     if timings:
         click.echo(json.dumps({"pages": built.pages, **{k: round(v, 3) for k, v in built.timings.items()}}), err=True)
@@ -245,7 +249,7 @@ def _build_errors() -> Iterator[None]:
     except InvalidWorkbook as exc:
         click.echo(render_report(exc.report), err=True)
         raise JingfangError("台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。") from None
-    except (BuildFailed, TemplateProblem, PasswordProblem, WrongPluginVersion) as exc:
+    except (BuildFailed, TemplateProblem, PasswordProblem, WrongPluginVersion, MonthProblem) as exc:
         raise JingfangError(f"{exc}（原来的网站保持不变）") from None
     except UnsafeOutput as exc:
         raise JingfangError(str(exc)) from None

@@ -113,19 +113,26 @@ class Department:
     title: str
     about: str
     lists: tuple[str, ...]
+    names: tuple[str, ...] = ()  # what the access file may call it (besides the title)
 
 
 DEPARTMENTS: tuple[Department, ...] = (
     Department("police", "派出所", "高风险患者底册和在家的高风险患者、应报未报、公安库录入、失访走失和事件。",
                ("high_risk_register", "high_risk_at_home", "high_risk_report_missing", "police_db_missing", "missing",
-                "move_report_missing")),
+                "move_report_missing"), ("派出所",)),
     Department("health", "卫生院（精防医生）", "近期应随访和逾期的随访、评估、体检、高风险面访，出院衔接，免费服药告知书，待诊断。",
                ("followup_due_soon", "followup_overdue", "assessment_overdue", "health_check_overdue",
                 "high_risk_visit_overdue", "discharge_followup_overdue", "free_medication_consent_missing",
-                "diagnosis_pending")),
+                "diagnosis_pending"), ("卫生院", "精防医生")),
     Department("civil", "民政办、残联", "低保、特困、低收入患者，以奖代补协议和本年度不予奖励，精神残疾证和免费服药。",
-               ("reward_agreement_none", "reward_agreement_expired", "reward_voided", "free_medication_consent_missing")),
+               ("reward_agreement_none", "reward_agreement_expired", "reward_voided", "free_medication_consent_missing"),
+               ("民政办", "残联")),
 )
+
+
+def department_named(name: str) -> Department | None:
+    """The department an access file means by name (派出所, 卫生院, 民政办 …), or None."""
+    return next((d for d in DEPARTMENTS if name.strip() in (d.title, *d.names)), None)
 
 
 SUBJECT_IDS = {"patient": "患者编号", "group": "小组编号", "village": "村社区名称", "township": "乡镇"}

@@ -1,6 +1,7 @@
 """Site passwords: where they come from (never the repo or the workbook), how strong they must be, access levels.
 
-The township password opens every page; an optional village password opens only that village's pages.
+The township password opens every page; an optional village password opens only that village's pages, an optional
+department password only that department's page and its copy of the monthly report.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Callable
 
 import yaml
 
+from .lists import DEPARTMENTS, department_named
 from .strength import Hints, guessable, hints_for
 
 ENV_VAR = "JINGFANG_PASSWORD"
@@ -72,14 +74,22 @@ def password_from_environment() -> str | None:
 
 @dataclass
 class Access:
-    """Who can open what: one township password, and optionally one password per village."""
+    """Who can open what: one township password, and optionally one password per village and per department."""
 
     township: str
     villages: dict[str, str] = field(default_factory=dict)
+    departments: dict[str, str] = field(default_factory=dict)  # department slug → password
+
+    @property
+    def others(self) -> dict[str, str]:
+        """Every password but the township's, by what it opens (village names, department titles)."""
+        titles = {d.slug: d.title for d in DEPARTMENTS}
+        return self.villages | {titles[slug]: secret for slug, secret in self.departments.items()}
 
 
 def read_access_file(path: Path) -> Access:
-    """Read a credentials file (YAML): ``乡镇: 密码`` and ``村社区: {村名: 密码}`` (checked by check_access)."""
+    """Read a credentials file (YAML): ``乡镇: 密码``, ``村社区: {村名: 密码}`` and ``部门: {派出所: 密码}`` (checked by
+    check_access)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
@@ -88,10 +98,21 @@ def read_access_file(path: Path) -> Access:
         raise PasswordProblem(f"权限文件“{path}”格式不对：{exc}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("乡镇"), str):
         raise PasswordProblem(f"权限文件“{path}”必须有一行“乡镇: 密码”（能打开所有页面的乡镇密码）。")
-    villages = raw.get("村社区") or {}
+    villages, departments = raw.get("村社区") or {}, raw.get("部门") or {}
     if not isinstance(villages, dict):
         raise PasswordProblem(f"权限文件“{path}”中“村社区”下应是“村名: 密码”的列表。")
-    return Access(str(raw["乡镇"]), {str(name): str(secret) for name, secret in villages.items()})
+    if not isinstance(departments, dict):
+        raise PasswordProblem(f"权限文件“{path}”中“部门”下应是“部门名称: 密码”的列表。")
+    slugs = {}
+    for name, secret in departments.items():
+        found = department_named(str(name))
+        if found is None:
+            known = "、".join(d.names[0] for d in DEPARTMENTS)
+            raise PasswordProblem(f"权限文件“{path}”中的部门“{name}”不认识：可以写 {known}。")
+        if found.slug in slugs:
+            raise PasswordProblem(f"权限文件“{path}”中的部门“{found.title}”写了两次。")
+        slugs[found.slug] = str(secret)
+    return Access(str(raw["乡镇"]), {str(name): str(secret) for name, secret in villages.items()}, slugs)
 
 
 def check_access(access: Access, township: str, known_villages: list[str], *, county: str | None = None,
@@ -100,12 +121,12 @@ def check_access(access: Access, township: str, known_villages: list[str], *, co
     for name in access.villages:
         if name not in known_villages:
             raise PasswordProblem(f"权限文件中的“{name}”不在台账的“村社区”表中。")
-    passwords = [access.township, *access.villages.values()]
+    passwords = [access.township, *access.others.values()]
     if len(set(passwords)) != len(passwords):
-        raise PasswordProblem("权限文件中的密码不能重复：每个村社区和乡镇各用不同的密码。")
+        raise PasswordProblem("权限文件中的密码不能重复：乡镇、每个村社区和每个部门各用不同的密码。")
     hints = hints_for(township, county, known_villages, as_of)
-    check_password(access.township, hints, "乡镇密码" if access.villages else "网站密码")
-    for name, secret in access.villages.items():
+    check_password(access.township, hints, "乡镇密码" if access.others else "网站密码")
+    for name, secret in access.others.items():
         check_password(secret, hints, f"“{name}”的密码")
     return access
 

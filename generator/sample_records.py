@@ -33,6 +33,7 @@ def write_records(b: Builder, plist: list[P], a: date) -> None:
     _notices(b, plist, rows, a)
     _roll_calls(b, plist, rows, a)
     _deaths(b, plist, rows, a)
+    _last_month(b, plist, rows, a)
     _followup_details(b)
 
 
@@ -157,6 +158,23 @@ def _deaths(b: Builder, plist: list[P], rows: dict, a: date) -> None:
             dated = [r["随访日期"] for r in rows[p.id]["随访记录"]] + [r["评估日期"] for r in rows[p.id]["危险性评估"]]
             p.row["死亡日期"] = min(a, max(dated, default=p.enrolled) + timedelta(days=b.rng.randrange(3, 30)))
             p.row["死亡原因"] = b.rng.choice(("心脑血管疾病", "恶性肿瘤", "意外伤害", "其他疾病"))
+
+
+def _last_month(b: Builder, plist: list[P], rows: dict, a: date) -> None:
+    """Records in the month before the as-of date, so the sample's 月度信息交换通报 has something in each part: a death,
+    a 轻微滋事 (no 危险性: it changes no list) and an 其他 notification."""
+    first = (a.replace(day=1) - timedelta(days=1)).replace(day=1)
+    for p in plist:
+        dated = [r["随访日期"] for r in rows[p.id]["随访记录"]] + [r["评估日期"] for r in rows[p.id]["危险性评估"]]
+        if p.row["在管状态"] == DEAD and max(dated, default=p.enrolled) < first:
+            p.row["死亡日期"] = first + timedelta(days=11)
+            break
+    home = [p for p in plist if p.at_home and not getattr(p, "planted", False)]
+    if home:
+        b.add("事件记录", 患者编号=home[-1].id, 发生日期=first + timedelta(days=16), 事件类型="轻微滋事",
+              处置="村干部、网格员到场劝导", 已报告派出所=True)
+        b.add("通报记录", 患者编号=home[-1].id, 通报日期=first + timedelta(days=17), 通报类型="其他", 通报对象="派出所",
+              备注="通报轻微滋事及处置情况")
 
 
 def _followup_details(b: Builder) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import indicators, rules
+from .monthly import Month, month_before
 from .lists import BY_KEY, ListSpec
 from .report import Report
 from .schema import Dataset, Group, Meeting, Patient, Staff
@@ -38,6 +39,7 @@ class View:
     members: dict[str, list[tuple[str, str]]]  # group → [(name, role)], guardians excluded
     patients_of_group: dict[str, list[Patient]]
     meetings_of_group: dict[str, list[Meeting]]  # newest first
+    month: Month  # the month of the information exchange report
     lists_of_patient: dict[str, list[str]] = field(default_factory=dict)
     overdue_of_patient: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # (list key, days)
 
@@ -72,8 +74,9 @@ class View:
         return {key: [i for i in items if village in self.villages_of(BY_KEY[key], i)] for key, items in self.lists.items()}
 
 
-def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime) -> View:
-    """Compute every derived fact the pages need (pure: no files, no clock)."""
+def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime, month: Month | None = None) -> View:
+    """Compute every derived fact the pages need (pure: no files, no clock); month: the report month (default: the
+    month before as_of)."""
     facts = rules.evaluate(data, as_of)
     histories, states = facts.histories, facts.states
     lists = rules.overdue_lists(data, as_of, facts)
@@ -95,7 +98,7 @@ def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime) -
         indicators=indicators.compute(data, histories, as_of), village_codes=codes,
         patients={p.patient_id: p for p in data.patients}, groups={g.group_id: g for g in data.groups},
         staff={s.name: s for s in data.staff}, members=dict(members), patients_of_group=dict(by_group),
-        meetings_of_group=dict(meetings),
+        meetings_of_group=dict(meetings), month=month or month_before(as_of),
     )
     for key, items in lists.items():
         if BY_KEY[key].subject != "patient":

@@ -57,6 +57,7 @@ SCREENING_KINDS: dict[str, str] = {"campaign": "集中排查", "search": "主动
 NOTICE_KINDS: dict[str, str] = {"cross_village": "人户分离通报", "move": "外出报告", "high_risk": "高风险报告"}
 MOVE_LOSS_REASONS = ("外出务工", "迁居他处", "走失")  # a 未访到 for these reasons calls for an 外出报告
 WANDERED = "走失"  # the 事件类型 that calls for an 外出报告
+MOVED_AWAY = "迁居他处"  # the 失访原因 the monthly report counts as a move, not a loss
 SERIOUS_INCIDENT = "肇事肇祸"  # the default 奖励取消事件类型
 HIGH_RISK_SCOPE = "高风险"  # 点名范围: only patients whose current risk is high (else every patient at home)
 
@@ -64,7 +65,7 @@ assert {AT_HOME, IN_HOSPITAL, *CLOSED_STATUSES, *MISSING_STATUSES} <= set(get_ar
 assert PENDING_DIAGNOSIS in get_args(Diagnosis) and NOT_REACHED in get_args(VisitClass)
 assert set(AGREEMENT_KINDS.values()) == set(get_args(AgreementType))
 assert set(REGULAR_MEETINGS) <= set(get_args(WorkMeetingType)) and set(SCREENING_KINDS.values()) <= set(get_args(ScreeningType))
-assert set(NOTICE_KINDS.values()) <= set(get_args(NoticeType)) and set(MOVE_LOSS_REASONS) <= set(get_args(LossReason))
+assert set(NOTICE_KINDS.values()) <= set(get_args(NoticeType)) and {*MOVE_LOSS_REASONS, MOVED_AWAY} <= set(get_args(LossReason))
 assert {WANDERED, SERIOUS_INCIDENT} <= set(get_args(IncidentType)) and HIGH_RISK_SCOPE in get_args(RollCallScope)
 
 

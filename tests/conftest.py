@@ -72,6 +72,8 @@ ACCESS_YAML = """\
 乡镇: Town-Test-Only-7xq4
 村社区:
   禾苗村: Village-Test-Only-k9w2
+部门:
+  派出所: Police-Test-Only-r5t8
 """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,26 @@ def test_roll_call_sheets_print_a_week_per_a4_page(encrypted, page, tmp_path):
     pdf = tmp_path / "点名表.pdf"
     page.pdf(path=str(pdf), format="A4")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())) == docs.count()
+
+
+def test_monthly_report_prints_each_departments_copy_from_a_new_a4_page(encrypted, page, tmp_path):
+    page.goto((encrypted / "index.html").as_uri())
+    unlock(page, PASSWORD)
+    follow(page, page.locator(".md-tabs").get_by_role("link", name="部门"))
+    follow(page, page.locator("article").get_by_role("link", name="信息交换通报").first)
+    copies = page.locator("section.jf-doc")
+    assert copies.count() == 3
+    assert [copies.nth(i).locator("p").nth(1).inner_text() for i in range(3)] == ["派出所：", "卫生院（精防医生）：", "民政办、残联："]
+    page.emulate_media(media="print")
+    pdf = tmp_path / "通报.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    pages = pdf_pages(pdf)
+    starts = [k for k, words in enumerate(pages) if "信息交换通报" in "".join(words.split("\n")[:4])]
+    assert len(starts) == 3 and starts[0] == 0, pages  # every copy begins at the top of a page
+    assert all("接收人（签字）" in pages[(starts + [len(pages)])[i + 1] - 1] for i in range(3))
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of a PDF (poppler's pdftotext; form feed between pages)."""
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    return out.decode("utf-8").split("\f")[:-1]

@@ -79,10 +79,26 @@ def test_village_password_opens_its_own_village_only(leveled, page):
     assert page.locator("#mkdocs-content-password").count() == 1
 
 
+def test_department_password_opens_its_department_page_and_monthly_report_only(leveled, page):
+    page.goto((leveled / "villages" / "index.html").as_uri())  # the way in: any password opens it
+    unlock(page, "Police-Test-Only-r5t8")
+    follow(page, page.locator("article").get_by_role("link", name="派出所"))
+    assert page.title().startswith("部门 · 派出所")
+    assert page.get_by_role("heading", name="高风险患者底册").count() == 1
+    follow(page, page.locator("article").get_by_role("link", name="信息交换通报"))
+    assert "信息交换通报" in page.locator("section.jf-doc h2").inner_text()
+    assert "派出所：" in page.locator("section.jf-doc").inner_text()
+    for rel in ("departments/health.html", "departments/monthly.html", "index.html", "patients/P001.html"):
+        page.goto((leveled / rel).as_uri())
+        page.wait_for_selector("#mkdocs-content-password")
+        assert "甘望舒" not in page.content(), rel
+
+
 def test_township_password_opens_every_village(leveled, page):
     page.goto((leveled / "index.html").as_uri())
     unlock(page, "Town-Test-Only-7xq4")
-    for rel in ("patients/P001.html", "patients/P002.html", "groups/G02.html", "roster/V01.html"):
+    for rel in ("patients/P001.html", "patients/P002.html", "groups/G02.html", "roster/V01.html",
+                "departments/police.html", "departments/police-monthly.html"):
         page.goto((leveled / rel).as_uri())
         decrypted(page)
 

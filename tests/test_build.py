@@ -127,6 +127,23 @@ def test_as_of_option_changes_the_lists(tmp_path):
     assert "数据截至 <strong>2025-06-30</strong>" in (out2 / "index.html").read_text(encoding="utf-8")
 
 
+def test_month_option_chooses_the_monthly_report_and_a_bad_month_changes_nothing(tmp_path):
+    workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
+    out = tmp_path / "site"
+    build(workbook, out, as_of=date(2025, 6, 30), today=date(2025, 7, 1), now=NOW, access=None)
+    page = (out / "departments" / "police-monthly.html").read_text(encoding="utf-8")
+    assert "严重精神障碍患者2025年5月信息交换通报" in page  # the month before the as-of date
+    result = run("build", str(workbook), "--out", str(out), "--as-of", "2025-06-30", "--month", "2025年3月",
+                 "--insecure-no-password")
+    assert result.returncode == 0, text(result.stderr)
+    assert "2025年3月信息交换通报" in (out / "departments" / "police-monthly.html").read_text(encoding="utf-8")
+    before = tree_digest(out)
+    result = run("build", str(workbook), "--out", str(out), "--as-of", "2025-06-30", "--month", "2025-07")
+    assert result.returncode == 1
+    assert "月份 2025年7月 晚于统计截止日期 2025-06-30：台账里还没有这个月的记录。（原来的网站保持不变）" in text(result.stderr)
+    assert tree_digest(out) == before
+
+
 def test_unchanged_inputs_skip_the_build_changed_ones_do_not(tmp_path):
     workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
     out = tmp_path / "site"

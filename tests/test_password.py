@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from generator.password import PASSPHRASE_ALPHABET, Access, PasswordProblem, check_access, generate_passphrase, weakness
+from generator.password import (PASSPHRASE_ALPHABET, Access, PasswordProblem, check_access, generate_passphrase,
+                                read_access_file, weakness)
 from generator.strength import hints_for, name_forms
 from tests.commands import run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets
@@ -106,3 +107,21 @@ def test_generate_password_through_the_cli(tmp_path):
     assert re.fullmatch(PASSPHRASE + "\n", text(result.stdout))
     assert list(tmp_path.iterdir()) == []  # nothing built
     assert "--generate-password" in text(run("build", "--help").stdout)
+
+
+def test_department_passwords_are_read_by_any_of_their_names_and_checked_like_the_others(tmp_path):
+    access_file = tmp_path / "权限.yaml"
+    access_file.write_text("乡镇: Town-Test-Only-7xq4\n部门:\n  派出所: Police-Test-Only-r5t8\n  卫生院: Clinic-Test-Only-h3w9\n",
+                           encoding="utf-8")
+    access = read_access_file(access_file)
+    assert access.departments == {"police": "Police-Test-Only-r5t8", "health": "Clinic-Test-Only-h3w9"}
+    assert access.others == {"派出所": "Police-Test-Only-r5t8", "卫生院（精防医生）": "Clinic-Test-Only-h3w9"}
+    check_access(access, "清河镇", VILLAGES, county="测试县", as_of=date(2025, 6, 30))
+    access_file.write_text("乡镇: Town-Test-Only-7xq4\n部门:\n  交警队: Police-Test-Only-r5t8\n", encoding="utf-8")
+    with pytest.raises(PasswordProblem, match="部门“交警队”不认识：可以写 派出所、卫生院、民政办。"):
+        read_access_file(access_file)
+    with pytest.raises(PasswordProblem, match="密码不能重复"):
+        check_access(Access("Town-Test-Only-7xq4", departments={"civil": "Town-Test-Only-7xq4"}), "清河镇", VILLAGES)
+    with pytest.raises(PasswordProblem, match="“民政办、残联”的密码太容易被猜到"):
+        check_access(Access("Town-Test-Only-7xq4", departments={"civil": "qinghe2025qinghe"}), "清河镇", VILLAGES,
+                     as_of=date(2025, 6, 30))

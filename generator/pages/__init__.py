@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..encryption import ENTRY_LEVEL
+from ..lists import DEPARTMENTS
 from ..views import View
 from . import paths
 from .agreements import DOCUMENTS, GROUP_DOCUMENTS, render_agreements
@@ -14,6 +15,7 @@ from .groups import render_groups
 from .html import Page
 from .home import render_home
 from .misc import render_leaders, render_quality, render_rules
+from .monthly import render_monthly
 from .overdue import render_overdue
 from .patients import render_patients
 from .roster import render_rosters
@@ -43,14 +45,23 @@ def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple
     yield from render_groups(view, workbook_dir)
     yield from render_patients(view, workbook_dir)
     yield from render_agreements(view, workbook_dir)
+    yield from render_monthly(view, workbook_dir)
 
 
-ENTRY_PAGE = paths.VILLAGES  # the way in for village staff: any password of the site opens it
+ENTRY_PAGE = paths.VILLAGES  # the way in for village and department staff: any password of the site opens it
+
+
+def department_level(slug: str) -> str:
+    """The access level of a department's pages (its page and its copy of the monthly report)."""
+    return f"dept-{slug}"
 
 
 def page_levels(view: View) -> dict[str, str]:
-    """The village code of every page that belongs to one village (its roster, lists, groups, patients, papers)."""
+    """The access level of every page that belongs to one village (its roster, lists, groups, patients, papers: the
+    village code) or to one department (its page and monthly report copy)."""
     levels: dict[str, str] = {}
+    for d in DEPARTMENTS:
+        levels[paths.department(d.slug)] = levels[paths.monthly(d.slug)] = department_level(d.slug)
     for name, code in view.village_codes.items():
         for rel in (paths.village_roster(code), paths.village_lists(code), paths.village(code)):
             levels[rel] = code

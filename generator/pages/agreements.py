@@ -29,6 +29,8 @@ OVERRIDE_FOLDER = "协议模板"
 DOCUMENTS = {**AGREEMENT_KINDS, "joint_visit": "高风险患者联合随访记录单"}  # a patient's: kind → title (= file name)
 GROUP_DOCUMENTS = {"notice": "成立关爱帮扶小组的通知"}  # a group's
 VILLAGE_DOCUMENTS = {"rollcall": "敏感时期点名表"}  # a village's, per sensitive period
+TOWNSHIP_DOCUMENTS = {"monthly": "月度信息交换通报"}  # the township's, one copy per department
+ALL_DOCUMENTS = {**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS, **TOWNSHIP_DOCUMENTS}  # kind → title
 DAYS_PER_PAGE = 7  # day columns of a roll-call sheet that fit across an A4 page
 PLACEHOLDERS = {
     "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
@@ -69,7 +71,7 @@ def override_templates(workbook_dir: Path) -> tuple[list[str], list[str]]:
     if not folder.is_dir():
         return [], []
     names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
-    known = {f"{title}.html" for title in {**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS}.values()}
+    known = {f"{title}.html" for title in ALL_DOCUMENTS.values()}
     return [n for n in names if n in known], [n for n in names if n not in known]
 
 
@@ -134,7 +136,7 @@ def committee(village: str) -> str:
 
 
 def render_document(env: Environment, kind: str, ctx: dict) -> str:
-    name = f"{({**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS})[kind]}.html"
+    name = f"{ALL_DOCUMENTS[kind]}.html"
     try:
         body = env.get_template(name).render(**ctx)
     except SecurityError as exc:
@@ -215,7 +217,7 @@ def _index(view: View, batches: list[tuple]) -> Page:
     index = table(["村社区", "文书", "份数", ""], batches)
     patients = " ".join(a(here, paths.patient(p.patient_id), p.patient_id) for p in view.data.patients if not p.closed)
     holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
-    files = "、".join(f"{t}.html" for t in {**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS}.values())
+    files = "、".join(f"{t}.html" for t in ALL_DOCUMENTS.values())
     body = f"""
 每份文书单独占一页 A4，打印时自动隐藏网站的页眉、导航和页脚。
 

@@ -16,9 +16,11 @@ RECENT_DAYS = 365  # incidents shown to the police: this many days back from the
 
 def render_departments(view: View) -> dict[str, Page]:
     here = paths.DEPARTMENTS
-    rows = [(Raw(a(here, paths.department(d.slug), d.title)), sum(len(view.lists[key]) for key in d.lists), d.about)
-            for d in DEPARTMENTS]
-    pages = {here: page("部门", "各部门要办的事，每个部门一页。" + table(["部门", "事项", "包括"], rows))}
+    report = f"{view.month.label}信息交换通报"
+    rows = [(Raw(a(here, paths.department(d.slug), d.title)), sum(len(view.lists[key]) for key in d.lists), d.about,
+             Raw(a(here, paths.monthly(d.slug), report))) for d in DEPARTMENTS]
+    intro = f"各部门要办的事，每个部门一页。{a(here, paths.MONTHLY, report)}：每个部门一份，可一起打印。"
+    pages = {here: page("部门", intro + table(["部门", "事项", "包括", "月度通报"], rows))}
     for d in DEPARTMENTS:
         pages[paths.department(d.slug)] = render_department(view, d)
     return pages
@@ -26,7 +28,8 @@ def render_departments(view: View) -> dict[str, Page]:
 
 def render_department(view: View, d: Department) -> Page:
     here = paths.department(d.slug)
-    parts = [f"{d.about}\n\n统计截止日期 {view.as_of.isoformat()}。" + print_button()]
+    report = a(here, paths.monthly(d.slug), f"{view.month.label}信息交换通报")
+    parts = [f"{d.about}\n\n统计截止日期 {view.as_of.isoformat()}。本部门的{report}。" + print_button()]
     for key in d.lists:
         spec, items = BY_KEY[key], view.lists[key]
         parts.append(f"## {spec.title}（{len(items)}）\n\n{spec.about}\n\n"

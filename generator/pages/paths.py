@@ -52,3 +52,11 @@ def batch(code: str, kind: str) -> str:
 
 def department(slug: str) -> str:
     return f"departments/{slug}.md"
+
+
+MONTHLY = "departments/monthly.md"  # the month's information exchange report, every department's copy
+
+
+def monthly(slug: str) -> str:
+    """One department's copy of the month's information exchange report."""
+    return f"departments/{slug}-monthly.md"

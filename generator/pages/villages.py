@@ -5,7 +5,7 @@ With village passwords (access levels) a village's staff can open exactly these 
 
 from __future__ import annotations
 
-from ..lists import BY_KEY
+from ..lists import BY_KEY, DEPARTMENTS
 from ..views import View
 from . import paths
 from .agreements import DOCUMENTS
@@ -16,7 +16,9 @@ from .overdue import item_table
 def render_villages(view: View) -> dict[str, Page]:
     here = paths.VILLAGES
     links = "\n".join(f"- {a(here, paths.village(code), name)}" for name, code in view.village_codes.items())
-    pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、逾期清单和协议打印。\n\n" + links)}
+    departments = "、".join(a(here, paths.department(d.slug), d.title) for d in DEPARTMENTS)
+    pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、逾期清单和协议打印。\n\n" + links
+                        + f"\n\n部门工作人员（用本部门密码）：{departments}")}
     for name, code in view.village_codes.items():
         mine = view.items_of_village(name)
         todo = sum(len(items) for key, items in mine.items() if not BY_KEY[key].register)
