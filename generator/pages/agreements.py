@@ -45,6 +45,8 @@ PLACEHOLDERS = {
     "guardians": "小组所管患者的监护人列表（每项有 name、relation、phone；成立通知）",
     "meeting_days": "小组会议间隔天数（成立通知）", "intervals": "各病情分类的随访间隔天数，如 {{ intervals[\"稳定\"] }}",
     "min_visitors": "随访最少人数",
+    "department": "月度通报的接收部门（派出所、卫生院（精防医生）、民政办、残联）", "month": "通报月份，如 2026年10月",
+    "sections": "月度通报的各部分（每项有 number、title、about、summary、columns、rows）",
 }
 
 
