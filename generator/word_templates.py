@@ -22,6 +22,7 @@ from docx.shared import Mm, Pt
 FOLDER = Path(__file__).resolve().parent / "pages" / "templates" / "word"
 BODY_FONT, TITLE_FONT = "仿宋", "黑体"  # GB/T 9704: 仿宋 body; Word/WPS substitute what a machine lacks
 BODY_SIZE = Pt(12)  # 小四: one agreement on one A4 page (三号 would take two)
+TABLE_SIZE = Pt(10.5)  # 五号 in tables: a group's notice lists every member and guardian
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entry times, so the same text gives the same bytes
 BLANK_ID = '{{ patient.id_number or "__________________" }}'
 BLANK_ADDRESS = '{{ patient.address or "______________________________" }}'
@@ -163,6 +164,7 @@ TEMPLATES: dict[str, list[tuple]] = {
     ],
 }
 LANDSCAPE = {"敏感时期点名表"}  # a column per day of a week fits across A4 only lying down
+WIDTHS = {"敏感时期点名表": [30, 40, 75, 37, 37, 38]}  # mm per template column; docxtpl scales them when a day column repeats
 
 
 def set_font(style_or_run, name: str, size: Pt | None = None, bold: bool | None = None) -> None:
@@ -191,7 +193,7 @@ def new_document(title: str) -> Document:
     normal = doc.styles["Normal"]
     set_font(normal, BODY_FONT, BODY_SIZE)
     normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.25
+    normal.paragraph_format.line_spacing = 1.15
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, "jingfang", "jingfang"
     props.created = props.modified = datetime(2026, 1, 1)
@@ -202,27 +204,27 @@ def new_document(title: str) -> Document:
 def add_block(doc: Document, kind: str, content) -> None:
     """One block of a template."""
     if kind == "rows":
-        add_table(doc, content)
+        add_table(doc, content, WIDTHS.get(doc.core_properties.title))
         return
     p = doc.add_paragraph()
     run = p.add_run(content)
     fmt = p.paragraph_format
     if kind == "title":
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        fmt.space_after = Pt(12)
+        fmt.space_after = Pt(6)
         set_font(run, TITLE_FONT, Pt(18))
     elif kind == "h":
-        fmt.space_before = Pt(6)
+        fmt.space_before = Pt(3)
         set_font(run, TITLE_FONT)
     elif kind == "p":
         fmt.first_line_indent = BODY_SIZE * 2
     elif kind == "sign":
-        fmt.space_before = Pt(12)
+        fmt.space_before = Pt(8)
     elif kind == "right":
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def add_table(doc: Document, rows: list[list[str]]) -> None:
+def add_table(doc: Document, rows: list[list[str]], widths: list[int] | None = None) -> None:
     """A bordered table; a row of one cell spans the table (docxtpl's {%tr …%} rows, or a label and a long field)."""
     width = max(len(r) for r in rows)
     table = doc.add_table(rows=0, cols=width)
@@ -233,7 +235,11 @@ def add_table(doc: Document, rows: list[list[str]]) -> None:
         if len(texts) < width:  # the last text spans the rest of the row
             cells[len(texts) - 1].merge(cells[width - 1])
         for cell, text in zip(cells, texts):
-            cell.paragraphs[0].add_run(text)
+            cell.paragraphs[0].add_run(text).font.size = TABLE_SIZE
+    for column, width in zip(table.columns, widths or []):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
 
 
 def render_template(title: str) -> bytes:
