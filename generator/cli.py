@@ -329,7 +329,7 @@ def serve(out: Path, port: int) -> None:
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path),
-              help="要写出的工作簿（.xlsx），或放它的文件夹（默认当前文件夹，文件名写明清单、村社区和日期）。")
+              help="要写出的工作簿（.xlsx）。默认写在当前文件夹，文件名写明内容、村社区和日期，如 逾期清单-禾苗村-2025-06-30.xlsx。")
 @click.option("--village", help="只导出这个村社区的患者、帮扶小组和事项（发给这个村时用）。")
 @click.option("--roster", is_flag=True, help="导出花名册（每位患者一行：住址、监护人、电话、状态、危险性、小组、精防医生），而不是逾期清单。")
 @click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
@@ -354,8 +354,9 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
             click.echo(render_report(report), err=True)
             sys.exit(1)
         view = build_view(data, report, data.as_of, datetime.now())  # as-of resolved by the validator
-        if out is None or out.is_dir():
-            out = (out or Path(".")) / default_name("花名册" if roster else "逾期清单", view, village)
+        if out is None:  # a name that says what it holds and for whom, in the folder the clerk works in
+            out = Path(default_name("花名册" if roster else "逾期清单", view, village))
+            check_target(out)
         _refuse_overwrite(out, force)
         if roster:
             rows = write_roster(view, out, village)
