@@ -373,8 +373,8 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
 
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="放 Word 文件的文件夹（新的或空的文件夹；不能在网站文件夹里）。")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="放 Word 文件的文件夹（新的或空的文件夹；不能在网站文件夹里）。生成文书时必须写。")
 @click.option("--village", "villages", multiple=True, help="只要这个村社区的文书（可以写多次）。默认所有村社区。")
 @click.option("--kind", "kinds", multiple=True,
               help="只要这种文书（可以写多次）：监护协议、以奖代补协议、免费服药告知书、高风险患者联合随访记录单、"
@@ -382,22 +382,36 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
 @click.option("--patient", "patients", multiple=True, help="只要这位患者的文书（患者编号，可以写多次）。")
 @click.option("--all", "everyone", is_flag=True, help="给每位适用的患者都出一份，而不只是需要签订的。")
 @click.option("--separate", is_flag=True, help="每份文书单独一个文件（默认每个村社区每种文书一个文件，每份一页）。")
+@click.option("--templates", is_flag=True,
+              help="只把默认的 Word 模板复制到台账旁边的“协议模板”文件夹（已有的不覆盖），供用 Word 或 WPS 修改；不生成文书。")
 @click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
-def documents(workbook: Path, out: Path, villages: tuple[str, ...], kinds: tuple[str, ...], patients: tuple[str, ...],
-              everyone: bool, separate: bool, as_of: date | None) -> None:
+def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds: tuple[str, ...],
+              patients: tuple[str, ...], everyone: bool, separate: bool, templates: bool, as_of: date | None) -> None:
     """把要打印的文书生成为可编辑的 Word 文件（.docx），写到文件夹 --out。
 
     \b
     默认选的人和网站“协议打印”页的批量打印一样（需要签订的）；--all 给每位适用的患者都出一份。
     每个村社区每种文书一个文件，每份文书占一页，可在 Word 或 WPS 里修改后打印。
-    要改文书的文字：把默认模板复制到台账旁边的“协议模板”文件夹，用 Word 或 WPS 修改后保存为同名 .docx
-    （如 协议模板/监护协议.docx），模板里的 {{ patient.name }} 这样的占位符见网站“协议打印”页。
+    要改文书的文字：先用 --templates 把默认模板复制到台账旁边的“协议模板”文件夹，用 Word 或 WPS 修改后
+    保存（仍为 .docx，文件名不变）；模板里 {{ patient.name }} 这样的占位符见网站“协议打印”页。
     Word 文件不加密，含敏感个人信息，请妥善保管，用后删除。台账有错误时不生成（退出码 1）。
     """
-    from .documents import UnknownKind, check_folder, plan, write_documents
+    from .documents import UnknownKind, check_folder, copy_templates, plan, write_documents
     from .export import ExportRefused, UnknownVillage
     from .views import build_view
 
+    if templates:
+        try:
+            copied = copy_templates(workbook.parent)
+        except OSError as exc:
+            raise JingfangError(f"无法写入“{workbook.parent}”（{exc.strerror}），没有复制模板。") from None
+        click.echo(f"默认的 Word 模板已复制到“{workbook.parent / '协议模板'}”：")
+        for name, fresh in copied:
+            click.echo(f"  {name}" + ("" if fresh else "（已有，没有覆盖）"))
+        click.echo("用 Word 或 WPS 修改后保存（仍为 .docx，文件名不变），再运行 jingfang documents 即可使用。")
+        return
+    if out is None:
+        raise JingfangError("请用 --out 指定放 Word 文件的文件夹（新的或空的文件夹）。")
     try:
         check_folder(out)
         data, report = _load(workbook, as_of)

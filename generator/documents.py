@@ -8,15 +8,17 @@ personal data like an export: each readable by its owner only, never inside a bu
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from .export import ExportRefused, check_target, check_village, write_private
-from .pages.agreements import DOCUMENTS, GROUP_DOCUMENTS, VILLAGE_DOCUMENTS, context, group_context, roll_call_contexts
+from .pages.agreements import (DOCUMENTS, GROUP_DOCUMENTS, OVERRIDE_FOLDER, VILLAGE_DOCUMENTS, context, group_context,
+                               roll_call_contexts)
 from .rules import documents_needed
 from .schema import Patient
 from .views import View
-from .word import render_documents
+from .word import DEFAULTS, SUFFIX, render_documents
 
 TITLES = [*DOCUMENTS.values(), *GROUP_DOCUMENTS.values(), *VILLAGE_DOCUMENTS.values()]
 MARKER = ".jingfang-documents"  # marks a folder this command made, so a later run may write into it again
@@ -106,3 +108,18 @@ def write_documents(view: View, folder: Path, planned: list[Planned], workbook_d
     for name, _, data in rendered:
         write_private(data, folder / name)
     return [(name, count) for name, count, _ in rendered]
+
+
+def copy_templates(workbook_dir: Path) -> list[tuple[str, bool]]:
+    """Copy the default Word templates into 协议模板/ beside the workbook for a clerk to edit; never over a file
+    already there (it may be the township's own). Returns (file name, copied)."""
+    folder = workbook_dir / OVERRIDE_FOLDER
+    folder.mkdir(exist_ok=True)
+    done = []
+    for title in TITLES:
+        target = folder / f"{title}{SUFFIX}"
+        fresh = not target.exists()
+        if fresh:
+            shutil.copyfile(DEFAULTS / target.name, target)
+        done.append((f"{OVERRIDE_FOLDER}/{target.name}", fresh))
+    return done

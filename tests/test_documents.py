@@ -11,6 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from generator.freshness import STAMP
+from generator.pages.agreements import override_templates
 from generator.word_templates import FOLDER, TEMPLATES, render_template
 from tests.commands import run, text
 from tests.workbooks import every_list_sheets, set_cell, write_sheets
@@ -204,3 +205,26 @@ def test_its_own_folder_can_be_written_again(written, tmp_path):
     again = run("documents", str(book), "--out", str(out), "--kind", "监护协议")
     assert again.returncode == 0, text(again.stderr)
     assert text(again.stdout).startswith("已生成 2 个 Word 文件（共 4 份文书）：")
+
+
+def test_templates_are_copied_for_editing_never_over_a_townships_own(tmp_path):
+    book = workbook(tmp_path)
+    own = tmp_path / "协议模板"
+    own.mkdir()
+    (own / "监护协议.docx").write_bytes(b"the township's own")
+    result = run("documents", str(book), "--templates")
+    assert result.returncode == 0, text(result.stderr)
+    assert text(result.stdout) == (
+        f"默认的 Word 模板已复制到“{own}”：\n"
+        "  协议模板/监护协议.docx（已有，没有覆盖）\n  协议模板/以奖代补协议.docx\n  协议模板/免费服药告知书.docx\n"
+        "  协议模板/高风险患者联合随访记录单.docx\n  协议模板/成立关爱帮扶小组的通知.docx\n  协议模板/敏感时期点名表.docx\n"
+        "用 Word 或 WPS 修改后保存（仍为 .docx，文件名不变），再运行 jingfang documents 即可使用。\n")
+    assert (own / "监护协议.docx").read_bytes() == b"the township's own"
+    assert (own / "以奖代补协议.docx").read_bytes() == (FOLDER / "以奖代补协议.docx").read_bytes()
+
+
+def test_the_site_build_leaves_word_templates_to_this_command(tmp_path):
+    (tmp_path / "协议模板").mkdir()
+    for name in ("监护协议.docx", "监护协议.html", "旧模板.txt"):
+        (tmp_path / "协议模板" / name).write_text("x")
+    assert override_templates(tmp_path) == (["监护协议.html"], ["旧模板.txt"])  # the .docx is neither used nor "ignored"
