@@ -8,7 +8,6 @@ is escaped as XML text, so a name cannot add markup to the document.
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import zipfile
@@ -18,7 +17,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -28,6 +27,21 @@ DEFAULTS = Path(__file__).resolve().parent / "pages" / "templates" / "word"
 SUFFIX = ".docx"
 # characters XML 1.0 cannot hold (a pasted control character); Word refuses a file that has one
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, compiling each source once: a batch renders the same template XML per document."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined)
+        self.compiled: dict[str, Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # type: ignore[override]
+        if globals is not None or template_class is not None:
+            return super().from_string(source, globals, template_class)
+        if source not in self.compiled:
+            self.compiled[source] = super().from_string(source)
+        return self.compiled[source]
 
 
 def template_path(title: str, workbook_dir: Path | None) -> Path:
@@ -47,10 +61,9 @@ def clean(value: object) -> object:
     return value
 
 
-def render_one(path: Path, ctx: dict) -> DocxTemplate:
+def render_one(path: Path, ctx: dict, env: Sandbox) -> DocxTemplate:
     """One document rendered from the template at path, sandboxed; TemplateProblem names the file."""
     name = f"{path.parent.name}/{path.name}" if path.parent.name == OVERRIDE_FOLDER else path.name
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     try:
         doc = DocxTemplate(path)
         doc.render(clean(ctx), jinja_env=env, autoescape=True)
@@ -74,31 +87,29 @@ def page_break() -> OxmlElement:
     return run
 
 
-def combine(parts: list[DocxTemplate]) -> bytes:
-    """Several documents rendered from one template as one .docx, each starting on a new page."""
-    first = parts[0].docx
-    body = first.element.body
-    end = body.find(qn("w:sectPr"))  # the page settings stay the last child of the body
-    for part in parts[1:]:
-        elements = [e for e in part.docx.element.body if e.tag != qn("w:sectPr")]
-        if elements and elements[0].tag == qn("w:p"):
-            # the break opens the next document's first paragraph: no empty line, no blank page after a full one
-            p = copy.deepcopy(elements[0])
-            ppr = p.find(qn("w:pPr"))
-            p.insert(0 if ppr is None else 1, page_break())
-            elements = [p, *elements[1:]]
-        else:
-            holder = OxmlElement("w:p")
-            holder.append(page_break())
-            elements = [holder, *elements]
-        for element in elements:
-            end.addprevious(copy.deepcopy(element))
-    buffer = io.BytesIO()
-    first.save(buffer)
-    return buffer.getvalue()
+def append(first: DocxTemplate, part: DocxTemplate) -> None:
+    """Add a document rendered from the same template to the end of first, starting on a new page."""
+    end = first.docx.element.body.find(qn("w:sectPr"))  # the page settings stay the last child of the body
+    elements = [e for e in part.docx.element.body if e.tag != qn("w:sectPr")]
+    if elements and elements[0].tag == qn("w:p"):
+        # the break opens the next document's first paragraph: no empty line, no blank page after a full one
+        ppr = elements[0].find(qn("w:pPr"))
+        elements[0].insert(0 if ppr is None else 1, page_break())
+    else:
+        holder = OxmlElement("w:p")
+        holder.append(page_break())
+        elements.insert(0, holder)
+    for element in elements:
+        end.addprevious(element)  # moved, not copied: part is dropped afterwards
 
 
 def render_documents(title: str, contexts: list[dict], workbook_dir: Path | None) -> bytes:
     """The documents of one template, one per context, as one .docx (one document per page)."""
     path = template_path(title, workbook_dir)
-    return combine([render_one(path, ctx) for ctx in contexts])
+    env = Sandbox()
+    first = render_one(path, contexts[0], env)
+    for ctx in contexts[1:]:  # one at a time: a village's batch never holds all its documents twice over
+        append(first, render_one(path, ctx, env))
+    buffer = io.BytesIO()
+    first.docx.save(buffer)
+    return buffer.getvalue()
