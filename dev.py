@@ -23,8 +23,8 @@ PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 SAMPLE = ROOT / "workbook" / "示例台账.xlsx"
 PYTEST_NO_TESTS = 5
 # what the tests drive for real: Debian's Chromium (never a downloaded browser), CJK fonts for the screenshots and
-# printed PDFs, LibreOffice (opens the template as Excel's rivals do), poppler (PDF pages to count and look at)
-SYSTEM_PACKAGES = ("chromium", "fonts-noto-cjk", "libreoffice-calc-nogui", "poppler-utils")
+# printed PDFs, LibreOffice (opens the template as Excel's rivals do; Writer turns the Word documents into PDF), poppler (PDF pages to count and look at)
+SYSTEM_PACKAGES = ("chromium", "fonts-noto-cjk", "libreoffice-calc-nogui", "libreoffice-writer-nogui", "poppler-utils")
 
 
 def ensure_env() -> None:

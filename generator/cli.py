@@ -29,6 +29,7 @@ TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
 SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
 PROJECT = Path(__file__).resolve().parent.parent
 WARNINGS_SHOWN = 20  # the rest are on the site's 数据质量 page
+EXPORT_WARNING = "注意：导出文件不加密，含患者姓名和联系电话，请只发给负责的工作人员，用后删除。"
 
 
 class JingfangError(click.ClickException):
@@ -331,32 +332,108 @@ def serve(out: Path, port: int) -> None:
 
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="要写出的清单工作簿（.xlsx）。")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="要写出的工作簿（.xlsx）。默认写在当前文件夹，文件名写明内容、村社区和日期，如 逾期清单-禾苗村-2025-06-30.xlsx。")
+@click.option("--village", help="只导出这个村社区的患者、帮扶小组和事项（发给这个村时用）。")
+@click.option("--roster", is_flag=True, help="导出花名册（每位患者一行：住址、监护人、电话、状态、危险性、小组、精防医生），而不是逾期清单。")
 @click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
-def export(workbook: Path, out: Path, as_of: date | None, force: bool) -> None:
-    """把逾期清单导出为工作簿 --out（每个清单一张表，含姓名和联系方式），便于发给各村。
+def export(workbook: Path, out: Path | None, village: str | None, roster: bool, as_of: date | None, force: bool) -> None:
+    """把逾期清单导出为工作簿（每个清单一张表，含姓名和联系方式），便于发给各村。
 
     \b
+    --village 只含这个村社区的人（发给一个村时用，别的村的人不会出现在文件里）；
+    --roster 导出花名册而不是逾期清单。
     导出文件不加密，含敏感个人信息，请妥善保管，用后删除。
     不能导出到已生成的网站文件夹里。台账有错误时不导出（退出码 1）。
     """
-    from .export import ExportRefused, check_target, write_export
+    from .export import ExportRefused, UnknownVillage, check_target, default_name, write_export, write_roster
     from .views import build_view
 
     try:
-        check_target(out)
-    except ExportRefused as exc:
+        if out is not None:
+            check_target(out)
+        data, report = _load(workbook, as_of)
+        if not report.valid:
+            click.echo(render_report(report), err=True)
+            sys.exit(1)
+        view = build_view(data, report, data.as_of, datetime.now())  # as-of resolved by the validator
+        if out is None:  # a name that says what it holds and for whom, in the folder the clerk works in
+            out = Path(default_name("花名册" if roster else "逾期清单", view, village))
+            check_target(out)
+        _refuse_overwrite(out, force)
+        if roster:
+            rows = write_roster(view, out, village)
+            click.echo(f"已导出花名册：{out}（{rows} 人）")
+        else:
+            counts = write_export(view, out, village)
+            click.echo(f"已导出：{out}（" + "，".join(f"{k} {n}" for k, n in counts.items()) + "）")
+    except (ExportRefused, UnknownVillage) as exc:
         raise JingfangError(str(exc)) from None
-    _refuse_overwrite(out, force)
-    data, report = _load(workbook, as_of)
-    if not report.valid:
-        click.echo(render_report(report), err=True)
-        sys.exit(1)
-    day = data.as_of  # resolved by the validator
-    try:
-        counts = write_export(build_view(data, report, day, datetime.now()), out)
     except OSError as exc:
         raise JingfangError(f"无法写入“{out}”（{exc.strerror}），没有导出。") from None
-    click.echo(f"已导出：{out}（" + "，".join(f"{k} {n}" for k, n in counts.items()) + "）")
-    click.echo("注意：导出文件不加密，含患者姓名和联系电话，请只发给负责的工作人员，用后删除。", err=True)
+    click.echo(EXPORT_WARNING, err=True)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path),
+              help="放 Word 文件的文件夹（新的或空的文件夹；不能在网站文件夹里）。生成文书时必须写。")
+@click.option("--village", "villages", multiple=True, help="只要这个村社区的文书（可以写多次）。默认所有村社区。")
+@click.option("--kind", "kinds", multiple=True,
+              help="只要这种文书（可以写多次）：监护协议、以奖代补协议、免费服药告知书、高风险患者联合随访记录单、"
+                   "成立关爱帮扶小组的通知、敏感时期点名表。默认全部。")
+@click.option("--patient", "patients", multiple=True, help="只要这位患者的文书（患者编号，可以写多次）。")
+@click.option("--all", "everyone", is_flag=True, help="给每位适用的患者都出一份，而不只是需要签订的。")
+@click.option("--separate", is_flag=True, help="每份文书单独一个文件（默认每个村社区每种文书一个文件，每份一页）。")
+@click.option("--templates", is_flag=True,
+              help="只把默认的 Word 模板复制到台账旁边的“协议模板”文件夹（已有的不覆盖），供用 Word 或 WPS 修改；不生成文书。")
+@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds: tuple[str, ...],
+              patients: tuple[str, ...], everyone: bool, separate: bool, templates: bool, as_of: date | None) -> None:
+    """把要打印的文书生成为可编辑的 Word 文件（.docx），写到文件夹 --out。
+
+    \b
+    默认选的人和网站“协议打印”页的批量打印一样（需要签订的）；--all 给每位适用的患者都出一份。
+    每个村社区每种文书一个文件，每份文书占一页，可在 Word 或 WPS 里修改后打印。
+    要改文书的文字：先用 --templates 把默认模板复制到台账旁边的“协议模板”文件夹，用 Word 或 WPS 修改后
+    保存（仍为 .docx，文件名不变）；模板里 {{ patient.name }} 这样的占位符见网站“协议打印”页。
+    Word 文件不加密，含敏感个人信息，请妥善保管，用后删除。台账有错误时不生成（退出码 1）。
+    """
+    from .documents import UnknownKind, check_folder, copy_templates, plan, write_documents
+    from .export import ExportRefused, UnknownVillage
+    from .views import build_view
+
+    if templates:
+        try:
+            copied = copy_templates(workbook.parent)
+        except OSError as exc:
+            raise JingfangError(f"无法写入“{workbook.parent}”（{exc.strerror}），没有复制模板。") from None
+        click.echo(f"默认的 Word 模板已复制到“{workbook.parent / '协议模板'}”：")
+        for name, fresh in copied:
+            click.echo(f"  {name}" + ("" if fresh else "（已有，没有覆盖）"))
+        click.echo("用 Word 或 WPS 修改后保存（仍为 .docx，文件名不变），再运行 jingfang documents 即可使用。")
+        return
+    if out is None:
+        raise JingfangError("请用 --out 指定放 Word 文件的文件夹（新的或空的文件夹）。")
+    try:
+        check_folder(out)
+        data, report = _load(workbook, as_of)
+        if not report.valid:
+            click.echo(render_report(report), err=True)
+            sys.exit(1)
+        view = build_view(data, report, data.as_of, datetime.now())
+        planned = plan(view, list(villages), list(kinds), list(patients), everyone, separate)
+        if not planned:
+            click.echo("没有需要生成的文书（所选的人都不需要签订；要给每位适用的患者都出一份请加 --all）。")
+            return
+        written = write_documents(view, out, planned, workbook.parent)
+    except (ExportRefused, UnknownVillage, UnknownKind, TemplateProblem) as exc:
+        raise JingfangError(f"{exc}（没有生成 Word 文件）") from None
+    except OSError as exc:
+        raise JingfangError(f"无法写入“{out}”（{exc.strerror}），没有生成 Word 文件。") from None
+    total = sum(n for _, n in written)
+    click.echo(f"已生成 {len(written)} 个 Word 文件（共 {total} 份文书）：{out}")
+    for name, n in written:
+        click.echo(f"  {name}（{n} 份）")
+    click.echo(EXPORT_WARNING, err=True)

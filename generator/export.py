@@ -6,6 +6,7 @@ a live formula in Excel), the file is readable by its owner only, and it may not
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from datetime import date
@@ -19,15 +20,34 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .freshness import STAMP
 from .lists import BY_KEY, SUBJECT_IDS, ListSpec
+from .pages.html import risk_label
 from .views import View
+from .vocab import DOCTOR
 
 PATIENT_HEADERS = ["村社区", "患者编号", "姓名", "性别", "在管状态"]
 PATIENT_CONTACTS = ["帮扶小组", "组长", "组长电话", "监护人", "监护人电话"]
 GROUP_HEADERS = ["村社区", "小组编号", "小组名称", "组长", "组长电话"]
+ROSTER_HEADERS = ["患者编号", "姓名", "性别", "出生日期", "年龄", "村社区", "现住址", "监护人", "监护人关系", "监护人电话",
+                  "在管状态", "当前危险性", "病情分类", "帮扶小组", "组长", "组长电话", "精防医生", "精防医生电话"]
 
 
 class ExportRefused(Exception):
     """The export would be written inside a built site."""
+
+
+class UnknownVillage(Exception):
+    """A --village name that is not one of the workbook's villages; the message names the known ones."""
+
+
+def check_village(view: View, village: str) -> None:
+    """Refuse a village name the workbook does not have, naming those it has."""
+    if village not in view.village_codes:
+        raise UnknownVillage(f"台账里没有叫“{village}”的村社区。台账里的村社区有：{'、'.join(view.village_codes)}。")
+
+
+def default_name(what: str, view: View, village: str | None) -> str:
+    """A file name that says what it holds, for whom and as of when: 逾期清单-禾苗村-2026-09-30.xlsx."""
+    return f"{what}-{village or view.data.settings.township}-{view.as_of.isoformat()}.xlsx"
 
 
 def site_around(path: Path) -> Path | None:
@@ -70,11 +90,14 @@ def sheet_title(spec: ListSpec) -> str:
     return spec.title.replace("/", "或")
 
 
-def list_rows(view: View, spec: ListSpec) -> tuple[list[str], list[list]]:
-    """Headers and rows of one list, grouped by village then most overdue first; columns by what items are about."""
+def list_rows(view: View, spec: ListSpec, village: str | None = None) -> tuple[list[str], list[list]]:
+    """Headers and rows of one list (only a village's items when one is given: none of the township's own), grouped
+    by village then most overdue first; columns by what items are about."""
     order = {name: i for i, name in enumerate(view.village_codes)}
     rows = []
     for item in view.lists[spec.key]:
+        if village is not None and village not in view.villages_of(spec, item):
+            continue
         if spec.subject == "patient":
             p = view.patients[item.id]
             g = view.groups.get(p.group_id or "")
@@ -91,42 +114,94 @@ def list_rows(view: View, spec: ListSpec) -> tuple[list[str], list[list]]:
     return headers, sorted(rows, key=lambda r: order.get(r[0], len(order)))
 
 
-def write_export(view: View, path: Path) -> dict[str, int]:
-    """Write every list to path (refused inside a built site); return the number of rows per list title."""
+def write_export(view: View, path: Path, village: str | None = None) -> dict[str, int]:
+    """Write every list to path (only one village's items when given; refused inside a built site); return the
+    number of rows per list title."""
     check_target(path)
+    if village is not None:
+        check_village(view, village)
     wb = Workbook()
     about = wb.active
     about.title = "说明"
-    append_row(about, [f"{view.data.settings.township} 逾期清单", f"统计截止日期 {view.as_of.isoformat()}"])
+    append_row(about, [f"{view.data.settings.township}{' ' + village if village else ''} 逾期清单",
+                       f"统计截止日期 {view.as_of.isoformat()}"])
     append_row(about, ["本文件含患者姓名和联系方式，属于敏感个人信息，请只发给负责的工作人员，用后删除。"])
+    if village is not None:
+        append_row(about, [f"只含{village}的患者、帮扶小组和本村社区的事项；乡镇层面的事项（如工作会议）不在其中。"])
     counts = {}
     for key in view.lists:
         spec = BY_KEY[key]
-        headers, rows = list_rows(view, spec)
-        ws = wb.create_sheet(sheet_title(spec))
-        append_row(ws, headers)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            append_row(ws, row)
-        for i, header in enumerate(headers, 1):
-            ws.column_dimensions[get_column_letter(i)].width = max(10, len(header) * 2 + 4)
-        ws.freeze_panes = "A2"
+        headers, rows = list_rows(view, spec, village)
+        write_sheet(wb.create_sheet(sheet_title(spec)), headers, rows)
         append_row(about, [spec.title, len(rows)])
         counts[spec.title] = len(rows)
     save_private(wb, path)
     return counts
 
 
+def write_sheet(ws: Worksheet, headers: list[str], rows: list[list]) -> None:
+    """A sheet of rows under bold headers, frozen below them, wide enough to read."""
+    append_row(ws, headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        append_row(ws, row)
+    for i, header in enumerate(headers, 1):
+        ws.column_dimensions[get_column_letter(i)].width = max(10, len(header) * 2 + 4)
+    ws.freeze_panes = "A2"
+
+
 def save_private(wb: Workbook, path: Path) -> None:
     """Save wb to path, readable by its owner only, all at once: a failure leaves no file, not half of one."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_private(buffer.getvalue(), path)
+
+
+def write_private(data: bytes, path: Path) -> None:
+    """Write data to path, readable by its owner only, all at once: a failure leaves no file, not half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # mkstemp creates the file with mode 0600 whatever the umask; the rename keeps that mode
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".jingfang-export-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
-            wb.save(file)
+            file.write(data)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def roster_rows(view: View, village: str | None = None) -> list[list]:
+    """The 花名册 (a village's residents only when given), by patient code: every patient, closed ones too."""
+    rows = []
+    for p in sorted(view.data.patients, key=lambda p: p.patient_id):
+        if village is not None and p.village != village:
+            continue
+        state, g = view.states[p.patient_id], view.groups.get(p.group_id or "")
+        doctors = [name for name, role in view.members.get(p.group_id or "", []) if role == DOCTOR]
+        born = p.born_on_or_min()
+        rows.append([p.patient_id, p.name, p.sex, None if born == date.min else born, view.age(p), p.village, p.address,
+                     p.guardian, p.guardian_relation, p.guardian_phone, p.status, risk_label(state.risk),
+                     state.condition, g.group_id if g else None, g.leader if g else None,
+                     view.phone_of(g.leader) if g else None, "、".join(doctors) or None,
+                     "、".join(view.phone_of(d) for d in doctors if view.phone_of(d)) or None])
+    return rows
+
+
+def write_roster(view: View, path: Path, village: str | None = None) -> int:
+    """Write the 花名册 to path (one village's when given; refused inside a built site); return its row count."""
+    check_target(path)
+    if village is not None:
+        check_village(view, village)
+    wb = Workbook()
+    about = wb.active
+    about.title = "说明"
+    append_row(about, [f"{view.data.settings.township}{' ' + village if village else ''} 花名册",
+                       f"统计截止日期 {view.as_of.isoformat()}"])
+    append_row(about, ["本文件含患者姓名、住址和联系方式，属于敏感个人信息，请只发给负责的工作人员，用后删除。"])
+    rows = roster_rows(view, village)
+    write_sheet(wb.create_sheet("花名册"), ROSTER_HEADERS, rows)
+    append_row(about, ["花名册", len(rows)])
+    save_private(wb, path)
+    return len(rows)

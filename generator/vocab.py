@@ -60,6 +60,7 @@ WANDERED = "走失"  # the 事件类型 that calls for an 外出报告
 MOVED_AWAY = "迁居他处"  # the 失访原因 the monthly report counts as a move, not a loss
 SERIOUS_INCIDENT = "肇事肇祸"  # the default 奖励取消事件类型
 HIGH_RISK_SCOPE = "高风险"  # 点名范围: only patients whose current risk is high (else every patient at home)
+DOCTOR = "精防医生"  # the 小组职务 of a group's doctor (the roster export's 精防医生 column)
 
 assert {AT_HOME, IN_HOSPITAL, *CLOSED_STATUSES, *MISSING_STATUSES} <= set(get_args(Status))
 assert PENDING_DIAGNOSIS in get_args(Diagnosis) and NOT_REACHED in get_args(VisitClass)
@@ -67,6 +68,7 @@ assert set(AGREEMENT_KINDS.values()) == set(get_args(AgreementType))
 assert set(REGULAR_MEETINGS) <= set(get_args(WorkMeetingType)) and set(SCREENING_KINDS.values()) <= set(get_args(ScreeningType))
 assert set(NOTICE_KINDS.values()) <= set(get_args(NoticeType)) and {*MOVE_LOSS_REASONS, MOVED_AWAY} <= set(get_args(LossReason))
 assert {WANDERED, SERIOUS_INCIDENT} <= set(get_args(IncidentType)) and HIGH_RISK_SCOPE in get_args(RollCallScope)
+assert DOCTOR in get_args(GroupRole)
 
 
 assert set(POOR) <= set(get_args(Economy))

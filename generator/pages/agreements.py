@@ -72,7 +72,9 @@ def override_templates(workbook_dir: Path) -> tuple[list[str], list[str]]:
     folder = workbook_dir / OVERRIDE_FOLDER
     if not folder.is_dir():
         return [], []
-    names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    # Word templates (.docx) there are for `jingfang documents`, not the site
+    names = sorted(p.name for p in folder.iterdir()
+                   if p.is_file() and not p.name.startswith((".", "~$")) and not p.name.endswith(".docx"))
     known = {f"{title}.html" for title in ALL_DOCUMENTS.values()}
     return [n for n in names if n in known], [n for n in names if n not in known]
 
@@ -164,6 +166,11 @@ def render_group_documents(env: Environment, view: View, g: Group) -> str:
 
 def roll_call_sheets(env: Environment, view: View, period: SensitivePeriod, village: str) -> list[str]:
     """A village's roll-call sheets for one sensitive period: the patients in scope, a column per day, a page a week."""
+    return [render_document(env, "rollcall", ctx) for ctx in roll_call_contexts(view, period, village)]
+
+
+def roll_call_contexts(view: View, period: SensitivePeriod, village: str) -> list[dict]:
+    """What each roll-call sheet of a village and period may use (one per week; none when nobody is in scope)."""
     patients = [{"patient_id": p.patient_id, "name": p.name, "guardian": p.guardian or "",
                  "guardian_phone": p.guardian_phone or ""}
                 for p in view.data.patients if p.village == village and in_roll_call(period, p, view.states[p.patient_id])]
@@ -171,11 +178,11 @@ def roll_call_sheets(env: Environment, view: View, period: SensitivePeriod, vill
         return []
     days = [d.strftime("%m-%d") for d in period_days(period)]
     pages = [days[i:i + DAYS_PER_PAGE] for i in range(0, len(days), DAYS_PER_PAGE)]
-    return [render_document(env, "rollcall", place_context(view, village) | {
+    return [place_context(view, village) | {
         "patients": patients, "days": chunk,
         "part": k if len(pages) > 1 else 0,
         "period": {"name": period.name, "start": period.start.isoformat(), "end": period.end.isoformat(),
-                   "scope": period.scope}}) for k, chunk in enumerate(pages, 1)]
+                   "scope": period.scope}} for k, chunk in enumerate(pages, 1)]
 
 
 def printable(count: int, docs: str) -> str:
