@@ -17,7 +17,7 @@ from .build import build as run_build
 from .encryption import WrongPluginVersion
 from .freshness import Stamp, as_of_key, input_digest, is_fresh
 from .lists import BY_KEY
-from .monthly import MonthProblem
+from .monthly import MonthProblem, parse_month
 from .pages.agreements import TemplateProblem
 from .password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
 from .report import Report, render_report
@@ -382,15 +382,17 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
 @click.option("--village", "villages", multiple=True, help="只要这个村社区的文书（可以写多次）。默认所有村社区。")
 @click.option("--kind", "kinds", multiple=True,
               help="只要这种文书（可以写多次）：监护协议、以奖代补协议、免费服药告知书、高风险患者联合随访记录单、"
-                   "成立关爱帮扶小组的通知、敏感时期点名表。默认全部。")
+                   "成立关爱帮扶小组的通知、敏感时期点名表、月度信息交换通报（全乡镇的，不随 --village）。默认全部。")
 @click.option("--patient", "patients", multiple=True, help="只要这位患者的文书（患者编号，可以写多次）。")
 @click.option("--all", "everyone", is_flag=True, help="给每位适用的患者都出一份，而不只是需要签订的。")
 @click.option("--separate", is_flag=True, help="每份文书单独一个文件（默认每个村社区每种文书一个文件，每份一页）。")
 @click.option("--templates", is_flag=True,
               help="只把默认的 Word 模板复制到台账旁边的“协议模板”文件夹（已有的不覆盖），供用 Word 或 WPS 修改；不生成文书。")
 @click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--month", metavar="年-月", help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
 def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds: tuple[str, ...],
-              patients: tuple[str, ...], everyone: bool, separate: bool, templates: bool, as_of: date | None) -> None:
+              patients: tuple[str, ...], everyone: bool, separate: bool, templates: bool, as_of: date | None,
+              month: str | None) -> None:
     """把要打印的文书生成为可编辑的 Word 文件（.docx），写到文件夹 --out。
 
     \b
@@ -422,13 +424,14 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
         if not report.valid:
             click.echo(render_report(report), err=True)
             sys.exit(1)
-        view = build_view(data, report, data.as_of, datetime.now())
+        day = data.as_of  # resolved by the validator
+        view = build_view(data, report, day, datetime.now(), parse_month(month, day) if month else None)
         planned = plan(view, list(villages), list(kinds), list(patients), everyone, separate)
         if not planned:
             click.echo("没有需要生成的文书（所选的人都不需要签订；要给每位适用的患者都出一份请加 --all）。")
             return
         written = write_documents(view, out, planned, workbook.parent)
-    except (ExportRefused, UnknownVillage, UnknownKind, TemplateProblem) as exc:
+    except (ExportRefused, UnknownVillage, UnknownKind, TemplateProblem, MonthProblem) as exc:
         raise JingfangError(f"{exc}（没有生成 Word 文件）") from None
     except OSError as exc:
         raise JingfangError(f"无法写入“{out}”（{exc.strerror}），没有生成 Word 文件。") from None

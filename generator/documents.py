@@ -13,14 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .export import ExportRefused, check_target, check_village, write_private
-from .pages.agreements import (DOCUMENTS, GROUP_DOCUMENTS, OVERRIDE_FOLDER, VILLAGE_DOCUMENTS, context, group_context,
-                               roll_call_contexts)
+from .lists import DEPARTMENTS
+from .monthly import monthly_report
+from .pages.agreements import (DOCUMENTS, GROUP_DOCUMENTS, OVERRIDE_FOLDER, TOWNSHIP_DOCUMENTS, VILLAGE_DOCUMENTS,
+                               context, group_context, roll_call_contexts)
+from .pages.monthly import report_context
+from .rules import Facts
 from .rules import documents_needed
 from .schema import Patient
 from .views import View
 from .word import DEFAULTS, SUFFIX, render_documents
 
-TITLES = [*DOCUMENTS.values(), *GROUP_DOCUMENTS.values(), *VILLAGE_DOCUMENTS.values()]
+TITLES = [*DOCUMENTS.values(), *GROUP_DOCUMENTS.values(), *VILLAGE_DOCUMENTS.values(), *TOWNSHIP_DOCUMENTS.values()]
 MARKER = ".jingfang-documents"  # marks a folder this command made, so a later run may write into it again
 MARKER_TEXT = "这个文件夹由 jingfang documents 生成，其中的 Word 文书含患者个人信息，请妥善保管，用后删除。\n"
 
@@ -86,6 +90,11 @@ def plan(view: View, villages: list[str], kinds: list[str], patients: list[str],
                 sheets = [(str(k), roll_call_contexts(view, period, village))
                           for k, period in enumerate(view.data.periods, 1)]
                 planned += files(village, title, [(key, c) for key, ctxs in sheets for c in ctxs], separate)
+    title = TOWNSHIP_DOCUMENTS["monthly"]
+    if not villages and not patients and (not kinds or title in kinds):  # the whole township's: not for one village
+        sections = monthly_report(Facts(view.data, view.as_of, view.histories, view.states), view.month)
+        copies = [(d.slug, report_context(view, d, sections)) for d in DEPARTMENTS]
+        planned += files(view.month.label, title, copies, separate)
     return planned
 
 

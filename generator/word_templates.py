@@ -163,9 +163,37 @@ TEMPLATES: dict[str, list[tuple]] = {
         ("line", "情况一栏填：√ 正常　△ 异常（在备注写明并立即报告）　× 未联系上。点名后在台账“点名记录”表中逐日登记。"),
         ("sign", "点名人（签字）：______________　　村社区负责人（签字）：______________"),
     ],
+    "月度信息交换通报": [
+        ("line", "{{ township }}综治〔{{ year }}〕　号"),
+        ("title", "{{ township }}严重精神障碍患者{{ month }}信息交换通报"),
+        ("line", "{{ department }}："),
+        ("p", "现将{{ month }}（{{ first }} 至 {{ last }}）本乡镇严重精神障碍患者服务管理的变化情况通报如下，请按职责做好相关工作。"
+              "对高风险患者和失访、走失患者请及时核实，有关情况反馈乡镇综合管理小组办公室（平安办）。"),
+        ("p", "本月概况：{% for s in sections %}{{ s.summary }}{% if not loop.last %}；{% endif %}{% endfor %}。"),
+        ("line", "{%p for s in sections %}"),
+        ("h", "{{ s.number }}、{{ s.title }}"),
+        ("line", "{{ s.about }}"),
+        ("line", "{%p if s.rows %}"),
+        ("rows", [
+            ["{%tc for c in s.columns %}", "{{ c }}", "{%tc endfor %}"],
+            ["{%tr for row in s.rows %}"],
+            ["{%tc for v in row %}", "{{ v }}", "{%tc endfor %}"],
+            ["{%tr endfor %}"],
+        ]),
+        ("line", "{%p else %}"),
+        ("line", "本月没有。"),
+        ("line", "{%p endif %}"),
+        ("line", "{%p endfor %}"),
+        ("p", "本通报含患者个人信息，仅限{{ department }}内部工作使用，注意保密，不得外传。"),
+        ("right", "{{ township }}严重精神障碍患者综合管理小组办公室"),
+        ("right", DATE_LINE),
+        ("sign", "接收人（签字）：______________　　接收日期：______________"),
+    ],
 }
 LANDSCAPE = {"敏感时期点名表"}  # a column per day of a week fits across A4 only lying down
-WIDTHS = {"敏感时期点名表": [30, 40, 75, 37, 37, 38]}  # mm per template column; docxtpl scales them when a day column repeats
+WIDTHS = {"敏感时期点名表": [30, 40, 75, 37, 37, 38]}
+# the monthly report's tables have up to nine columns of codes and dates: 小五, and widths fitted to the content
+SMALL_TABLES = {"月度信息交换通报": Pt(9)}  # mm per template column; docxtpl scales them when a day column repeats
 
 
 def set_font(style_or_run, name: str, size: Pt | None = None, bold: bool | None = None) -> None:
@@ -205,7 +233,8 @@ def new_document(title: str) -> Document:
 def add_block(doc: Document, kind: str, content) -> None:
     """One block of a template."""
     if kind == "rows":
-        add_table(doc, content, WIDTHS.get(doc.core_properties.title))
+        title = doc.core_properties.title
+        add_table(doc, content, WIDTHS.get(title), SMALL_TABLES.get(title, TABLE_SIZE))
         return
     p = doc.add_paragraph()
     run = p.add_run(content)
@@ -225,7 +254,7 @@ def add_block(doc: Document, kind: str, content) -> None:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def add_table(doc: Document, rows: list[list[str]], widths: list[int] | None = None) -> None:
+def add_table(doc: Document, rows: list[list[str]], widths: list[int] | None = None, size: Pt = TABLE_SIZE) -> None:
     """A bordered table; a row of one cell spans the table (docxtpl's {%tr …%} rows, or a label and a long field)."""
     width = max(len(r) for r in rows)
     table = doc.add_table(rows=0, cols=width)
@@ -236,7 +265,8 @@ def add_table(doc: Document, rows: list[list[str]], widths: list[int] | None = N
         if len(texts) < width:  # the last text spans the rest of the row
             cells[len(texts) - 1].merge(cells[width - 1])
         for cell, text in zip(cells, texts):
-            cell.paragraphs[0].add_run(text).font.size = TABLE_SIZE
+            cell.paragraphs[0].add_run(text).font.size = size
+    table.autofit = widths is None
     for column, width in zip(table.columns, widths or []):
         column.width = Mm(width)
         for cell in column.cells:

@@ -17,7 +17,7 @@ from tests.commands import run, text
 from tests.workbooks import every_list_sheets, set_cell, write_sheets
 
 WARNING = "注意：导出文件不加密，含患者姓名和联系电话，请只发给负责的工作人员，用后删除。\n"
-LISTING = """已生成 10 个 Word 文件（共 16 份文书）：{out}
+LISTING = """已生成 11 个 Word 文件（共 19 份文书）：{out}
   禾苗村-监护协议.docx（3 份）
   禾苗村-以奖代补协议.docx（3 份）
   禾苗村-免费服药告知书.docx（2 份）
@@ -28,6 +28,7 @@ LISTING = """已生成 10 个 Word 文件（共 16 份文书）：{out}
   溪口社区-以奖代补协议.docx（1 份）
   溪口社区-成立关爱帮扶小组的通知.docx（1 份）
   溪口社区-敏感时期点名表.docx（1 份）
+  2025年5月-月度信息交换通报.docx（3 份）
 """
 ADDRESS = '禾苗村<w:t>2组</w:t>&"8号"'  # markup in a value must stay text in the document
 
@@ -170,7 +171,7 @@ def test_separate_files_per_patient(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (("--kind", "保证书"), "没有叫“保证书”的文书。可以选的文书有：监护协议、以奖代补协议、免费服药告知书、高风险患者联合随访记录单、"
-                          "成立关爱帮扶小组的通知、敏感时期点名表。"),
+                          "成立关爱帮扶小组的通知、敏感时期点名表、月度信息交换通报。"),
     (("--village", "东山村"), "台账里没有叫“东山村”的村社区。台账里的村社区有：禾苗村、溪口社区。"),
 ])
 def test_unknown_names_are_refused_naming_the_known_ones(tmp_path, args, message):
@@ -218,6 +219,7 @@ def test_templates_are_copied_for_editing_never_over_a_townships_own(tmp_path):
         f"默认的 Word 模板已复制到“{own}”：\n"
         "  协议模板/监护协议.docx（已有，没有覆盖）\n  协议模板/以奖代补协议.docx\n  协议模板/免费服药告知书.docx\n"
         "  协议模板/高风险患者联合随访记录单.docx\n  协议模板/成立关爱帮扶小组的通知.docx\n  协议模板/敏感时期点名表.docx\n"
+            "  协议模板/月度信息交换通报.docx\n"
         "用 Word 或 WPS 修改后保存（仍为 .docx，文件名不变），再运行 jingfang documents 即可使用。\n")
     assert (own / "监护协议.docx").read_bytes() == b"the township's own"
     assert (own / "以奖代补协议.docx").read_bytes() == (FOLDER / "以奖代补协议.docx").read_bytes()
@@ -228,3 +230,21 @@ def test_the_site_build_leaves_word_templates_to_this_command(tmp_path):
     for name in ("监护协议.docx", "监护协议.html", "旧模板.txt"):
         (tmp_path / "协议模板" / name).write_text("x")
     assert override_templates(tmp_path) == (["监护协议.html"], ["旧模板.txt"])  # the .docx is neither used nor "ignored"
+
+
+def test_the_monthly_report_is_one_file_with_a_copy_per_department(written):
+    _, out, _ = written
+    path = out / "2025年5月-月度信息交换通报.docx"
+    texts = paragraphs(path)
+    assert [t for t in texts if t.endswith("：") and len(t) < 12] == ["派出所：", "卫生院（精防医生）：", "民政办、残联："]
+    assert sum("严重精神障碍患者2025年5月信息交换通报" in t for t in texts) == 3 and page_breaks(path) == 2
+    assert "一、新纳入管理的患者" in texts and not any("{{" in t or "{%" in t for t in texts)
+
+
+def test_the_monthly_report_is_left_out_of_a_villages_documents_and_month_is_chosen(tmp_path):
+    book = workbook(tmp_path)
+    result = run("documents", str(book), "--out", str(tmp_path / "村"), "--village", "禾苗村", "--kind", "月度信息交换通报")
+    assert result.returncode == 0 and "没有需要生成的文书" in text(result.stdout)
+    result = run("documents", str(book), "--out", str(tmp_path / "月"), "--kind", "月度信息交换通报", "--month", "2025-03")
+    assert result.returncode == 0, text(result.stderr)
+    assert [p.name for p in (tmp_path / "月").glob("*.docx")] == ["2025年3月-月度信息交换通报.docx"]
