@@ -17,6 +17,7 @@ from typing import Callable
 
 from .pages import NAV, page_levels, render_pages, with_levels
 from .pages.agreements import DOCUMENTS, OVERRIDE_FOLDER, override_templates
+from .pages.printing import with_print_header
 from .password import Access, check_access
 from .report import Report
 from .schema import Dataset
@@ -99,7 +100,7 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
     progress("计算逾期清单和指标……")
     view = build_view(data, report, as_of, now)
     (watch or Stopwatch()).lap("rules")
-    pages = render_pages(view, workbook_dir)
+    pages = with_print_header(render_pages(view, workbook_dir), data.settings.township)
     passwords = None
     if access is not None:
         passwords = {TOWNSHIP_LEVEL: access.township}

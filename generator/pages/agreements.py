@@ -151,7 +151,7 @@ def render_document(env: Environment, kind: str, ctx: dict) -> str:
                               "可用的占位符见网站“协议打印”页。") from None
     except TemplateError as exc:
         raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from None
-    return f'\n\n<section class="jf-doc">\n{sanitize(body)}\n</section>\n\n'
+    return f'\n\n<section class="jf-doc jf-doc-{kind}">\n{sanitize(body)}\n</section>\n\n'
 
 
 def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
