@@ -163,7 +163,8 @@ def test_amount_in_words(amount, words):
     assert amount_in_words(amount) == words
 
 
-def test_township_reaches_the_print_margin_as_an_inert_css_string():
-    assert print_header("测试镇") == '<style>:root { --jf-township: "\\6d4b \\8bd5 \\9547 "; }</style>\n\n'
-    hostile = print_header('镇</style><script>alert(1)</script>"')
-    assert hostile.count("<") == 2 and hostile.endswith("</style>\n\n")
+def test_township_reaches_the_print_margin_as_inert_text():
+    assert print_header("测试镇") == '<div class="jf-township" data-township="测试镇" hidden></div>\n\n'
+    hostile = print_header('镇"><script>alert(1)</script>')
+    assert hostile == ('<div class="jf-township" data-township="镇&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" '
+                       'hidden></div>\n\n')
