@@ -88,8 +88,8 @@ def test_a_village_with_nothing_to_sign_says_so_and_links_everyone():
     data = dataset([patient("P1")], [Agreement(patient_id="P1", kind="监护协议", signed=date(2025, 1, 1))])
     body = pages_of(data)["agreements/V01-guardian.md"].body
     assert documents_in(body) == []
-    assert body == ('本村目前没有需要签订的监护协议（未签、已过期或 30 天内到期）。全部 1 份见 '
-                    '<a href="V01-guardian-all.html">全部监护协议</a>。')
+    assert body == ('本村目前没有需要签订的监护协议：未签、已过期或 30 天内到期（按统计截止日期 2025-06-30）。'
+                    '全部 1 份见 <a href="V01-guardian-all.html">全部监护协议</a>。')
 
 
 def test_only_the_documents_that_apply_to_a_patient():

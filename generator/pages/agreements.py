@@ -236,19 +236,16 @@ def _signing_batches(env: Environment, view: View, village: str, code: str, kind
         return
     title, due = AGREEMENT_KINDS[kind], _patients(view, village, lambda state: kind in state.to_sign)
     here, whole = paths.batch(code, kind), paths.batch_all(code, kind)
+    docs = {p.patient_id: render_document(env, kind, context(view, p)) for p in everyone}  # each rendered once
     rows = [(Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name,
              next(paper.reason for paper in view.states[p.patient_id].papers if paper.kind == kind)) for p in due]
-    intro = (f"需要签订的{title}：未签、已过期或 {RENEWAL_DAYS} 天内到期（按统计截止日期 {view.as_of.isoformat()}）。"
-             f"全部 {len(everyone)} 份见 {a(here, whole, '全部' + title)}。")
-    if due:
-        body = (f'\n\n<p class="jf-noprint">{intro}</p>\n\n' + table(["编号", "姓名", "原因"], rows, cls="jf-table jf-noprint")
-                + print_button(f"打印需签的 {len(due)} 份")
-                + "".join(render_document(env, kind, context(view, p)) for p in due))
-    else:
-        body = f"本村目前没有需要签订的{title}（未签、已过期或 {RENEWAL_DAYS} 天内到期）。全部 {len(everyone)} 份见 {a(here, whole, '全部' + title)}。"
+    scope = f"需要签订的{title}：未签、已过期或 {RENEWAL_DAYS} 天内到期（按统计截止日期 {view.as_of.isoformat()}）"
+    rest = f"全部 {len(everyone)} 份见 {a(here, whole, '全部' + title)}。"
+    body = (f'<p class="jf-noprint">{scope}。{rest}</p>\n\n' + table(["编号", "姓名", "原因"], rows, cls="jf-table jf-noprint")
+            + print_button(f"打印需签的 {len(due)} 份") + "".join(docs[p.patient_id] for p in due)
+            if due else f"本村目前没有{scope}。{rest}")
     yield here, page(f"{title} · {code}", body, heading=f"{title} · {village}（需签订）")
-    docs = "".join(render_document(env, kind, context(view, p)) for p in everyone)
-    yield whole, page(f"{title} · {code} · 全部", print_button(f"打印全部 {len(everyone)} 份") + docs,
+    yield whole, page(f"{title} · {code} · 全部", print_button(f"打印全部 {len(everyone)} 份") + "".join(docs.values()),
                       heading=f"{title} · {village}（全部）")
     signing.append((village, title, Raw(f"{len(due)} 份　{a(paths.AGREEMENTS, here, '打印需签的')}"),
                     Raw(f"{len(everyone)} 份　{a(paths.AGREEMENTS, whole, '打印全部')}")))
