@@ -15,9 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
+from .monthly import Month, parse_month
 from .pages import NAV, department_level, page_levels, render_pages, with_levels
 from .pages.agreements import ALL_DOCUMENTS, OVERRIDE_FOLDER, override_templates
-from .monthly import Month, parse_month
+from .pages.printing import with_print_header
 from .password import Access, check_access
 from .report import Report
 from .schema import Dataset
@@ -101,7 +102,7 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
     progress("计算逾期清单和指标……")
     view = build_view(data, report, as_of, now, month)
     (watch or Stopwatch()).lap("rules")
-    pages = render_pages(view, workbook_dir)
+    pages = with_print_header(render_pages(view, workbook_dir), data.settings.township)
     passwords = None
     if access is not None:
         passwords = {TOWNSHIP_LEVEL: access.township}

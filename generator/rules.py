@@ -160,12 +160,15 @@ def days(n: int) -> timedelta:
 
 def reward_expiry(agreement: Agreement) -> date:
     """The last day a 以奖代补协议 is in force: its 到期日期, or one year after signing less a day."""
-    if agreement.expires:
-        return agreement.expires
+    return agreement.expires or year_end(agreement.signed)
+
+
+def year_end(start: date) -> date:
+    """The last day of a year's term starting on start (one year later less a day)."""
     try:
-        return agreement.signed.replace(year=agreement.signed.year + 1) - days(1)
-    except ValueError:  # signed on 29 February
-        return agreement.signed + days(365)
+        return start.replace(year=start.year + 1) - days(1)
+    except ValueError:  # starting on 29 February
+        return start + days(365)
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,13 @@ class PatientState:
     last_face_visit: date | None = None
     class_source: str = "risk"  # high, followup or risk (see class_source)
     dues: tuple[Due, ...] = ()
-    documents: tuple[str, ...] = ()  # the documents this patient needs (see documents_needed)
+    documents: tuple[str, ...] = ()  # the documents that apply to this patient (see documents_needed)
+    papers: tuple["Paper", ...] = ()  # each signed document's standing: why it needs signing, its term (see papers)
+
+    @property
+    def to_sign(self) -> tuple[str, ...]:
+        """The documents to print for signing: missing, expired or about to expire."""
+        return tuple(p.kind for p in self.papers if p.reason)
 
     @property
     def followup_overdue(self) -> bool:
@@ -205,14 +214,63 @@ class PatientState:
 
 
 def documents_needed(patient: Patient, high: bool) -> tuple[str, ...]:
-    """Which documents a patient needs: guardianship papers at home, the consent form for free medication, the
-    joint follow-up form when high-risk at home."""
-    needed = ["guardian", "reward"] if patient.status == AT_HOME else []
+    """Which documents apply to a patient: guardianship papers (监护协议, 以奖代补协议) at home, the consent form only
+    for free medication (免费服药 = 是), the joint follow-up form when high-risk at home."""
+    needed = ["guardian", "reward"] if patient.status == AT_HOME and not patient.closed else []
     if patient.free_medication and not patient.closed:
         needed.append("consent")
     if high and patient.status == AT_HOME:
         needed.append("joint_visit")
     return tuple(needed)
+
+
+RENEWAL_DAYS = 30  # an agreement ending within this many days of as_of is printed for renewal with the missing ones
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One signed document a patient needs: why it is to be signed (未签, 已过期, N 天后到期; None when in force) and
+    the term the printed copy carries (start, end; None when the signers write it in)."""
+
+    kind: str
+    reason: str | None
+    term: tuple[date, date | None] | None = None
+    expires: date | None = None  # the last day of the agreement in force, if it ends
+
+
+def agreement_end(agreement: Agreement) -> date | None:
+    """The last day an agreement is in force: 以奖代补 defaults to a year (reward_expiry), the others to no end."""
+    if agreement.kind == AGREEMENT_KINDS["reward"]:
+        return reward_expiry(agreement)
+    return agreement.expires
+
+
+def papers(kinds: Iterable[str], history: History, as_of: date) -> tuple[Paper, ...]:
+    """The standing of each signed document among kinds (the agreements; forms like joint_visit are not signed)."""
+    return tuple(paper(kind, [g for g in history.agreements if g.kind == AGREEMENT_KINDS[kind]], as_of)
+                 for kind in kinds if kind in AGREEMENT_KINDS)
+
+
+def paper(kind: str, signed: list[Agreement], as_of: date) -> Paper:
+    """One document's standing at as_of from its agreements (oldest first)."""
+    if not signed:
+        return Paper(kind, "未签")
+    current = [g for g in signed if g.signed <= as_of and (agreement_end(g) is None or agreement_end(g) >= as_of)]
+    if not current:
+        return Paper(kind, "已过期")
+    ends = [agreement_end(g) for g in current]
+    if None in ends:  # one without an end: nothing to renew
+        latest = next(g for g in reversed(current) if agreement_end(g) is None)
+        return Paper(kind, None, (latest.signed, None))
+    end = max(e for e in ends if e is not None)
+    left = (end - as_of).days
+    if left > RENEWAL_DAYS:
+        latest = next(g for g in reversed(current) if agreement_end(g) == end)
+        return Paper(kind, None, (latest.signed, end), end)
+    # the renewal continues the term without a gap: a 以奖代补 year from the day after, the others open-ended
+    start = end + days(1)
+    reason = "今天到期" if left == 0 else f"{left} 天后到期"
+    return Paper(kind, reason, (start, year_end(start) if kind == "reward" else None), end)
 
 
 def patient_state(patient: Patient, history: History, data: Dataset, as_of: date) -> PatientState:
@@ -236,6 +294,8 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
     check_due = _after(history.checks[-1].checked if history.checks else None, patient.enrolled, settings.health_check_days)
     face_due = _after(last_face.visit_date if last_face else None, patient.enrolled, settings.high_risk_visit_days)
 
+    documents = documents_needed(patient, high)
+
     def due(label: str, when: date, applies: bool) -> Due:
         return Due(label, when, applies, (as_of - when).days if applies and as_of > when else None)
 
@@ -246,7 +306,7 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
         class_source=class_source(history, settings.high_risk_level),
         dues=(due("随访", followup_due, home and not patient.closed), due("危险性评估", assessment_due, home),
               due("健康体检", check_due, home), due("高风险面访", face_due, home and high)),
-        documents=documents_needed(patient, high),
+        documents=documents, papers=papers(documents, history, as_of),
     )
 
 

@@ -72,3 +72,12 @@ assert DOCTOR in get_args(GroupRole)
 
 
 assert set(POOR) <= set(get_args(Economy))
+
+# 监护人关系 as printed on a document one guardian signs: (wording, wording to tick at signing). The categories
+# 父母/子女/兄弟姐妹 name no single person, so the signer ticks which one they are; the others read right as they are.
+RELATION_WORDING: dict[str, tuple[str, str]] = {
+    "父母": ("父亲或母亲", "□父亲　□母亲"), "配偶": ("配偶", "配偶"), "子女": ("儿子或女儿", "□儿子　□女儿"),
+    "兄弟姐妹": ("兄弟或姐妹", "□兄弟　□姐妹"), "其他亲属": ("其他亲属", "其他亲属（________）"),
+    "村委会": ("村（居）民委员会", "村（居）民委员会"), "其他": ("其他", "其他（________）"),
+}
+assert set(RELATION_WORDING) == set(get_args(GuardianRelation))

@@ -81,7 +81,7 @@ def test_agreement_prints_each_document_on_its_own_a4_page(encrypted, page, tmp_
 
 
 def test_village_batch_prints_one_document_per_page(encrypted, page, tmp_path):
-    page.goto((encrypted / "agreements" / "V01-guardian.html").as_uri())
+    page.goto((encrypted / "agreements" / "V01-guardian-all.html").as_uri())  # 全部: everyone at home
     unlock(page, PASSWORD)
     page.emulate_media(media="print")
     pdf = tmp_path / "监护协议.pdf"

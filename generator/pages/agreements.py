@@ -10,7 +10,7 @@ sanitizer: document markup only — no script, no event handlers, no links, imag
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import nh3
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
@@ -18,11 +18,13 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..records import in_roll_call, period_days
+from ..rules import RENEWAL_DAYS, Paper, PatientState
 from ..schema import Group, Patient, SensitivePeriod
 from ..vocab import AGREEMENT_KINDS
 from ..views import View
 from . import paths
-from .html import Page, Raw, a, page, print_button, table
+from .html import Page, Raw, a, page, print_button, table, text
+from .wording import amount_in_words, date_words, relation
 
 DEFAULTS = Path(__file__).resolve().parent / "templates"
 OVERRIDE_FOLDER = "协议模板"
@@ -35,10 +37,14 @@ DAYS_PER_PAGE = 7  # day columns of a roll-call sheet that fit across an A4 page
 PLACEHOLDERS = {
     "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
     "village_committee": "村（居）民委员会全称，如 禾苗村村民委员会", "year": "统计截止日期所在年份",
-    "amount": "以奖代补年度金额（最近一份协议的金额，否则取基本设置）",
+    "amount": "以奖代补年度金额（最近一份协议的金额，否则取基本设置）", "amount_words": "年度金额的人民币大写，如 贰仟元整",
+    "term.start": "以奖代补协议期限的起始日（如 2026年10月1日；续签从原协议到期次日起；未签或已过期时为空，由签订人填写）",
+    "term.end": "以奖代补协议期限的截止日（起始日加一年减一天，或协议记录的到期日期）",
     "patient.name": "患者姓名", "patient.sex": "性别", "patient.id_number": "身份证号", "patient.address": "现住址",
     "patient.diagnosis": "诊断", "patient.patient_id": "患者编号",
-    "guardian.name": "监护人姓名", "guardian.relation": "监护人关系", "guardian.phone": "监护人电话",
+    "guardian.name": "监护人姓名", "guardian.relation": "监护人与患者的关系，如 父亲或母亲（台账只记“父母”时）、配偶",
+    "guardian.relation_tick": "签字时勾选的关系，如 □父亲　□母亲（台账记“父母”“子女”“兄弟姐妹”时）",
+    "guardian.phone": "监护人电话",
     "group.leader": "帮扶小组组长", "group.leader_phone": "组长电话", "group.name": "帮扶小组名称",
     "risk": "当前危险性（联合随访记录单）",
     "members": "小组成员列表（每项有 name、role、unit、title、phone），如 {% for m in members %}{{ m.name }}{% endfor %}",
@@ -98,11 +104,14 @@ def context(view: View, p: Patient) -> dict:
     rewards = [g for g in (view.histories.get(p.patient_id).agreements if p.patient_id in view.histories else [])
                if g.kind == AGREEMENT_KINDS["reward"] and g.amount]
     amount = rewards[-1].amount if rewards else s.reward_amount
+    term = next((paper.term for paper in view.states[p.patient_id].papers if paper.kind == "reward"), None) or (None, None)
     return place_context(view, p.village) | {
-        "amount": f"{amount:g}" if amount else "",
+        "amount": f"{amount:g}" if amount else "", "amount_words": amount_in_words(amount),
+        "term": {"start": date_words(term[0]), "end": date_words(term[1])},
         "patient": {"name": p.name, "sex": p.sex, "id_number": p.id_number or "", "address": p.address or "",
                     "diagnosis": p.diagnosis, "patient_id": p.patient_id},
-        "guardian": {"name": p.guardian or "", "relation": p.guardian_relation or "", "phone": p.guardian_phone or ""},
+        "guardian": {"name": p.guardian or "", "relation": relation(p.guardian_relation),
+                     "relation_tick": relation(p.guardian_relation, tick=True), "phone": p.guardian_phone or ""},
         "group": {"leader": group.leader if group else "", "leader_phone": view.phone_of(group.leader) if group else "",
                   "name": group.name if group else ""},
         "members": members(view, group.group_id) if group else [],
@@ -123,7 +132,7 @@ def group_context(view: View, g: Group) -> dict:
     return place_context(view, g.village) | {
         "group": {"name": g.name, "leader": g.leader, "leader_phone": view.phone_of(g.leader)},
         "members": members(view, g.group_id),
-        "guardians": [{"name": p.guardian, "relation": p.guardian_relation or "", "phone": p.guardian_phone or ""}
+        "guardians": [{"name": p.guardian, "relation": relation(p.guardian_relation), "phone": p.guardian_phone or ""}
                       for p in view.patients_of_group.get(g.group_id, []) if p.guardian and not p.closed],
         "meeting_days": s.group_meeting_days, "min_visitors": s.min_visitors,
         "intervals": {condition: days for condition, (days, _) in view.data.rules.items()},
@@ -148,15 +157,27 @@ def render_document(env: Environment, kind: str, ctx: dict) -> str:
                               "可用的占位符见网站“协议打印”页。") from None
     except TemplateError as exc:
         raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from None
-    return f'\n\n<section class="jf-doc">\n{sanitize(body)}\n</section>\n\n'
+    return f'\n\n<section class="jf-doc jf-doc-{kind}">\n{sanitize(body)}\n</section>\n\n'
 
 
 def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
-    """A patient's documents (the three agreements, and the joint follow-up form when high-risk at home), for the
-    end of the record page (printed by their own button)."""
+    """The documents that apply to a patient (rules.documents_needed) with where each agreement stands, for the end of
+    the record page (printed by their own button)."""
+    state = view.states[p.patient_id]
+    kinds = [k for k in DOCUMENTS if k in state.documents]
+    if not kinds:
+        return "\n\n该患者目前没有要打印的文书：协议只用于在家居住的患者，免费服药告知书只用于免费服药的患者。\n\n"
+    standing = "；".join(f"{AGREEMENT_KINDS[paper.kind]} {standing_label(paper)}" for paper in state.papers)
     ctx = context(view, p)
-    kinds = [k for k in DOCUMENTS if k in AGREEMENT_KINDS or k in view.states[p.patient_id].documents]
-    return printable(len(kinds), "".join(render_document(env, kind, ctx) for kind in kinds))
+    docs = "".join(render_document(env, kind, ctx) for kind in kinds)
+    return (f"\n\n{text(standing)}。\n\n" if standing else "") + printable(len(kinds), docs)
+
+
+def standing_label(paper: Paper) -> str:
+    """Where a patient's agreement stands: 未签, 已过期, 20 天后到期, 有效至 2026-12-31 or 长期有效."""
+    if paper.reason:
+        return paper.reason
+    return f"有效至 {paper.expires.isoformat()}" if paper.expires else "长期有效"
 
 
 def render_group_documents(env: Environment, view: View, g: Group) -> str:
@@ -192,16 +213,16 @@ def printable(count: int, docs: str) -> str:
 
 
 def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
-    """Each village's batch of each document, and the index page listing the batches."""
+    """Each village's batches (an agreement: those to sign, and everyone), and the index page listing them."""
     env = environment(workbook_dir)
-    batches = []
+    signing: list[tuple] = []
+    batches: list[tuple] = []
     for village, code in view.village_codes.items():
-        for kind, title in DOCUMENTS.items():
-            chosen = sorted((p for p in view.data.patients
-                             if p.village == village and kind in view.states[p.patient_id].documents),
-                            key=lambda p: p.patient_id)
-            docs = [render_document(env, kind, context(view, p)) for p in chosen]
-            yield from _batch(paths.batch(code, kind), title, code, village, docs, batches)
+        for kind in AGREEMENT_KINDS:
+            yield from _signing_batches(env, view, village, code, kind, signing)
+        chosen = _patients(view, village, lambda state: "joint_visit" in state.documents)
+        docs = [render_document(env, "joint_visit", context(view, p)) for p in chosen]
+        yield from _batch(paths.batch(code, "joint_visit"), DOCUMENTS["joint_visit"], code, village, docs, batches)
         groups = [g for g in view.data.groups if g.village == village]
         docs = [render_document(env, "notice", group_context(view, g)) for g in groups]
         yield from _batch(paths.batch(code, "notice"), GROUP_DOCUMENTS["notice"], code, village, docs, batches)
@@ -209,7 +230,36 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
             docs = roll_call_sheets(env, view, period, village)
             yield from _batch(paths.batch(code, f"rollcall{k}"), f"{VILLAGE_DOCUMENTS['rollcall']}（{k}）", code, village,
                               docs, batches)
-    yield paths.AGREEMENTS, _index(view, batches)
+    yield paths.AGREEMENTS, _index(view, signing, batches)
+
+
+def _patients(view: View, village: str, chosen: Callable[[PatientState], bool]) -> list[Patient]:
+    return sorted((p for p in view.data.patients if p.village == village and chosen(view.states[p.patient_id])),
+                  key=lambda p: p.patient_id)
+
+
+def _signing_batches(env: Environment, view: View, village: str, code: str, kind: str,
+                     signing: list[tuple]) -> Iterator[tuple[str, Page]]:
+    """A village's two batches of one agreement: those to sign (the default; 未签, 已过期 or about to expire) and
+    everyone it applies to (全部); none when it applies to nobody. Noted in signing for the index."""
+    everyone = _patients(view, village, lambda state: kind in state.documents)
+    if not everyone:
+        return
+    title, due = AGREEMENT_KINDS[kind], _patients(view, village, lambda state: kind in state.to_sign)
+    here, whole = paths.batch(code, kind), paths.batch_all(code, kind)
+    docs = {p.patient_id: render_document(env, kind, context(view, p)) for p in everyone}  # each rendered once
+    rows = [(Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name,
+             next(paper.reason for paper in view.states[p.patient_id].papers if paper.kind == kind)) for p in due]
+    scope = f"需要签订的{title}：未签、已过期或 {RENEWAL_DAYS} 天内到期（按统计截止日期 {view.as_of.isoformat()}）"
+    rest = f"全部 {len(everyone)} 份见 {a(here, whole, '全部' + title)}。"
+    body = (f'<p class="jf-noprint">{scope}。{rest}</p>\n\n' + table(["编号", "姓名", "原因"], rows, cls="jf-table jf-noprint")
+            + print_button(f"打印需签的 {len(due)} 份") + "".join(docs[p.patient_id] for p in due)
+            if due else f"本村目前没有{scope}。{rest}")
+    yield here, page(f"{title} · {code}", body, heading=f"{title} · {village}（需签订）")
+    yield whole, page(f"{title} · {code} · 全部", print_button(f"打印全部 {len(everyone)} 份") + "".join(docs.values()),
+                      heading=f"{title} · {village}（全部）")
+    signing.append((village, title, Raw(f"{len(due)} 份　{a(paths.AGREEMENTS, here, '打印需签的')}"),
+                    Raw(f"{len(everyone)} 份　{a(paths.AGREEMENTS, whole, '打印全部')}")))
 
 
 def _batch(rel: str, title: str, code: str, village: str, docs: list[str],
@@ -221,22 +271,30 @@ def _batch(rel: str, title: str, code: str, village: str, docs: list[str],
         batches.append((village, title, len(docs), Raw(a(paths.AGREEMENTS, rel, "批量打印"))))
 
 
-def _index(view: View, batches: list[tuple]) -> Page:
+def _index(view: View, signing: list[tuple], batches: list[tuple]) -> Page:
     here = paths.AGREEMENTS
-    index = table(["村社区", "文书", "份数", ""], batches)
+    agreements = table(["村社区", "协议", "需签订", "全部"], signing) if signing else "没有适用的患者。"
+    index = table(["村社区", "文书", "份数", ""], batches) if batches else "没有。"
     patients = " ".join(a(here, paths.patient(p.patient_id), p.patient_id) for p in view.data.patients if not p.closed)
     holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
     files = "、".join(f"{t}.html" for t in ALL_DOCUMENTS.values())
     body = f"""
-每份文书单独占一页 A4，打印时自动隐藏网站的页眉、导航和页脚。
+每份文书单独占一页 A4（版式按 GB/T 9704：上 37 mm、下 35 mm、左 28 mm、右 26 mm，正文仿宋），打印时自动隐藏网站的页眉、导航和页脚。
 
-## 按村社区批量打印
+## 按村社区批量打印协议
+
+默认只打印需要签订的：未签、已过期或 {RENEWAL_DAYS} 天内到期（按统计截止日期 {view.as_of.isoformat()}）；
+“全部”是协议适用的每一位患者（监护协议、以奖代补协议：在家居住的患者；免费服药告知书：免费服药的患者）。
+
+{agreements}
+
+## 其他文书
 
 {index}
 
 ## 按患者打印
 
-每位患者的文书（三份协议；高风险居家患者另有联合随访记录单）在其档案页末尾，每个帮扶小组的成立通知在小组页末尾，
+每位患者适用的文书（在家居住的有监护协议和以奖代补协议，免费服药的有告知书，高风险居家患者另有联合随访记录单）在其档案页末尾，每个帮扶小组的成立通知在小组页末尾，
 点“打印文书”即可。
 
 {patients}

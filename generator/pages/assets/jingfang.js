@@ -237,10 +237,20 @@
     window.print();
   };
 
+  /* The township's name for the printed page's margin (jingfang.css @page): from the decrypted body, set through
+     the CSSOM, which the Content-Security-Policy allows where a <style> element would be refused. */
+  function setPrintTownship(root) {
+    var holder = root.querySelector(".jf-township[data-township]");
+    if (holder && window.CSS && CSS.escape) {
+      document.documentElement.style.setProperty("--jf-township", '"' + CSS.escape(holder.dataset.township) + '"');
+    }
+  }
+
   window.jingfangInit = function (root) {
     root = root || document;
     root.querySelectorAll("table.jf-sortable").forEach(makeSortable);
     root.querySelectorAll(".jf-filter-bar").forEach(connectFilter);
+    setPrintTownship(root);
   };
   function start() {
     showNotice();
