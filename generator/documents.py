@@ -1,8 +1,8 @@
 """``jingfang documents``: the printable documents as editable Word files, one per village and document (or one per
 document), written into a folder of their own outside any built site.
 
-Which patients get a document is the site's batch selection (``PatientState.documents``, from
-``rules.documents_needed``); ``everyone`` takes every patient the document applies to. The files are plaintext
+Which patients get a document is the site's batch selection (``PatientState.to_sign`` for agreements,
+``PatientState.documents`` for forms); ``everyone`` takes every patient the document applies to. The files are plaintext
 personal data like an export: each readable by its owner only, never inside a built site.
 """
 
@@ -19,9 +19,9 @@ from .pages.agreements import (DOCUMENTS, GROUP_DOCUMENTS, OVERRIDE_FOLDER, TOWN
                                context, group_context, roll_call_contexts)
 from .pages.monthly import report_context
 from .rules import Facts
-from .rules import documents_needed
 from .schema import Patient
 from .views import View
+from .vocab import AGREEMENT_KINDS
 from .word import DEFAULTS, SUFFIX, render_documents
 
 TITLES = [*DOCUMENTS.values(), *GROUP_DOCUMENTS.values(), *VILLAGE_DOCUMENTS.values(), *TOWNSHIP_DOCUMENTS.values()]
@@ -59,9 +59,12 @@ def check_folder(folder: Path) -> None:
 
 
 def gets(view: View, p: Patient, kind: str, everyone: bool) -> bool:
-    """Whether a patient gets a document: the site's batch selection, or (everyone) whenever it applies."""
+    """Whether a patient gets a document: the site's batch selection (an agreement to sign: missing, expired or
+    ending soon; a form whenever it applies), or (everyone) whenever it applies."""
     state = view.states[p.patient_id]
-    return kind in (documents_needed(p, state.high) if everyone else state.documents)
+    if everyone or kind not in AGREEMENT_KINDS:
+        return kind in state.documents
+    return kind in state.to_sign
 
 
 def plan(view: View, villages: list[str], kinds: list[str], patients: list[str], everyone: bool,

@@ -26,7 +26,7 @@ TABLE_SIZE = Pt(10.5)  # 五号 in tables: a group's notice lists every member a
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entry times, so the same text gives the same bytes
 BLANK_ID = '{{ patient.id_number or "__________________" }}'
 BLANK_ADDRESS = '{{ patient.address or "______________________________" }}'
-GUARDIAN = ('{{ guardian.name or "__________" }}　与患者关系：{{ guardian.relation or "______" }}　'
+GUARDIAN = ('{{ guardian.name or "__________" }}　与患者关系：{{ guardian.relation_tick or "______" }}　'
             '联系电话：{{ guardian.phone or "______________" }}')
 PATIENT = f"患者：{{{{ patient.name }}}}　性别：{{{{ patient.sex }}}}　身份证号：{BLANK_ID}"
 DATE_LINE = "______年____月____日"
@@ -72,10 +72,12 @@ TEMPLATES: dict[str, list[tuple]] = {
         ("p", "2．配合帮扶小组随访、危险性评估和每年一次的免费健康体检。"),
         ("p", "3．患者病情波动或有肇事肇祸倾向时，立即报告帮扶小组和派出所，配合送医治疗。"),
         ("h", "二、奖励"),
-        ("p", "协议期内，患者未发生肇事肇祸行为，且丙方配合随访、体检和服药管理的，经乙方考核、甲方审核，由甲方一次性发放监护奖励 "
-              '{{ amount or "______" }} 元。未履行上述义务或患者发生肇事肇祸的，不予发放。'),
+        ("p", "协议期内，患者未发生肇事肇祸行为，且丙方配合随访、体检和服药管理的，经乙方考核、甲方审核，由甲方一次性发放年度监护奖励"
+              '人民币 {{ amount or "______" }} 元{% if amount_words %}（大写：{{ amount_words }}）{% endif %}。'
+              "未履行上述义务或患者发生肇事肇祸的，不予发放。"),
         ("h", "三、期限"),
-        ("p", "本协议有效期一年，自签订之日起计算；期满前三方可续签。本协议一式三份，三方各执一份。"),
+        ("p", '本协议有效期一年，自 {{ term.start or "______年____月____日" }} 起至 {{ term.end or "______年____月____日" }} 止；'
+              "期满前三方可续签。本协议一式三份，三方各执一份。"),
         ("sign", f"甲方（盖章）：______________　　日期：{DATE_LINE}"),  # a line per party: they sign on different days
         ("sign", f"乙方（盖章）：______________　　日期：{DATE_LINE}"),
         ("sign", f"丙方（签字）：______________　　日期：{DATE_LINE}"),

@@ -55,7 +55,7 @@ def page_breaks(path: Path) -> int:
 def written(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
     folder = tmp_path_factory.mktemp("documents")
     book = workbook(folder)
-    result = run("documents", str(book), "--out", str(folder / "文书"))
+    result = run("documents", str(book), "--out", str(folder / "文书"), "--all")
     return book, folder / "文书", result
 
 
@@ -86,7 +86,7 @@ def test_a_batch_holds_each_patients_agreement_filled_in_one_per_page(written):
         "患者：柏清川　性别：男　身份证号：11010119720405027X",
     ]
     assert lines.count("甲方：禾苗村村民委员会") == 3
-    assert "乙方（监护人）：甘秋禾　与患者关系：父母　联系电话：13900000011" in lines
+    assert "乙方（监护人）：甘秋禾　与患者关系：□父亲　□母亲　联系电话：13900000011" in lines
     assert "现住址：" + ADDRESS in lines  # escaped as text: the markup is shown, not obeyed
     assert "现住址：______________________________" in lines  # P004 has no address: a line to fill in
     assert page_breaks(out / "禾苗村-监护协议.docx") == 2
@@ -102,7 +102,7 @@ def test_group_notice_and_roll_call_sheets_are_filled(written):
     rows = [[cell.text for cell in row.cells] for row in Document(str(out / "禾苗村-成立关爱帮扶小组的通知.docx")).tables[0].rows]
     assert rows[0] == ["小组职务", "姓名", "单位及职务", "电话"]
     assert rows[1][:2] == ["组长", "计承远"] and rows[1][3] == "13900000001"  # the {%tr for %} rows repeated
-    assert ["监护人", "甘秋禾", "父母", "13900000011"] in rows
+    assert ["监护人", "甘秋禾", "父亲或母亲", "13900000011"] in rows
     sheets = paragraphs(out / "禾苗村-敏感时期点名表.docx")
     assert page_breaks(out / "禾苗村-敏感时期点名表.docx") == 1
     assert any(line.startswith("村社区：禾苗村　点名范围：") for line in sheets)
@@ -141,7 +141,7 @@ def test_a_townships_own_template_wins(tmp_path):
     doc = Document()
     doc.add_paragraph("本镇监护协议：{{ patient.name }}，监护人 {{ guardian.name }}")
     doc.save(str(own / "监护协议.docx"))
-    result = run("documents", str(book), "--out", str(tmp_path / "文书"), "--kind", "监护协议", "--village", "禾苗村")
+    result = run("documents", str(book), "--out", str(tmp_path / "文书"), "--kind", "监护协议", "--village", "禾苗村", "--all")
     assert result.returncode == 0, text(result.stderr)
     assert text(result.stdout) == f"已生成 1 个 Word 文件（共 3 份文书）：{tmp_path / '文书'}\n  禾苗村-监护协议.docx（3 份）\n"
     assert [line for line in paragraphs(tmp_path / "文书" / "禾苗村-监护协议.docx") if line] == [
@@ -163,7 +163,7 @@ def test_not_a_word_file_is_named(tmp_path):
 def test_separate_files_per_patient(tmp_path):
     book = workbook(tmp_path)
     out = tmp_path / "文书"
-    result = run("documents", str(book), "--out", str(out), "--kind", "免费服药告知书", "--separate")
+    result = run("documents", str(book), "--out", str(out), "--kind", "免费服药告知书", "--separate", "--all")
     assert result.returncode == 0, text(result.stderr)
     assert sorted(p.name for p in out.glob("*.docx")) == ["禾苗村-免费服药告知书-P001.docx", "禾苗村-免费服药告知书-P004.docx"]
     assert "患者：柏清和　性别：男　身份证号：110101197002030238" in paragraphs(out / "禾苗村-免费服药告知书-P004.docx")
@@ -203,7 +203,7 @@ def test_a_folder_with_other_files_or_inside_a_site_is_refused(tmp_path):
 
 def test_its_own_folder_can_be_written_again(written, tmp_path):
     book, out, _ = written
-    again = run("documents", str(book), "--out", str(out), "--kind", "监护协议")
+    again = run("documents", str(book), "--out", str(out), "--kind", "监护协议", "--all")
     assert again.returncode == 0, text(again.stderr)
     assert text(again.stdout).startswith("已生成 2 个 Word 文件（共 4 份文书）：")
 
@@ -230,6 +230,28 @@ def test_the_site_build_leaves_word_templates_to_this_command(tmp_path):
     for name in ("监护协议.docx", "监护协议.html", "旧模板.txt"):
         (tmp_path / "协议模板" / name).write_text("x")
     assert override_templates(tmp_path) == (["监护协议.html"], ["旧模板.txt"])  # the .docx is neither used nor "ignored"
+
+
+TO_SIGN = """已生成 10 个 Word 文件（共 14 份文书）：{out}
+  禾苗村-以奖代补协议.docx（2 份）
+  禾苗村-免费服药告知书.docx（1 份）
+  禾苗村-高风险患者联合随访记录单.docx（1 份）
+  禾苗村-成立关爱帮扶小组的通知.docx（1 份）
+  禾苗村-敏感时期点名表.docx（2 份）
+  溪口社区-监护协议.docx（1 份）
+  溪口社区-以奖代补协议.docx（1 份）
+  溪口社区-成立关爱帮扶小组的通知.docx（1 份）
+  溪口社区-敏感时期点名表.docx（1 份）
+  2025年5月-月度信息交换通报.docx（3 份）
+"""
+
+
+def test_by_default_only_the_agreements_to_sign_like_the_sites_batches(tmp_path):
+    """禾苗村's three 监护协议 are all in force: none is written; without --all 以奖代补 drops the one in force."""
+    book = workbook(tmp_path)
+    result = run("documents", str(book), "--out", str(tmp_path / "文书"))
+    assert result.returncode == 0, text(result.stderr)
+    assert text(result.stdout) == TO_SIGN.format(out=tmp_path / "文书")
 
 
 def test_the_monthly_report_is_one_file_with_a_copy_per_department(written):
