@@ -17,6 +17,7 @@ from .misc import render_leaders, render_quality, render_rules
 from .overdue import render_overdue
 from .patients import render_patients
 from .roster import render_rosters
+from .trends import render_trends
 from .villages import render_villages
 
 # Only section pages are in the navigation: patient, group and agreement pages are reached by links, so the nav
@@ -32,13 +33,14 @@ NAV = [
     {"领导小组与通讯录": paths.LEADERS},
     {"工作规则": paths.RULES},
     {"数据质量": paths.QUALITY},
+    {"趋势": paths.TRENDS},
 ]
 
 
 def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     """Every page of the site, one at a time: a county's pages would not fit in memory all at once."""
     for render in (render_home, render_rosters, render_overdue, render_villages, render_departments, render_leaders,
-                   render_rules, render_quality):
+                   render_rules, render_quality, render_trends):
         yield from render(view).items()
     yield from render_groups(view, workbook_dir)
     yield from render_patients(view, workbook_dir)
