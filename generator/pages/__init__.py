@@ -9,6 +9,7 @@ from ..encryption import ENTRY_LEVEL
 from ..views import View
 from . import paths
 from .agreements import DOCUMENTS, GROUP_DOCUMENTS, render_agreements
+from .changes import render_changes
 from .departments import render_departments
 from .groups import render_groups
 from .html import Page
@@ -34,13 +35,14 @@ NAV = [
     {"工作规则": paths.RULES},
     {"数据质量": paths.QUALITY},
     {"趋势": paths.TRENDS},
+    {"变化": paths.CHANGES},
 ]
 
 
 def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     """Every page of the site, one at a time: a county's pages would not fit in memory all at once."""
     for render in (render_home, render_rosters, render_overdue, render_villages, render_departments, render_leaders,
-                   render_rules, render_quality, render_trends):
+                   render_rules, render_quality, render_trends, render_changes):
         yield from render(view).items()
     yield from render_groups(view, workbook_dir)
     yield from render_patients(view, workbook_dir)
