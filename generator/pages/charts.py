@@ -14,7 +14,7 @@ from typing import Sequence
 from .html import text
 
 WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 30, 40  # margins for the axis labels and the legend
+LEFT, RIGHT, TOP, BOTTOM = 40, 10, 42, 40  # margins for the axis labels and the legend
 FILLS = ("solid", "hatch", "dots")
 DASHES = ("", "6 4", "2 3")
 MARKERS = ("circle", "square", "diamond")
@@ -74,7 +74,9 @@ def _axis(labels: Sequence[str], step: float, top: float, unit: str) -> str:
     base = HEIGHT - BOTTOM
     out = [f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" stroke="#000"/>',
            _label(LEFT - 4, base + 4, "0", "end", 10), _label(LEFT - 4, TOP + 4, f"{top:g}{unit}", "end", 10),
-           f'<line x1="{LEFT}" y1="{TOP}" x2="{WIDTH - RIGHT}" y2="{TOP}" stroke="#bbb" stroke-dasharray="2 3"/>']
+           f'<line x1="{LEFT}" y1="{TOP}" x2="{WIDTH - RIGHT}" y2="{TOP}" stroke="#bbb" stroke-dasharray="2 3"/>',
+           f'<line x1="{LEFT}" y1="{(TOP + base) / 2}" x2="{WIDTH - RIGHT}" y2="{(TOP + base) / 2}" stroke="#ddd" '
+           'stroke-dasharray="2 3"/>', _label(LEFT - 4, (TOP + base) / 2 + 4, f"{top / 2:g}{unit}", "end", 10)]
     out += [_label(LEFT + step * (i + 0.5), base + 16, label, "middle", 10) for i, label in enumerate(labels)]
     return "".join(out)
 
@@ -103,16 +105,25 @@ def line_chart(uid: str, title: str, labels: Sequence[str], series: Sequence[Ser
     step = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     scale = (HEIGHT - TOP - BOTTOM) / top
     parts = []
+    labels_at = [[i for i, v in enumerate(values) if v is not None] for _, values in series]
     for k, (_, values) in enumerate(series):
         points = [(LEFT + step * (i + 0.5), HEIGHT - BOTTOM - v * scale, v) for i, v in enumerate(values) if v is not None]
         dash = f' stroke-dasharray="{DASHES[k % len(DASHES)]}"' if DASHES[k % len(DASHES)] else ""
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
             parts.append(f'<polyline points="{path}" fill="none" stroke="#000" stroke-width="2"{dash}/>')
-        for x, y, v in points:
+        for i, (x, y, v) in enumerate(points):
             parts.append(_marker(k, x, y))
-            parts.append(_label(x, y + (16 if k % 2 else -7), f"{v:.0f}", size=10, cls="jf-value"))
+            parts.append(_label(x, y + (-7 if _on_top(series, k, labels_at[k][i]) else 16), f"{v:.0f}", size=10,
+                                cls="jf-value"))
     return _svg(uid, title, _axis(labels, step, top, unit) + "".join(parts) + _legend(uid, [n for n, _ in series], True))
+
+
+def _on_top(series: Sequence[Series], k: int, i: int) -> bool:
+    """Whether series k's value at i is the highest there (its label goes above the point, the others' below)."""
+    mine = series[k][1][i] or 0
+    return all(mine > (values[i] or 0) or (mine == (values[i] or 0) and k < j)
+               for j, (_, values) in enumerate(series) if j != k)
 
 
 def hbar_chart(uid: str, title: str, labels: Sequence[str], series: Sequence[Series]) -> str:
