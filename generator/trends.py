@@ -6,6 +6,7 @@ today's 在管状态 (the page says so). The only dated loss is a death (死亡�
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -72,29 +73,54 @@ def month_spans(as_of: date, count: int = MONTHS) -> list[tuple[date, date]]:
     return spans[::-1]
 
 
-def before(history: History, day: date) -> History:
-    """What was recorded before day (the state a month started from)."""
-    return History(
-        followups=[v for v in history.followups if v.visit_date < day],
-        assessments=[a for a in history.assessments if a.assessed < day],
-        incidents=[i for i in history.incidents if i.happened < day],
-    )
+class Record:
+    """One patient's dated records, sorted once, so that each month's questions are answered by bisection."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        self.visits = [v.visit_date for v in history.followups]
+        self.faces = [v.visit_date for v in history.followups if v.face_to_face]
+        self.assessed = [a.assessed for a in history.assessments]
+        self.happened = [i.happened for i in history.incidents]
+
+    def before(self, day: date) -> History:
+        """The records before day that a follow-up's due date depends on: of each kind, those of the last day
+        (the latest follow-up, and the latest risk observation however observations order within a day)."""
+        h = self.history
+        return History(followups=_last_day(h.followups, self.visits, day),
+                       assessments=_last_day(h.assessments, self.assessed, day),
+                       incidents=_last_day(h.incidents, self.happened, day))
+
+    def within_year(self, day: date) -> History:
+        """The follow-ups of the 365 days ending at day."""
+        lo, hi = bisect_right(self.visits, day - timedelta(days=365)), bisect_right(self.visits, day)
+        return History(followups=self.history.followups[lo:hi])
+
+    def visited(self, start: date, end: date) -> bool:
+        return bisect_right(self.visits, end) > bisect_left(self.visits, start)
+
+    def faced_within_year(self, day: date) -> bool:
+        return bisect_right(self.faces, day) > bisect_right(self.faces, day - timedelta(days=365))
 
 
-def followup_month(data: Dataset, histories: dict[str, History], start: date, end: date) -> tuple[set[str], set[str]]:
+def _last_day(items: list, days: list[date], day: date) -> list:
+    """The items (sorted by days) of the last day before day."""
+    end = bisect_left(days, day)
+    return items[bisect_left(days, days[end - 1]):end] if end else []
+
+
+def followup_month(data: Dataset, records: dict[str, Record], start: date, end: date) -> tuple[set[str], set[str]]:
     """Patients at home whose follow-up fell due by end (as the rules saw it on start), and those of them visited
     from start to end."""
     due, done = set(), set()
-    empty = History()
     for p in data.patients:
         if p.status != AT_HOME or p.enrolled > end:
             continue
-        h = histories.get(p.patient_id, empty)
-        if patient_state(p, before(h, start), data, start).followup_due > end:
-            continue
-        due.add(p.patient_id)
-        if any(start <= v.visit_date <= end for v in h.followups):
-            done.add(p.patient_id)
+        r = records[p.patient_id]
+        if patient_state(p, r.before(start), data, start).followup_due <= end:
+            due.add(p.patient_id)
+            if r.visited(start, end):
+                done.add(p.patient_id)
     return due, done
 
 
@@ -105,25 +131,20 @@ def registered_on(p: Patient, day: date) -> bool:
     return not p.closed or (p.status == DEAD and p.died is not None and p.died > day)
 
 
-def faced_within_year(history: History, day: date) -> bool:
-    start = day - timedelta(days=365)
-    return any(start < v.visit_date <= day and v.face_to_face for v in history.followups)
-
-
 def compute(data: Dataset, histories: dict[str, History], as_of: date) -> Trends:
     """The 12 months ending with as_of's month, and each village's follow-ups in the as-of month."""
     gap = data.settings.max_followup_gap_days
     empty = History()
+    records = {p.patient_id: Record(histories.get(p.patient_id, empty)) for p in data.patients}
     months = []
     due = done = set()
     for start, end in month_spans(as_of):
-        due, done = followup_month(data, histories, start, end)
-        reg = [p for p in data.patients if registered_on(p, end)]
+        due, done = followup_month(data, records, start, end)
+        reg = [records[p.patient_id] for p in data.patients if registered_on(p, end)]
         months.append(Month(
             start=start, end=end, due=len(due), done=len(done), registered=len(reg),
-            standard=sum(standard_management(histories.get(p.patient_id, empty), end - timedelta(days=365), end, gap)
-                         for p in reg),
-            faced=sum(faced_within_year(histories.get(p.patient_id, empty), end) for p in reg),
+            standard=sum(standard_management(r.within_year(end), end - timedelta(days=365), end, gap) for r in reg),
+            faced=sum(r.faced_within_year(end) for r in reg),
             new=sum(start <= p.enrolled <= end for p in data.patients),
             died=sum(p.died is not None and start <= p.died <= end for p in data.patients),
         ))
