@@ -84,6 +84,7 @@ def _axis(labels: Sequence[str], step: float, top: float, unit: str) -> str:
 def bar_chart(uid: str, title: str, labels: Sequence[str], series: Sequence[Series]) -> str:
     """Grouped vertical bars, one group per label, one patterned bar per series, its value on top."""
     top = max([v or 0 for _, values in series for v in values] + [1])
+    top += top % 2  # even, so that the middle grid line is a whole number
     step = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     width = step * 0.8 / max(len(series), 1)
     scale = (HEIGHT - TOP - BOTTOM) / top
