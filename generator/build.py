@@ -24,6 +24,8 @@ from .report import Report
 from .schema import Dataset
 from .encryption import STORAGE_PREFIX, TOWNSHIP_LEVEL
 from .site import Staging, check_output, recover_output
+from .changes import state_of
+from .statefile import STATE_FILE, read_state, seal
 from .verify import Secrets, personal_values
 from .validate import validate_workbook
 from .views import build_view
@@ -50,6 +52,7 @@ class Built:
     as_of: date
     report: Report
     timings: dict[str, float] = field(default_factory=dict)
+    stale: str | None = None  # the stale-data warning (stale_notice), when the data is old
 
 
 class Stopwatch:
@@ -70,6 +73,14 @@ class Stopwatch:
         self.timings[target] = self.timings.get(target, 0.0) + seconds
 
 
+def stale_notice(as_of: date, today: date, limit: int) -> str | None:
+    """The warning for data older than limit days on the build day (dates only: shown outside the encryption)."""
+    age = (today - as_of).days
+    if age <= limit:
+        return None
+    return f"数据截至 {as_of.isoformat()}，已过去 {age} 天，清单可能不全：请更新台账后重新生成"
+
+
 def load(workbook: Path, as_of: date | None, today: date, progress: Progress = lambda _: None,
          watch: Stopwatch | None = None) -> tuple[Dataset, Report, date]:
     """Read and validate the workbook; InvalidWorkbook when it has errors. Returns the data, report and as-of date."""
@@ -88,10 +99,12 @@ def load(workbook: Path, as_of: date | None, today: date, progress: Progress = l
 
 def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workbook_dir: Path | None, now: datetime,
           access: Access | None, progress: Progress = lambda _: None, watch: Stopwatch | None = None,
-          month: Month | None = None) -> dict[str, str] | None:
+          month: Month | None = None, previous: dict | None = None) -> dict[str, str] | None:
     """Render every page of valid data into staging; return each access level's password (None: no encryption).
 
-    Only villages and departments that have a password get a level of their own.
+    Only villages and departments that have a password get a level of their own. month: the monthly report's month.
+    previous: the last build's state (its 变化 page compares with it); this build's state goes into staging's files
+    sealed with the township password.
     """
     if workbook_dir is not None:
         used, ignored = override_templates(workbook_dir)
@@ -101,6 +114,9 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
             progress(f"注意：{OVERRIDE_FOLDER}/{name} 不是可识别的模板名（应为 {'、'.join(f'{t}.html' for t in ALL_DOCUMENTS.values())}），没有使用。")
     progress("计算逾期清单和指标……")
     view = build_view(data, report, as_of, now, month)
+    view.previous = previous
+    if access is not None:
+        staging.files[STATE_FILE] = seal(state_of(data.patients, view.states, view.lists, as_of), access.township)
     (watch or Stopwatch()).lap("rules")
     pages = with_print_header(render_pages(view, workbook_dir), data.settings.township)
     passwords = None
@@ -135,20 +151,22 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
                      as_of=day)
     watch.lap("password")
     township = data.settings.township
+    stale = stale_notice(day, today, data.settings.stale_days)
     secrets: Secrets | None = personal_values(data) if access is not None else None
+    previous = read_state(out, access.township) if access is not None else None
     with Staging() as staging:
         passwords = stage(data, report, day, staging, workbook_dir=workbook.parent, now=now, access=access,
-                          progress=progress, watch=watch, month=report_month)
+                          progress=progress, watch=watch, month=report_month, previous=previous)
         watch.lap("render")
         del data  # every page is on disk: hand the rows' memory back before the mkdocs processes start
         release_memory()
         progress(f"已写出 {len(staging.pages)} 个页面。")
-        extra = {"township": township, "lock_minutes": lock_minutes, "key_prefix": STORAGE_PREFIX}
+        extra = {"township": township, "lock_minutes": lock_minutes, "key_prefix": STORAGE_PREFIX, "stale": stale}
         count = staging.build(out, f"{township}精防台账", NAV, extra, passwords, secrets=secrets, finish=finish,
                               progress=progress)
     watch.lap("mkdocs")
     watch.shift(staging.gate_seconds, "mkdocs", "verify")
-    return Built(out, count, day, report, dict(watch.timings))
+    return Built(out, count, day, report, dict(watch.timings), stale)
 
 
 def release_memory() -> None:

@@ -235,6 +235,8 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
                               finish=stamp.write, progress=progress, watch=watch, lock_minutes=lock_minutes,
                               month=month)
     _show_warnings(built.report)
+    if built.stale:
+        click.echo(f"警告：{built.stale}。", err=True)
     if timings:
         click.echo(json.dumps({"pages": built.pages, **{k: round(v, 3) for k, v in built.timings.items()}}), err=True)
     click.echo(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")

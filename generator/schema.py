@@ -110,6 +110,10 @@ class Settings(BaseModel):
         [SERIOUS_INCIDENT], alias="奖励取消事件类型",
         description="发生这些类型的事件，当年度的以奖代补奖励取消；多个类型用 、隔开。",
     )
+    stale_days: Days = Field(
+        7, alias="数据过期提醒天数",
+        description="统计截止日期比生成网站那天早这么多天以上时，生成时提醒，网站每页顶部也显示提醒：清单可能不全。",
+    )
 
 
 @sheet_row

@@ -340,6 +340,7 @@ class Staging:
         (self.work / STAGING_MARK).write_text(str(os.getpid()), encoding="utf-8")
         self.docs = self.work / "part0" / "docs"
         self.pages: list[str] = []
+        self.files: dict[str, str] = {}  # more files for the site (relative path → text), written before the gate
         self.fragments = self.work / "fragments.bin"
         self._store = self.fragments.open("wb")
         self._previous: dict[int, object] = {}
@@ -401,6 +402,8 @@ class Staging:
         for unused in ("lunr", "workers"):  # Material's search, which this site does not have (no index may exist)
             shutil.rmtree(site / "assets" / "javascripts" / unused, ignore_errors=True)
         pages_built = sum(1 for _ in site.rglob("*.html"))
+        for rel, content in self.files.items():
+            (site / rel).write_text(content, encoding="utf-8")
         if secrets is not None:
             progress(f"保密检查：每个页面是否加密、有没有明文的姓名、身份证号、电话、地址（{len(secrets)} 项）……")
             started = time.perf_counter()

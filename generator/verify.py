@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .encryption import CIPHERTEXT_ID
+from .statefile import STATE_FILE, is_sealed
 
 if TYPE_CHECKING:
     from .schema import Dataset
@@ -140,6 +141,10 @@ def scan_file(path: Path, rel: str, secrets: Secrets) -> list[Leak]:
     """What one file shows that it must not."""
     raw = path.read_bytes()
     leaks = []
+    if rel == STATE_FILE:
+        if is_sealed(raw):
+            return []  # ciphertext, like a page's: base64 only, so nothing readable can hide in it
+        leaks.append(Leak(rel, UNENCRYPTED))
     if rel.endswith(".html") and rel not in PUBLIC_PAGES and not _CIPHERTEXT.search(raw.decode("utf-8", "replace")):
         leaks.append(Leak(rel, UNENCRYPTED))
     text = plaintext(path)

@@ -42,6 +42,7 @@ class View:
     month: Month  # the month of the information exchange report
     lists_of_patient: dict[str, list[str]] = field(default_factory=dict)
     overdue_of_patient: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # (list key, days)
+    previous: dict | None = None  # the previous build's state (changes.state_of), when it could be decrypted
 
     def age(self, patient: Patient) -> int | None:
         born = patient.born_on_or_min()

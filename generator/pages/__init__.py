@@ -11,6 +11,7 @@ from ..views import View
 from ..vocab import AGREEMENT_KINDS
 from . import paths
 from .agreements import DOCUMENTS, GROUP_DOCUMENTS, render_agreements
+from .changes import render_changes
 from .departments import render_departments
 from .groups import render_groups
 from .html import Page
@@ -20,6 +21,7 @@ from .monthly import render_monthly
 from .overdue import render_overdue
 from .patients import render_patients
 from .roster import render_rosters
+from .trends import render_trends
 from .villages import render_villages
 
 # Only section pages are in the navigation: patient, group and agreement pages are reached by links, so the nav
@@ -35,13 +37,15 @@ NAV = [
     {"领导小组与通讯录": paths.LEADERS},
     {"工作规则": paths.RULES},
     {"数据质量": paths.QUALITY},
+    {"趋势": paths.TRENDS},
+    {"变化": paths.CHANGES},
 ]
 
 
 def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     """Every page of the site, one at a time: a county's pages would not fit in memory all at once."""
     for render in (render_home, render_rosters, render_overdue, render_villages, render_departments, render_leaders,
-                   render_rules, render_quality):
+                   render_rules, render_quality, render_trends, render_changes):
         yield from render(view).items()
     yield from render_groups(view, workbook_dir)
     yield from render_patients(view, workbook_dir)

@@ -15,6 +15,8 @@ LEADERS = "leaders.md"
 RULES = "rules.md"
 QUALITY = "quality.md"
 DEPARTMENTS = "departments/index.md"
+TRENDS = "trends.md"
+CHANGES = "changes.md"
 
 
 def patient(patient_id: str) -> str:
