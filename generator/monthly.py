@@ -11,9 +11,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .rules import Facts, History, observations, patient_state
+from .rules import Facts, History, observations
 from .schema import Patient
-from .vocab import AT_HOME, MISSING_STATUSES, MOVED_AWAY, NOT_REACHED, NOTICE_KINDS, WANDERED
+from .trends import Record, followup_month, village_followups
+from .vocab import MISSING_STATUSES, MOVED_AWAY, NOT_REACHED, NOTICE_KINDS, WANDERED
 
 PATIENT_COLUMNS = ("编号", "姓名", "村社区")
 
@@ -183,34 +184,19 @@ def _notices(facts: Facts, month: Month, people: dict[str, Patient]) -> Section:
 
 def _followups(facts: Facts, month: Month) -> Section:
     """Per village: the at-home patients whose follow-up fell due by the month's end (as the records stood when the
-    month began), and how many of them were followed up in the month."""
+    month began), and how many of them were followed up in the month — the 趋势 page's numbers (trends.py)."""
     end = min(month.last, facts.as_of)
-    counts: dict[str, list[int]] = {v.name: [0, 0] for v in facts.data.villages}
-    for p in facts.data.patients:
-        if p.status != AT_HOME or p.enrolled > end:
-            continue
-        h = _history(facts, p)
-        earlier = _before(h, month.first)
-        due = patient_state(p, earlier, facts.data, month.first - timedelta(days=1)).followup_due
-        if due > end:
-            continue
-        tally = counts.setdefault(p.village, [0, 0])
-        tally[0] += 1
-        tally[1] += any(month.first <= v.visit_date <= end for v in h.followups)
-    rows = [(village, due, done, f"{done / due:.0%}" if due else "—") for village, (due, done) in counts.items()]
-    total_due, total_done = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    rows.append(("合计", total_due, total_done, f"{total_done / total_due:.0%}" if total_due else "—"))
+    records = {p.patient_id: Record(_history(facts, p)) for p in facts.data.patients}
+    due, done = followup_month(facts.data, records, month.first, end)
+    rows = [(v.village, v.due, v.done, _rate(v.done, v.due)) for v in village_followups(facts.data, due, done)]
+    rows.append(("合计", len(due), len(done), _rate(len(done), len(due))))
     return Section("followups", "各村社区随访完成情况",
                    f"应随访：在家居住、按月初的记录到 {end.isoformat()} 已到应随访日期的患者；已随访：其中本月有随访（不含未访到）的。",
                    ("村社区", "应随访", "已随访", "完成率"), tuple(rows))
 
 
-def _before(h: History, day: date) -> History:
-    """The records dated before day (what was known when the month began)."""
-    return History(followups=[v for v in h.followups if v.visit_date < day],
-                   attempts=[v for v in h.attempts if v.visit_date < day],
-                   assessments=[a for a in h.assessments if a.assessed < day],
-                   incidents=[i for i in h.incidents if i.happened < day])
+def _rate(done: int, due: int) -> str:
+    return f"{done / due:.0%}" if due else "—"
 
 
 def _by_date(rows: list[tuple], at: int) -> tuple[tuple, ...]:

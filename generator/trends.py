@@ -148,11 +148,12 @@ def compute(data: Dataset, histories: dict[str, History], as_of: date) -> Trends
             new=sum(start <= p.enrolled <= end for p in data.patients),
             died=sum(p.died is not None and start <= p.died <= end for p in data.patients),
         ))
-    return Trends(months, _villages(data, due, done))
+    return Trends(months, village_followups(data, due, done))
 
 
-def _villages(data: Dataset, due: set[str], done: set[str]) -> list[VillageMonth]:
-    """The as-of month's follow-ups per village, in the order of the 村社区 sheet (others after)."""
+def village_followups(data: Dataset, due: set[str], done: set[str]) -> list[VillageMonth]:
+    """A month's follow-ups due and done per village (followup_month's sets), in the order of the 村社区 sheet
+    (others after)."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for v in data.villages:
         counts[v.name]
