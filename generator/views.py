@@ -40,6 +40,7 @@ class View:
     meetings_of_group: dict[str, list[Meeting]]  # newest first
     lists_of_patient: dict[str, list[str]] = field(default_factory=dict)
     overdue_of_patient: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # (list key, days)
+    village_indicators: dict[str, list[indicators.Indicator]] = field(default_factory=dict)  # 现住村社区 → its own
 
     def age(self, patient: Patient) -> int | None:
         born = patient.born_on_or_min()
@@ -95,7 +96,7 @@ def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime) -
         indicators=indicators.compute(data, histories, as_of), village_codes=codes,
         patients={p.patient_id: p for p in data.patients}, groups={g.group_id: g for g in data.groups},
         staff={s.name: s for s in data.staff}, members=dict(members), patients_of_group=dict(by_group),
-        meetings_of_group=dict(meetings),
+        meetings_of_group=dict(meetings), village_indicators=indicators.by_village(data, histories, as_of),
     )
     for key, items in lists.items():
         if BY_KEY[key].subject != "patient":

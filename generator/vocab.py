@@ -59,6 +59,7 @@ MOVE_LOSS_REASONS = ("外出务工", "迁居他处", "走失")  # a 未访到 fo
 WANDERED = "走失"  # the 事件类型 that calls for an 外出报告
 SERIOUS_INCIDENT = "肇事肇祸"  # the default 奖励取消事件类型
 HIGH_RISK_SCOPE = "高风险"  # 点名范围: only patients whose current risk is high (else every patient at home)
+DOCTOR_ROLE = "精防医生"  # the 小组角色 whose member plans the group's patients' visits (本周应访 per doctor)
 
 assert {AT_HOME, IN_HOSPITAL, *CLOSED_STATUSES, *MISSING_STATUSES} <= set(get_args(Status))
 assert PENDING_DIAGNOSIS in get_args(Diagnosis) and NOT_REACHED in get_args(VisitClass)
@@ -68,4 +69,4 @@ assert set(NOTICE_KINDS.values()) <= set(get_args(NoticeType)) and set(MOVE_LOSS
 assert {WANDERED, SERIOUS_INCIDENT} <= set(get_args(IncidentType)) and HIGH_RISK_SCOPE in get_args(RollCallScope)
 
 
-assert set(POOR) <= set(get_args(Economy))
+assert set(POOR) <= set(get_args(Economy)) and DOCTOR_ROLE in get_args(GroupRole)

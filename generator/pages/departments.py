@@ -27,6 +27,8 @@ def render_departments(view: View) -> dict[str, Page]:
 def render_department(view: View, d: Department) -> Page:
     here = paths.department(d.slug)
     parts = [f"{d.about}\n\n统计截止日期 {view.as_of.isoformat()}。" + print_button()]
+    if d.slug == "health":  # the doctors' week plan, whom to visit or call
+        parts.append(f"**{a(here, paths.WEEK, '本周应访')}**：按村社区和按精防医生，逾期最久的在前，附监护人电话。")
     for key in d.lists:
         spec, items = BY_KEY[key], view.lists[key]
         parts.append(f"## {spec.title}（{len(items)}）\n\n{spec.about}\n\n"

@@ -15,6 +15,8 @@ LEADERS = "leaders.md"
 RULES = "rules.md"
 QUALITY = "quality.md"
 DEPARTMENTS = "departments/index.md"
+WEEK = "week/index.md"
+FOLLOWUPS = "followups"  # the id of a patient record's 随访记录 heading (the visit history one tap away)
 
 
 def patient(patient_id: str) -> str:
@@ -52,3 +54,13 @@ def batch(code: str, kind: str) -> str:
 
 def department(slug: str) -> str:
     return f"departments/{slug}.md"
+
+
+def week_village(code: str) -> str:
+    """A village's 本周应访 (code V01 …)."""
+    return f"week/{code}.md"
+
+
+def week_doctor(code: str) -> str:
+    """A 精防医生's 本周应访 (code D01 …, D00 for patients without one)."""
+    return f"week/{code}.md"
