@@ -126,3 +126,15 @@ def test_a_clerk_reaches_the_week_plan_from_home_and_can_call(encrypted, page):
     follow(page, page.get_by_role("link", name="P004"))
     assert page.url.endswith("patients/P004.html#followups")
     assert page.locator("h2#followups").inner_text() == "随访记录"
+
+
+def test_a_village_password_opens_its_own_week_plan_only(leveled, page):
+    page.goto((leveled / "villages" / "index.html").as_uri())
+    unlock(page, "Village-Test-Only-k9w2")
+    follow(page, page.get_by_role("link", name="禾苗村"))
+    follow(page, page.get_by_role("link", name="本周应访"))
+    assert page.title().startswith("本周应访 · V01") and page.locator('a[href^="tel:"]').count() == 3
+    for rel in ("week/V02.html", "week/D01.html", "week/index.html"):
+        page.goto((leveled / rel).as_uri())  # another village's plan and the township's stay locked
+        page.wait_for_selector("#mkdocs-content-password")
+        assert page.locator('a[href^="tel:"]').count() == 0, rel
