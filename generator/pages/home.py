@@ -6,7 +6,8 @@ from ..lists import BY_KEY, DEPARTMENTS
 from ..views import View
 from . import paths
 from .html import Page, Raw, a, badge, page, table, text
-from .meeting import indicator_table, render_cards, render_meeting_table, render_village_indicators
+from .meeting import (indicator_table, render_cards, render_meeting_table, render_village_counts,
+                      render_village_indicators)
 
 HERE = paths.HOME
 
@@ -22,7 +23,11 @@ def render_home(view: View) -> dict[str, Page]:
 
 **{a(HERE, paths.WEEK, "本周应访")}**：精防医生本周要访视或打电话的患者，按村社区和按精防医生，附监护人电话。
 
-## 各村社区待办
+## 各村社区
+
+{render_village_counts(view, HERE)}
+
+### 各村社区待办
 
 {render_meeting_table(view, HERE)}
 

@@ -7,8 +7,10 @@ import html
 from ..indicators import Census, Indicator, census
 from ..lists import BY_KEY
 from ..views import View
+from ..vocab import AT_HOME
 from . import paths
 from .html import Raw, a, a_to, badge, table
+from .week import week_plan
 
 TOWNSHIP_COLUMN = "乡镇"
 TOTAL = "合计"
@@ -45,6 +47,19 @@ def village_counts(view: View) -> dict[str, dict[str, int]]:
     """Each village's count per to-do list (registers left out): the items its list page shows."""
     return {name: {key: len(items) for key, items in view.items_of_village(name).items() if not BY_KEY[key].register}
             for name in view.village_codes}
+
+
+def render_village_counts(view: View, here: str) -> str:
+    """A row per village: 在册, at home, high-risk, to-do items, this week's visits (township pages only: the
+    village index is opened by every password)."""
+    counts, plan = village_counts(view), week_plan(view)
+    rows = []
+    for name, code in view.village_codes.items():
+        c = census_of(view, name)
+        rows.append((Raw(a(here, paths.village(code), name)), c.registered, c.by_status[AT_HOME], c.high,
+                     sum(counts[name].values()), Raw(a(here, paths.week_village(code), sum(call.patient.village == name for call in plan)))))
+    return (table(["村社区", "在册", "在家居住", "高风险", "待办事项", "本周应访"], rows)
+            + "按现住村社区计；待办事项是该村社区逾期清单里的待办（不含底册），与下表各列的合计相同。")
 
 
 def render_meeting_table(view: View, here: str) -> str:

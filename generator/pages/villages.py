@@ -11,22 +11,18 @@ from ..views import View
 from . import paths
 from .agreements import DOCUMENTS
 from .html import Page, Raw, a, page, print_button, table
-from .meeting import census_of, indicator_table, village_counts
+from .meeting import census_of, indicator_table
 from .overdue import item_table
 from .week import week_plan
 
 
 def render_villages(view: View) -> dict[str, Page]:
     here = paths.VILLAGES
-    counts, plan = village_counts(view), week_plan(view)
-    rows = []
-    for name, code in view.village_codes.items():
-        c = census_of(view, name)
-        rows.append((Raw(a(here, paths.village(code), name)), c.registered, c.by_status[AT_HOME], c.high,
-                     sum(counts[name].values()), sum(call.patient.village == name for call in plan)))
-    intro = ("每个村社区一页：本村的花名册、帮扶小组、本周应访、逾期清单、指标和协议打印。"
-             "在册、在家居住、高风险按现住村社区计；待办事项是本村逾期清单里的待办（不含底册）。")
-    pages = {here: page("村社区", intro + table(["村社区", "在册", "在家居住", "高风险", "待办事项", "本周应访"], rows))}
+    plan = week_plan(view)
+    links = "\n".join(f"- {a(here, paths.village(code), name)}" for name, code in view.village_codes.items())
+    # every password opens this page (the way in for village staff): names and links only, no village's numbers
+    pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、本周应访、逾期清单、指标和协议打印。"
+                        "各村社区的人数和待办见首页。\n\n" + links)}
     for name, code in view.village_codes.items():
         mine = view.items_of_village(name)
         todo = sum(len(items) for key, items in mine.items() if not BY_KEY[key].register)
@@ -40,7 +36,10 @@ def render_village(view: View, name: str, code: str, overdue: int, week: int = 0
     groups = [g for g in view.data.groups if g.village == name]
     docs = [a(here, paths.batch(code, kind), title) for kind, title in DOCUMENTS.items()
             if any(p.village == name and kind in view.states[p.patient_id].documents for p in view.data.patients)]
+    c = census_of(view, name)
     body = f"""
+在册 {c.registered} 人（其中在家居住 {c.by_status[AT_HOME]} 人），高风险 {c.high} 人（按现住村社区计）。
+
 - {a(here, paths.village_roster(code), "本村花名册")}（{sum(p.village == name for p in view.data.patients)} 人）
 - {a(here, paths.week_village(code), "本周应访")}（{week} 人，附监护人电话）
 - {a(here, paths.village_lists(code), "本村逾期清单")}（{overdue} 项）
