@@ -181,6 +181,7 @@ def test_the_group_index_counts_the_members_its_page_lists(every_list):
     _, view = every_list
     pages = {rel: p.markdown() for rel, p in render_pages(view)}
     for g in view.data.groups:
-        listed = pages[f"groups/{g.group_id}.md"].split('<div class="jf-notice">', 1)[1].split("</div>", 1)[0].count("<p>")
+        notice = pages[f"groups/{g.group_id}.md"].split('<div class="jf-notice">', 1)[1].split("</div>", 1)[0]
+        listed = notice.count("<p>")
         assert re.search(rf'>{g.group_id}</a></td>(<td>[^<]*</td>){{3}}<td>{listed}</td>', pages["groups/index.md"])
     assert "<th>成员数（含监护人）</th>" in pages["groups/index.md"]

@@ -7,7 +7,7 @@ import html
 from ..indicators import Census, Indicator, census
 from ..lists import BY_KEY
 from ..views import View
-from ..vocab import AT_HOME
+from ..vocab import AT_HOME, MISSING_STATUSES
 from . import paths
 from .html import Raw, a, a_to, badge, table
 from .week import week_plan
@@ -34,7 +34,7 @@ def render_cards(view: View) -> str:
     statuses = "".join(_card(n, status, f"在册患者中在管状态为“{status}”") for status, n in c.by_status.items())
     total = _card(c.registered, "在册", "确诊、未死亡、未迁出的患者，等于各在管状态人数之和")
     closed = "、".join(f"{status} {n}" for status, n in c.closed.items())
-    within = (_card(c.managed, "在管", "在册减去下落不明和外出务工")
+    within = (_card(c.managed, "在管", f"在册减去{'和'.join(MISSING_STATUSES)}")
               + _card(c.high, "高风险", f"在册患者中当前危险性 {level} 级及以上"))
     sum_line = " + ".join(f"{status} {n}" for status, n in c.by_status.items())
     return (f'<div class="jf-cards">{total}{statuses}</div>\n\n'
@@ -56,8 +56,9 @@ def render_village_counts(view: View, here: str) -> str:
     rows = []
     for name, code in view.village_codes.items():
         c = census_of(view, name)
+        week = sum(call.patient.village == name for call in plan)
         rows.append((Raw(a(here, paths.village(code), name)), c.registered, c.by_status[AT_HOME], c.high,
-                     sum(counts[name].values()), Raw(a(here, paths.week_village(code), sum(call.patient.village == name for call in plan)))))
+                     sum(counts[name].values()), Raw(a(here, paths.week_village(code), week))))
     return (table(["村社区", "在册", "在家居住", "高风险", "待办事项", "本周应访"], rows)
             + "按现住村社区计；待办事项是该村社区逾期清单里的待办（不含底册），与下表各列的合计相同。")
 

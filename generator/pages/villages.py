@@ -26,7 +26,8 @@ def render_villages(view: View) -> dict[str, Page]:
     for name, code in view.village_codes.items():
         mine = view.items_of_village(name)
         todo = sum(len(items) for key, items in mine.items() if not BY_KEY[key].register)
-        pages[paths.village(code)] = render_village(view, name, code, todo, sum(c.patient.village == name for c in plan))
+        week = sum(c.patient.village == name for c in plan)
+        pages[paths.village(code)] = render_village(view, name, code, todo, week)
         pages[paths.village_lists(code)] = render_village_lists(view, name, code, mine)
     return pages
 
@@ -54,7 +55,7 @@ def render_village(view: View, name: str, code: str, overdue: int, week: int = 0
 
 本村（按现住村社区）的患者，统计期为截至 {view.as_of.isoformat()} 的 365 天。
 
-{indicator_table(view.village_indicators.get(name, []), definitions=False) if name in view.village_indicators else "本村没有患者。"}
+{indicator_table(view.village_indicators[name], definitions=False) if name in view.village_indicators else "本村没有患者。"}
 """
     return page(f"村社区 {code}", body, heading=f"村社区 · {name}")
 

@@ -53,9 +53,13 @@ def week_plan(view: View) -> list[Call]:
     for key in WEEK_LISTS:
         for item in view.lists.get(key, []):
             found.setdefault(item.id, []).append((key, item))
-    calls = [Call(view.patients[pid], tuple(sorted(items, key=lambda ki: (-(ki[1].days_overdue or 0), ki[1].due or date.max))))
+    calls = [Call(view.patients[pid], tuple(sorted(items, key=lambda ki: _most_late_first(ki[1]))))
              for pid, items in found.items()]
     return sorted(calls, key=Call.urgency)
+
+
+def _most_late_first(item: OverdueItem) -> tuple:
+    return (-(item.days_overdue or 0), item.due or date.max)
 
 
 def doctors_of_group(view: View) -> dict[str, list[str]]:
@@ -88,9 +92,11 @@ def render_week(view: View) -> dict[str, Page]:
     plan = week_plan(view)
     codes = doctor_codes(view)
     doctors = by_doctor(view, plan)
-    pages = {paths.week_village(code): _plan_page(view, paths.week_village(code), [c for c in plan if c.patient.village == name],
-                                                 f"本周应访 · {code}", f"本周应访 · {name}", village_column=False)
-             for name, code in view.village_codes.items()}
+    pages = {}
+    for name, code in view.village_codes.items():
+        mine = [c for c in plan if c.patient.village == name]
+        pages[paths.week_village(code)] = _plan_page(view, paths.week_village(code), mine, f"本周应访 · {code}",
+                                                     f"本周应访 · {name}", village_column=False)
     for name, calls in doctors.items():
         code = codes.get(name, UNASSIGNED_CODE)
         heading = f"本周应访 · {name}（{DOCTOR_ROLE}）" if name in codes else f"本周应访 · {DOCTOR_ROLE}{UNASSIGNED}"
@@ -124,7 +130,8 @@ def _counts(calls: list[Call]) -> tuple[int, int]:
     return len(calls), sum(c.days_late is not None for c in calls)
 
 
-def _plan_page(view: View, here: str, calls: list[Call], title: str, heading: str, *, village_column: bool = True) -> Page:
+def _plan_page(view: View, here: str, calls: list[Call], title: str, heading: str, *,
+               village_column: bool = True) -> Page:
     headers = ["编号", "姓名", *(["村社区"] if village_column else []), "现住址", "监护人", "监护人电话", "应办事项",
                "应访日期", "逾期", "末次随访"]
     rows = [_row(view, here, call, village_column) for call in calls]
