@@ -18,8 +18,20 @@ TOTAL = "合计"
 
 def census_of(view: View, village: str | None = None) -> Census:
     """The census of the township's (or one village's) patients."""
-    high = {pid for pid, state in view.states.items() if state.high}
-    return census((p for p in view.data.patients if village is None or p.village == village), high)
+    return census((p for p in view.data.patients if village is None or p.village == village), _high(view))
+
+
+def village_censuses(view: View) -> dict[str, Census]:
+    """Each village's census (现住村社区), in one pass over the patients."""
+    mine: dict[str, list] = {name: [] for name in view.village_codes}
+    for p in view.data.patients:
+        mine.setdefault(p.village, []).append(p)
+    high = _high(view)
+    return {name: census(patients, high) for name, patients in mine.items()}
+
+
+def _high(view: View) -> set[str]:
+    return {pid for pid, state in view.states.items() if state.high}
 
 
 def _card(n: int, label: str, what: str) -> str:
@@ -44,18 +56,25 @@ def render_cards(view: View) -> str:
 
 
 def village_counts(view: View) -> dict[str, dict[str, int]]:
-    """Each village's count per to-do list (registers left out): the items its list page shows."""
-    return {name: {key: len(items) for key, items in view.items_of_village(name).items() if not BY_KEY[key].register}
-            for name in view.village_codes}
+    """Each village's count per to-do list (registers left out): the items its list page shows (one pass)."""
+    counts = {name: {key: 0 for key in view.lists if not BY_KEY[key].register} for name in view.village_codes}
+    for key, items in view.lists.items():
+        if BY_KEY[key].register:
+            continue
+        for item in items:
+            for village in view.villages_of(BY_KEY[key], item):
+                if village in counts:  # a 户籍 village 外地 has no page when nobody lives 外地
+                    counts[village][key] += 1
+    return counts
 
 
 def render_village_counts(view: View, here: str) -> str:
     """A row per village: 在册, at home, high-risk, to-do items, this week's visits (township pages only: the
     village index is opened by every password)."""
-    counts, plan = village_counts(view), week_plan(view)
+    counts, plan, censuses = village_counts(view), week_plan(view), village_censuses(view)
     rows = []
     for name, code in view.village_codes.items():
-        c = census_of(view, name)
+        c = censuses[name]
         week = sum(call.patient.village == name for call in plan)
         rows.append((Raw(a(here, paths.village(code), name)), c.registered, c.by_status[AT_HOME], c.high,
                      sum(counts[name].values()), Raw(a(here, paths.week_village(code), week))))

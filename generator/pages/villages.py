@@ -5,20 +5,21 @@ With village passwords (access levels) a village's staff can open exactly these 
 
 from __future__ import annotations
 
+from ..indicators import Census
 from ..lists import BY_KEY
 from ..vocab import AT_HOME
 from ..views import View
 from . import paths
 from .agreements import DOCUMENTS
 from .html import Page, Raw, a, page, print_button, table
-from .meeting import census_of, indicator_table
+from .meeting import indicator_table, village_censuses
 from .overdue import item_table
 from .week import week_plan
 
 
 def render_villages(view: View) -> dict[str, Page]:
     here = paths.VILLAGES
-    plan = week_plan(view)
+    plan, censuses = week_plan(view), village_censuses(view)
     links = "\n".join(f"- {a(here, paths.village(code), name)}" for name, code in view.village_codes.items())
     # every password opens this page (the way in for village staff): names and links only, no village's numbers
     pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、本周应访、逾期清单、指标和协议打印。"
@@ -27,17 +28,16 @@ def render_villages(view: View) -> dict[str, Page]:
         mine = view.items_of_village(name)
         todo = sum(len(items) for key, items in mine.items() if not BY_KEY[key].register)
         week = sum(c.patient.village == name for c in plan)
-        pages[paths.village(code)] = render_village(view, name, code, todo, week)
+        pages[paths.village(code)] = render_village(view, name, code, todo, week, censuses[name])
         pages[paths.village_lists(code)] = render_village_lists(view, name, code, mine)
     return pages
 
 
-def render_village(view: View, name: str, code: str, overdue: int, week: int = 0) -> Page:
+def render_village(view: View, name: str, code: str, overdue: int, week: int, c: Census) -> Page:
     here = paths.village(code)
     groups = [g for g in view.data.groups if g.village == name]
     docs = [a(here, paths.batch(code, kind), title) for kind, title in DOCUMENTS.items()
             if any(p.village == name and kind in view.states[p.patient_id].documents for p in view.data.patients)]
-    c = census_of(view, name)
     body = f"""
 在册 {c.registered} 人（其中在家居住 {c.by_status[AT_HOME]} 人），高风险 {c.high} 人（按现住村社区计）。
 
