@@ -43,6 +43,7 @@ class View:
     lists_of_patient: dict[str, list[str]] = field(default_factory=dict)
     overdue_of_patient: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # (list key, days)
     previous: dict | None = None  # the previous build's state (changes.state_of), when it could be decrypted
+    village_indicators: dict[str, list[indicators.Indicator]] = field(default_factory=dict)  # 现住村社区 → its own
 
     def age(self, patient: Patient) -> int | None:
         born = patient.born_on_or_min()
@@ -100,6 +101,7 @@ def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime, m
         patients={p.patient_id: p for p in data.patients}, groups={g.group_id: g for g in data.groups},
         staff={s.name: s for s in data.staff}, members=dict(members), patients_of_group=dict(by_group),
         meetings_of_group=dict(meetings), month=month or month_before(as_of),
+        village_indicators=indicators.by_village(data, histories, as_of),
     )
     for key, items in lists.items():
         if BY_KEY[key].subject != "patient":

@@ -60,7 +60,7 @@ WANDERED = "走失"  # the 事件类型 that calls for an 外出报告
 MOVED_AWAY = "迁居他处"  # the 失访原因 the monthly report counts as a move, not a loss
 SERIOUS_INCIDENT = "肇事肇祸"  # the default 奖励取消事件类型
 HIGH_RISK_SCOPE = "高风险"  # 点名范围: only patients whose current risk is high (else every patient at home)
-DOCTOR = "精防医生"  # the 小组职务 of a group's doctor (the roster export's 精防医生 column)
+DOCTOR = "精防医生"  # the 小组角色 of a group's doctor: the roster export's 精防医生, 本周应访 per doctor
 
 assert {AT_HOME, IN_HOSPITAL, *CLOSED_STATUSES, *MISSING_STATUSES} <= set(get_args(Status))
 assert PENDING_DIAGNOSIS in get_args(Diagnosis) and NOT_REACHED in get_args(VisitClass)

@@ -71,7 +71,7 @@ def test_markup_in_names_is_shown_as_text_and_never_runs(hostile, page):
     unlock(page, PASSWORD)
     for rel in ("index.html", "groups/G01.html", "groups/index.html", "overdue/followup_overdue.html",
                 "overdue/V02.html", "villages/V02.html", "villages/index.html", "patients/P001.html",
-                "agreements/V01-guardian.html"):
+                "agreements/V01-guardian.html", "week/index.html", "week/V01.html", "week/V02.html"):
         page.goto((site / rel).as_uri())
         decrypted(page)
         assert page.evaluate("window.pwned") is None, rel

@@ -23,6 +23,7 @@ from .patients import render_patients
 from .roster import render_rosters
 from .trends import render_trends
 from .villages import render_villages
+from .week import render_week
 
 # Only section pages are in the navigation: patient, group and agreement pages are reached by links, so the nav
 # Material repeats on every page stays small however many patients there are.
@@ -45,7 +46,7 @@ NAV = [
 def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     """Every page of the site, one at a time: a county's pages would not fit in memory all at once."""
     for render in (render_home, render_rosters, render_overdue, render_villages, render_departments, render_leaders,
-                   render_rules, render_quality, render_trends, render_changes):
+                   render_rules, render_quality, render_trends, render_changes, render_week):
         yield from render(view).items()
     yield from render_groups(view, workbook_dir)
     yield from render_patients(view, workbook_dir)
@@ -68,7 +69,7 @@ def page_levels(view: View) -> dict[str, str]:
     for d in DEPARTMENTS:
         levels[paths.department(d.slug)] = levels[paths.monthly(d.slug)] = department_level(d.slug)
     for name, code in view.village_codes.items():
-        for rel in (paths.village_roster(code), paths.village_lists(code), paths.village(code)):
+        for rel in (paths.village_roster(code), paths.village_lists(code), paths.village(code), paths.week_village(code)):
             levels[rel] = code
         for kind in [*DOCUMENTS, *GROUP_DOCUMENTS, *(f"rollcall{k}" for k in range(1, len(view.data.periods) + 1))]:
             levels[paths.batch(code, kind)] = code

@@ -30,6 +30,8 @@ def render_department(view: View, d: Department) -> Page:
     here = paths.department(d.slug)
     report = a(here, paths.monthly(d.slug), f"{view.month.label}信息交换通报")
     parts = [f"{d.about}\n\n统计截止日期 {view.as_of.isoformat()}。本部门的{report}。" + print_button()]
+    if d.slug == "health":  # the doctors' week plan, whom to visit or call
+        parts.append(f"**{a(here, paths.WEEK, '本周应访')}**：按村社区和按精防医生，逾期最久的在前，附监护人电话。")
     for key in d.lists:
         spec, items = BY_KEY[key], view.lists[key]
         parts.append(f"## {spec.title}（{len(items)}）\n\n{spec.about}\n\n"

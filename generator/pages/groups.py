@@ -23,15 +23,25 @@ def overdue_of_group(view: View, group: Group) -> list[tuple[str, str, int | Non
     return found
 
 
+def group_people(view: View, group: Group) -> list[tuple[str, str, str, str]]:
+    """A group's members as its page lists them: the 小组成员 rows, then the guardian of each of its patients
+    (name, role, unit or relation, phone; guardians' phones masked). The index counts the same list."""
+    people = [(name, role, view.staff[name].unit if name in view.staff else "", view.phone_of(name))
+              for name, role in view.members.get(group.group_id, [])]
+    people += [(p.guardian, f"监护人（{p.patient_id}）", p.guardian_relation or "", mask_phone(p.guardian_phone))
+               for p in view.patients_of_group.get(group.group_id, []) if p.guardian]
+    return people
+
+
 def render_groups(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     here = paths.GROUPS
     rows = []
     for g in view.data.groups:
         rows.append((Raw(a(here, paths.group(g.group_id), g.group_id)), g.name, g.village,
-                     f"{g.leader} {view.phone_of(g.leader)}", len(view.members.get(g.group_id, [])),
+                     f"{g.leader} {view.phone_of(g.leader)}", len(group_people(view, g)),
                      len(view.patients_of_group.get(g.group_id, [])), len(overdue_of_group(view, g))))
     yield here, page("帮扶小组", f"共 {len(view.data.groups)} 个小组。" + table(
-        ["小组", "名称", "村社区", "组长及电话", "成员数", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"))
+        ["小组", "名称", "村社区", "组长及电话", "成员数（含监护人）", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"))
     env = environment(workbook_dir)
     for g in view.data.groups:
         yield paths.group(g.group_id), render_group(view, g, render_group_documents(env, view, g))
@@ -40,10 +50,7 @@ def render_groups(view: View, workbook_dir: Path | None = None) -> Iterator[tupl
 def render_group(view: View, g: Group, documents: str) -> Page:
     here = paths.group(g.group_id)
     patients = view.patients_of_group.get(g.group_id, [])
-    people = [(name, role, view.staff[name].unit if name in view.staff else "", view.phone_of(name))
-              for name, role in view.members.get(g.group_id, [])]
-    people += [(p.guardian, f"监护人（{p.patient_id}）", p.guardian_relation or "", mask_phone(p.guardian_phone))
-               for p in patients if p.guardian]
+    people = group_people(view, g)
     notice = "".join(f"<p>{text(role if role != '组长' else '组　长')}：{text(name)}　{text(unit)}　（电话：{text(phone)}）</p>"
                      for name, role, unit, phone in people)
     rows = []

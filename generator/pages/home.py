@@ -1,13 +1,13 @@
-"""首页: counts, every overdue list with its count, the indicators against their targets."""
+"""首页: the status cards, the meeting table, every list with its count, the indicators (township and per village)."""
 
 from __future__ import annotations
 
-from ..indicators import managed, registered
 from ..lists import BY_KEY, DEPARTMENTS
 from ..views import View
-from ..vocab import AT_HOME, IN_HOSPITAL, MISSING_STATUSES, PENDING_DIAGNOSIS
 from . import paths
 from .html import Page, Raw, a, badge, page, table, text
+from .meeting import (indicator_table, render_cards, render_meeting_table, render_village_counts,
+                      render_village_indicators)
 
 HERE = paths.HOME
 
@@ -19,7 +19,17 @@ def render_home(view: View) -> dict[str, Page]:
 
 数据截至 **{view.as_of.isoformat()}**，网站生成于 {view.built_at:%Y-%m-%d %H:%M}。
 
-<div class="jf-cards">{_cards(view)}</div>
+{render_cards(view)}
+
+**{a(HERE, paths.WEEK, "本周应访")}**：精防医生本周要访视或打电话的患者，按村社区和按精防医生，附监护人电话。
+
+## 各村社区
+
+{render_village_counts(view, HERE)}
+
+### 各村社区待办
+
+{render_meeting_table(view, HERE)}
 
 ## 逾期与待办
 
@@ -33,27 +43,17 @@ def render_home(view: View) -> dict[str, Page]:
 
 最近 12 个月的变化见 {a(HERE, paths.TRENDS, "趋势")}；与上次生成网站相比的变化见 {a(HERE, paths.CHANGES, "变化")}。
 
-{_indicators(view)}
+{indicator_table(view.indicators)}
+
+### 各村社区
+
+{render_village_indicators(view)}
 
 ## 数据质量
 
 台账有 {len(view.report.warnings)} 条警告（不影响生成网站），见 {a(HERE, paths.QUALITY, "数据质量")}。
 """
     return {HERE: page("首页", body)}
-
-
-def _cards(view: View) -> str:
-    patients = view.data.patients
-    counts = [
-        ("在册", sum(registered(p) for p in patients)),
-        ("在管", sum(managed(p) for p in patients)),
-        ("在家居住", sum(p.status == AT_HOME for p in patients)),
-        ("住院", sum(p.status == IN_HOSPITAL for p in patients)),
-        ("失访/下落不明", sum(p.status in MISSING_STATUSES for p in patients)),
-        ("高风险", sum(1 for p in patients if not p.closed and view.states[p.patient_id].high)),
-        ("待诊断", sum(p.diagnosis == PENDING_DIAGNOSIS and not p.closed for p in patients)),
-    ]
-    return "".join(f'<div class="jf-card"><div class="jf-num">{n}</div><div>{label}</div></div>' for label, n in counts)
 
 
 def _lists(view: View) -> str:
@@ -63,12 +63,3 @@ def _lists(view: View) -> str:
         for key, items in view.lists.items()
     ])
 
-
-def _indicators(view: View) -> str:
-    return table(["指标", "定义", "分子/分母", "数值", "目标", "达标"], [
-        (i.name, i.definition, f"{i.numerator}/{i.denominator}",
-         "—" if i.value is None else f"{i.value:.1f}{i.unit}",
-         "—" if i.target is None else f"≥ {i.target:g}{i.unit}",
-         badge("—", "info") if i.met is None else badge("达标", "ok") if i.met else badge("未达标", "late"))
-        for i in view.indicators
-    ])

@@ -54,6 +54,11 @@ def a(here: str, target: str, label: Any) -> str:
     return f'<a href="{href(here, target)}">{text(label)}</a>'
 
 
+def a_to(here: str, target: str, anchor: str, label: Any) -> str:
+    """A link to a section of another page (anchor: the heading's id, letters and digits only)."""
+    return f'<a href="{href(here, target)}#{html.escape(anchor)}">{text(label)}</a>'
+
+
 class Raw(str):
     """Markup that is already escaped (links, badges)."""
 
@@ -135,3 +140,13 @@ def badge(label: str, kind: str) -> Raw:
 
 def print_button(label: str = "打印本页") -> str:
     return f'\n\n<p class="jf-noprint"><button class="md-button" onclick="window.print()">{html.escape(label)}</button></p>\n\n'
+
+
+_NOT_DIALLED = re.compile(r"[^0-9+\-]")
+
+
+def phone(value: str | None) -> Raw:
+    """A phone number in full as a tap-to-call link: only digits, + and - reach the href; the text is inert."""
+    if not value:
+        return Raw("")
+    return Raw(f'<a class="jf-tel" href="tel:{_NOT_DIALLED.sub("", value)}">{text(value)}</a>')

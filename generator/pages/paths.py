@@ -17,6 +17,8 @@ QUALITY = "quality.md"
 DEPARTMENTS = "departments/index.md"
 TRENDS = "trends.md"
 CHANGES = "changes.md"
+WEEK = "week/index.md"
+FOLLOWUPS = "followups"  # the id of a patient record's 随访记录 heading (the visit history one tap away)
 
 
 def patient(patient_id: str) -> str:
@@ -67,3 +69,13 @@ MONTHLY = "departments/monthly.md"  # the month's information exchange report, e
 def monthly(slug: str) -> str:
     """One department's copy of the month's information exchange report."""
     return f"departments/{slug}-monthly.md"
+
+
+def week_village(code: str) -> str:
+    """A village's 本周应访 (code V01 …)."""
+    return f"week/{code}.md"
+
+
+def week_doctor(code: str) -> str:
+    """A 精防医生's 本周应访 (code D01 …, D00 for patients without one)."""
+    return f"week/{code}.md"

@@ -108,7 +108,8 @@ def _history(h: History) -> str:
     parts = []
     for heading, attribute, empty, columns, cells in HISTORY:
         records = getattr(h, attribute)
-        parts += [f"## {heading}", table(columns, [cells(r) for r in reversed(records)]) if records else empty]
+        anchor = f" {{#{paths.FOLLOWUPS}}}" if attribute == "attempts" else ""  # 本周应访 links here
+        parts += [f"## {heading}{anchor}", table(columns, [cells(r) for r in reversed(records)]) if records else empty]
     return "\n\n".join(parts)
 
 

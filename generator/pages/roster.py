@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..indicators import census
 from ..schema import Patient
 from ..values import mask_phone
 from ..views import STATUS_SLUGS, View
@@ -31,22 +32,30 @@ def roster_table(view: View, here: str, patients: list[Patient]) -> str:
     return filter_box() + table(HEADERS, rows, cls="jf-table jf-sortable", searches=searches)
 
 
+def roster_count(patients: list[Patient]) -> str:
+    """共 N 人, and how many of them are 在册, awaiting diagnosis, closed: the parts add up to N."""
+    c = census(patients)
+    closed = "、".join(f"{status} {n}" for status, n in c.closed.items())
+    return (f"共 {c.total} 人：在册 {c.registered} 人，待诊断 {c.pending} 人，"
+            f"已结案 {sum(c.closed.values())} 人（{closed}）。")
+
+
 def render_rosters(view: View) -> dict[str, Page]:
     patients = view.data.patients
     here = paths.ROSTER
     villages = " · ".join(a(here, paths.village_roster(code), name) for name, code in view.village_codes.items())
     statuses = " · ".join(a(here, paths.status_roster(slug), status) for status, slug in STATUS_SLUGS.items()
                           if any(p.status == status for p in patients))
-    pages = {here: page("花名册", f"按村社区：{villages}\n\n按在管状态：{statuses}\n\n共 {len(patients)} 人。"
+    pages = {here: page("花名册", f"按村社区：{villages}\n\n按在管状态：{statuses}\n\n{roster_count(patients)}"
                         + roster_table(view, here, patients))}
     for name, code in view.village_codes.items():
         rel = paths.village_roster(code)
         chosen = [p for p in patients if p.village == name]
-        pages[rel] = page(f"花名册 · {code}", f"共 {len(chosen)} 人。" + roster_table(view, rel, chosen),
+        pages[rel] = page(f"花名册 · {code}", roster_count(chosen) + roster_table(view, rel, chosen),
                           heading=f"花名册 · {name}")
     for status, slug in STATUS_SLUGS.items():
         chosen = [p for p in patients if p.status == status]
         if chosen:
             rel = paths.status_roster(slug)
-            pages[rel] = page(f"花名册 · {status}", f"共 {len(chosen)} 人。" + roster_table(view, rel, chosen))
+            pages[rel] = page(f"花名册 · {status}", roster_count(chosen) + roster_table(view, rel, chosen))
     return pages
