@@ -11,7 +11,8 @@ from ..values import mask_phone
 from ..views import View
 from . import paths
 from .agreements import environment, render_group_documents
-from .html import Page, Raw, a, badge, page, print_button, risk_label, table, text
+from .html import Page, Raw, a, badge, page, person_phone, print_button, risk_label, table, text
+from .html import phone as phone_link
 
 
 def overdue_of_group(view: View, group: Group) -> list[tuple[str, str, int | None]]:
@@ -28,7 +29,7 @@ def render_groups(view: View, workbook_dir: Path | None = None) -> Iterator[tupl
     rows = []
     for g in view.data.groups:
         rows.append((Raw(a(here, paths.group(g.group_id), g.group_id)), g.name, g.village,
-                     f"{g.leader} {view.phone_of(g.leader)}", len(view.members.get(g.group_id, [])),
+                     person_phone(g.leader, view.phone_of(g.leader)), len(view.members.get(g.group_id, [])),
                      len(view.patients_of_group.get(g.group_id, [])), len(overdue_of_group(view, g))))
     yield here, page("帮扶小组", f"共 {len(view.data.groups)} 个小组。" + table(
         ["小组", "名称", "村社区", "组长及电话", "成员数", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"))
@@ -44,7 +45,7 @@ def render_group(view: View, g: Group, documents: str) -> Page:
               for name, role in view.members.get(g.group_id, [])]
     people += [(p.guardian, f"监护人（{p.patient_id}）", p.guardian_relation or "", mask_phone(p.guardian_phone))
                for p in patients if p.guardian]
-    notice = "".join(f"<p>{text(role if role != '组长' else '组　长')}：{text(name)}　{text(unit)}　（电话：{text(phone)}）</p>"
+    notice = "".join(f"<p>{text(role if role != '组长' else '组　长')}：{text(name)}　{text(unit)}　（电话：{phone_link(phone)}）</p>"
                      for name, role, unit, phone in people)
     rows = []
     for p in sorted(patients, key=lambda p: p.patient_id):

@@ -14,7 +14,7 @@ from ..schema import Patient
 from ..values import mask_phone
 from ..views import View
 from . import paths
-from .html import Page, Raw, a, page, print_button, risk_label, table, text
+from .html import Page, Raw, a, page, person_phone, print_button, risk_label, table, text
 
 TOWNSHIP_SECTION = "乡镇"
 
@@ -74,7 +74,7 @@ def _patient_table(view: View, here: str, spec: ListSpec, items: list[OverdueIte
         rows.append([Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status, *spec.when_cells(item),
                      *(FACTS[fact][1](view, p) for fact in spec.facts),
                      Raw(a(here, paths.group(g.group_id), g.group_id)) if g else "",
-                     f"{g.leader} {view.phone_of(g.leader)}" if g else "", mask_phone(p.guardian_phone)])
+                     person_phone(g.leader, view.phone_of(g.leader)) if g else "", mask_phone(p.guardian_phone)])
     facts = [FACTS[fact][0] for fact in spec.facts]
     return table(["编号", "姓名", "在管状态", *spec.when_headers(), *facts, "帮扶小组", "组长及电话", "监护人电话"], rows)
 
@@ -84,7 +84,7 @@ def _group_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem]
     for item in items:
         g = view.groups[item.id]
         rows.append([Raw(a(here, paths.group(g.group_id), g.group_id)), g.name]
-                    + ([g.village, f"{g.leader} {view.phone_of(g.leader)}"] if village_column else [])
+                    + ([g.village, person_phone(g.leader, view.phone_of(g.leader))] if village_column else [])
                     + spec.when_cells(item))
     headers = ["小组", "名称"] + (["村社区", "组长及电话"] if village_column else []) + spec.when_headers()
     return table(headers, rows)

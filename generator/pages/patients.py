@@ -12,7 +12,7 @@ from ..schema import Patient
 from ..views import View
 from .agreements import environment, render_patient_documents
 from . import paths
-from .html import Page, a, badge, page, table, text
+from .html import Page, a, badge, page, phone, table, text
 
 
 def derivation(view: View, state: PatientState) -> str:
@@ -68,9 +68,9 @@ def _identity(view: View, p: Patient) -> str:
 
 def _contacts(view: View, p: Patient, here: str) -> str:
     group = view.groups.get(p.group_id or "")
-    contacts = [(p.guardian, f"监护人（{p.guardian_relation or '关系未填'}）", p.guardian_phone)] if p.guardian else []
+    contacts = [(p.guardian, f"监护人（{p.guardian_relation or '关系未填'}）", phone(p.guardian_phone))] if p.guardian else []
     if group:
-        contacts += [(name, role, view.phone_of(name)) for name, role in view.members.get(group.group_id, [])]
+        contacts += [(name, role, phone(view.phone_of(name))) for name, role in view.members.get(group.group_id, [])]
     line = f"帮扶小组：{a(here, paths.group(group.group_id), group.group_id) + '　' + text(group.name) if group else '未分配'}"
     return line + "\n\n" + (table(["姓名", "身份", "电话"], contacts) if contacts else "没有监护人和小组成员信息。")
 
