@@ -225,7 +225,9 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
     for key, items in lists.items():
         click.echo(f"\n{BY_KEY[key].title}（{len(items)}）")
         for item in items:
-            late = f"，逾期 {item.days_overdue} 天（应于 {item.due.isoformat()}）" if item.due and item.days_overdue else \
+            never = BY_KEY[key].never if item.never else ""
+            late = f"，{never}（应于 {item.due.isoformat()}）" if item.due and never else \
+                f"，逾期 {item.days_overdue} 天（应于 {item.due.isoformat()}）" if item.due and item.days_overdue else \
                 f"，应于 {item.due.isoformat()}" if item.due else ""  # not late yet: 近期应随访, a report due today
             when = f"，{item.date.isoformat()}" if item.date else ""
             click.echo(f"  {item.id}{when}{late}")

@@ -40,6 +40,7 @@ class View:
     meetings_of_group: dict[str, list[Meeting]]  # newest first
     lists_of_patient: dict[str, list[str]] = field(default_factory=dict)
     overdue_of_patient: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # (list key, days)
+    never_done: set[tuple[str, str]] = field(default_factory=set)  # (list key, id) of items never done at all
 
     def age(self, patient: Patient) -> int | None:
         born = patient.born_on_or_min()
@@ -97,6 +98,7 @@ def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime) -
         staff={s.name: s for s in data.staff}, members=dict(members), patients_of_group=dict(by_group),
         meetings_of_group=dict(meetings),
     )
+    view.never_done = {(key, item.id) for key, items in lists.items() for item in items if item.never}
     for key, items in lists.items():
         if BY_KEY[key].subject != "patient":
             continue

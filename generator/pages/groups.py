@@ -57,7 +57,8 @@ def render_group(view: View, g: Group, documents: str) -> Page:
                      Raw(f"{s.followup_due.isoformat()} " + (badge("逾期", "late") if late else ""))))
     meetings = view.meetings_of_group.get(g.group_id, [])
     overdue = [(BY_KEY[key].title, Raw(a(here, paths.patient(pid), pid)) if pid in view.patients else pid,
-                "" if days is None else f"{days} 天") for key, pid, days in overdue_of_group(view, g)]
+                "" if days is None else BY_KEY[key].never if (key, pid) in view.never_done and BY_KEY[key].never
+                else f"{days} 天") for key, pid, days in overdue_of_group(view, g)]
     body = f"""
 **{text(g.name)}**　所属：{text(g.village)}　成立日期：{text(g.founded) or "未填"}
 {print_button("打印小组名单")}

@@ -50,7 +50,7 @@ def item_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem], 
     if spec.subject == "group":
         return _group_table(view, here, spec, items, village_column)
     label = "村社区" if spec.subject == "village" else "乡镇"
-    return table([label, *spec.when_headers()], [(item.id, *spec.when_cells(item)) for item in items])
+    return table([label, *spec.when_headers()], [(item.id, *spec.when_words(item)) for item in items])
 
 
 def _last_notice(view: View, p: Patient) -> str:
@@ -71,7 +71,7 @@ def _patient_table(view: View, here: str, spec: ListSpec, items: list[OverdueIte
     for item in items:
         p = view.patients[item.id]
         g = view.groups.get(p.group_id or "")
-        rows.append([Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status, *spec.when_cells(item),
+        rows.append([Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status, *spec.when_words(item),
                      *(FACTS[fact][1](view, p) for fact in spec.facts),
                      Raw(a(here, paths.group(g.group_id), g.group_id)) if g else "",
                      person_phone(g.leader, view.phone_of(g.leader)) if g else "", mask_phone(p.guardian_phone)])
@@ -85,6 +85,6 @@ def _group_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem]
         g = view.groups[item.id]
         rows.append([Raw(a(here, paths.group(g.group_id), g.group_id)), g.name]
                     + ([g.village, person_phone(g.leader, view.phone_of(g.leader))] if village_column else [])
-                    + spec.when_cells(item))
+                    + spec.when_words(item))
     headers = ["小组", "名称"] + (["村社区", "组长及电话"] if village_column else []) + spec.when_headers()
     return table(headers, rows)

@@ -31,9 +31,15 @@ def derivation(view: View, state: PatientState) -> str:
     return risk + cls
 
 
+# how a due item never done at all reads (its due date counts from enrolment: days late would mislead)
+NEVER_DONE = {"随访": "从未随访", "危险性评估": "从未评估", "健康体检": "从未体检", "高风险面访": "从未面访"}
+
+
 def due_row(due: Due) -> tuple:
     if not due.applies:
         return (due.label, due.due, badge("不适用", "info"))
+    if due.days_overdue is not None and due.never:
+        return (due.label, due.due, badge(NEVER_DONE.get(due.label, "从未办理"), "late"))
     late = badge(f"逾期 {due.days_overdue} 天", "late") if due.days_overdue is not None else badge("未到期", "ok")
     return (due.label, due.due, late)
 
