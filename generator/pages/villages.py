@@ -9,30 +9,32 @@ from ..lists import BY_KEY
 from ..views import View
 from . import paths
 from .agreements import DOCUMENTS
-from .html import Page, Raw, a, page, print_button, table
-from .overdue import item_table
+from .html import Page, Raw, a, href, page, print_button, table
+from .overdue import REGISTER_TAB, TODO_TAB, item_table, tab_of
 
 
 def render_villages(view: View) -> dict[str, Page]:
     here = paths.VILLAGES
     links = "\n".join(f"- {a(here, paths.village(code), name)}" for name, code in view.village_codes.items())
-    pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、逾期清单和协议打印。\n\n" + links)}
+    pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、待办清单、底册台账和协议打印。\n\n" + links)}
     for name, code in view.village_codes.items():
         mine = view.items_of_village(name)
         todo = sum(len(items) for key, items in mine.items() if not BY_KEY[key].register)
-        pages[paths.village(code)] = render_village(view, name, code, todo)
+        registered = sum(len(items) for key, items in mine.items() if BY_KEY[key].register)
+        pages[paths.village(code)] = render_village(view, name, code, todo, registered)
         pages[paths.village_lists(code)] = render_village_lists(view, name, code, mine)
     return pages
 
 
-def render_village(view: View, name: str, code: str, overdue: int) -> Page:
+def render_village(view: View, name: str, code: str, overdue: int, registered: int = 0) -> Page:
     here = paths.village(code)
     groups = [g for g in view.data.groups if g.village == name]
     docs = [a(here, paths.batch(code, kind), title) for kind, title in DOCUMENTS.items()
             if any(p.village == name and kind in view.states[p.patient_id].documents for p in view.data.patients)]
     body = f"""
 - {a(here, paths.village_roster(code), "本村花名册")}（{sum(p.village == name for p in view.data.patients)} 人）
-- {a(here, paths.village_lists(code), "本村逾期清单")}（{overdue} 项）
+- {a(here, paths.village_lists(code), "本村待办清单")}（{overdue} 项）
+- <a href="{href(here, paths.village_lists(code))}#registers">本村底册台账</a>（{registered} 条）
 - 协议批量打印：{"、".join(docs) or "无"}
 
 ## 帮扶小组
@@ -44,10 +46,13 @@ def render_village(view: View, name: str, code: str, overdue: int) -> Page:
 
 
 def render_village_lists(view: View, name: str, code: str, mine: dict) -> Page:
+    """The village's to-do lists first, then its registers, under their own headings."""
     here = paths.village_lists(code)
-    parts = []
+    sections = {TODO_TAB: "", REGISTER_TAB: ""}
     for key, items in mine.items():
         body = item_table(view, here, BY_KEY[key], items, village_column=False) if items else "没有。"
-        parts.append(f"\n\n## {BY_KEY[key].title}（{len(items)}）\n\n" + body)
-    body = f"统计截止日期 {view.as_of.isoformat()}。" + print_button() + "".join(parts)
-    return page(f"逾期清单 · {code}", body, heading=f"逾期清单 · {name}")
+        sections[tab_of(BY_KEY[key])] += f"\n\n### {BY_KEY[key].title}（{len(items)}）\n\n" + body
+    body = (f"统计截止日期 {view.as_of.isoformat()}。" + print_button()
+            + f"\n\n## 待办清单 {{#todo}}\n\n需要办理的事项。{sections[TODO_TAB]}"
+            + f"\n\n## 底册台账 {{#registers}}\n\n备查的底册，不是待办事项。{sections[REGISTER_TAB] or '没有底册。'}")
+    return page(f"待办清单 · {code}", body, heading=f"待办清单与底册 · {name}")
