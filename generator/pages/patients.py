@@ -12,7 +12,7 @@ from ..schema import Patient
 from ..views import View
 from .agreements import environment, render_patient_documents
 from . import paths
-from .html import Page, a, badge, page, phone, table, text
+from .html import Page, Raw, a, badge, page, phone, table, text
 
 
 def derivation(view: View, state: PatientState) -> str:
@@ -63,7 +63,8 @@ def render_patient(view: View, p: Patient, documents: str) -> Page:
 def _identity(view: View, p: Patient) -> str:
     age = view.age(p)
     return table(["项目", "内容"], [
-        ("姓名", p.name), ("性别", p.sex), ("年龄", age), ("身份证号", p.id_number or "未填"),
+        ("姓名", p.name), ("性别", p.sex), ("年龄", age),
+        ("身份证号", Raw(f'<span class="jf-nw">{text(p.id_number)}</span>') if p.id_number else "未填"),
         ("出生日期", p.born_on_or_min() if age is not None else "未知"), ("现住村社区", p.village),
         ("现住址", p.address), ("户籍村社区", p.home_village or "同现住"), ("户籍地址", p.home_address),
         ("诊断", p.diagnosis), ("确诊日期", p.diagnosed), ("纳入管理日期", p.enrolled), ("在管状态", p.status),
