@@ -95,6 +95,8 @@ def test_phones_in_full_are_tel_links_and_masked_ones_text(sample_site, sized):
     assert links.count() >= 2  # the guardian and the group's members
     guardian = page.locator("article table").nth(1).locator("tr", has_text="监护人").locator("a")
     assert guardian.get_attribute("href") == "tel:" + guardian.inner_text()
+    documents = page.locator("details.jf-documents a[href^='tel:']")  # the documents' screen view too
+    assert documents.count() >= 3 and documents.first.get_attribute("href") == "tel:" + guardian.inner_text()
     for rel in ("groups/G01.html", "leaders.html", "overdue/followup_overdue.html"):
         page.goto((sample_site / rel).as_uri())
         decrypted(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.pages.agreements import link_phones
 from generator.pages.html import person_phone, phone, table
 
 
@@ -38,3 +39,12 @@ def test_small_tables_fold_nothing_and_two_columns_stay_a_table_on_phones():
     assert "jf-more" not in table(["日期", "类型", "通报对象", "备注"], [("2026-01-01", "a", "b", "c")])
     assert '<table class="jf-table jf-flat">' in table(["项目", "内容"], [("姓名", "试甲乙")])
     assert 'data-label="&lt;b&gt;"' in table(["<b>"], [("x",)])  # a header is text in the attribute too
+
+
+def test_a_documents_phones_become_tel_links_in_text_only():
+    ctx = {"guardian": {"phone": "13900000001"}, "members": [{"name": "试组长", "phone": "0827-1234567"}]}
+    markup = '<p class="13900000001">电话：13900000001；ID 513900000001139000000012；座机 0827-1234567。</p>'
+    assert link_phones(markup, ctx) == (
+        '<p class="13900000001">电话：<a class="jf-tel jf-nw" href="tel:13900000001">13900000001</a>；'
+        'ID 513900000001139000000012；座机 <a class="jf-tel jf-nw" href="tel:0827-1234567">0827-1234567</a>。</p>')
+    assert link_phones(markup, {"guardian": {"phone": ""}}) == markup
