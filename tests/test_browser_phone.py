@@ -70,6 +70,11 @@ def test_on_a_phone_tables_are_cards_and_nothing_scrolls_sideways(sample_site, s
         assert narrow == [], (rel, narrow[:3])
         cards = [c for c in cells if c["before"] not in ("none", "normal")]
         assert all(c["before"] == f'"{c["label"]}"' for c in cards), rel  # each field says what it is
+    rollcall = sorted((sample_site / "agreements").glob("V01-rollcall*.html"))[0]
+    for rel in ("agreements/V01-notice.html", f"agreements/{rollcall.name}"):  # documents: a wide form scrolls in its box
+        page.goto((sample_site / rel).as_uri())
+        decrypted(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], rel
 
 
 def test_a_card_shows_code_name_due_and_phone_first_and_unfolds_the_rest(sample_site, sized):
