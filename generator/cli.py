@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -77,8 +78,62 @@ def _load(workbook: Path, as_of: date | None):
         raise Unreadable(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jingfang", message="jingfang %(version)s")
+HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数"}
+_EXTRA = re.compile(r"\[((?:default: |required)[^\]]*)\]$")  # click's "[default: 30; 1<=x<=720]" after a help text
+
+
+def _chinese_extra(help_text: str) -> str:
+    """click's bracketed default/required note after an option's help, in Chinese."""
+    def word(match: re.Match) -> str:
+        return "［" + match.group(1).replace("default: ", "默认：").replace("required", "必填").replace("; ", "；") + "］"
+    return _EXTRA.sub(word, help_text)
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    """click's help layout with its own words in Chinese: 用法, 选项, 命令, 默认."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[override]
+        super().write_dl([(term, _chinese_extra(help_text)) for term, help_text in rows], col_max, col_spacing)
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseHelpFormatter
+
+
+class ChineseCommand(click.Command):
+    """A command whose --help is Chinese throughout (click's own lines included)."""
+
+    context_class = ChineseContext
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+
+class ChineseGroup(ChineseCommand, click.Group):
+    """The jingfang group: its commands are ChineseCommands."""
+
+    command_class = ChineseCommand
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jingfang", message="jingfang %(version)s", help="显示版本号并退出。")
 def main() -> None:
     """精防台账：检查严重精神障碍患者服务管理台账（.xlsx），生成带密码的内部网站。
 
@@ -112,8 +167,8 @@ def init(path: Path, force: bool) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path), default=SAMPLE_PATH)
-@click.option("--patients", type=click.IntRange(1, 50_000), default=60, show_default=True, help="患者人数。")
-@click.option("--seed", type=int, default=2026, show_default=True, help="随机种子：相同的人数和种子生成完全相同的台账。")
+@click.option("--patients", type=click.IntRange(1, 50_000), metavar="N", default=60, show_default=True, help="患者人数。")
+@click.option("--seed", type=int, metavar="N", default=2026, show_default=True, help="随机种子：相同的人数和种子生成完全相同的台账。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
 def sample(path: Path, patients: int, seed: int, force: bool) -> None:
     """生成一个示例台账 PATH（默认 workbook/示例台账.xlsx），数据全部是虚构的。
@@ -172,7 +227,9 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
     for key, items in lists.items():
         click.echo(f"\n{BY_KEY[key].title}（{len(items)}）")
         for item in items:
-            late = f"，逾期 {item.days_overdue} 天（应于 {item.due.isoformat()}）" if item.due and item.days_overdue else \
+            never = BY_KEY[key].never if item.never else ""
+            late = f"，{never}（应于 {item.due.isoformat()}）" if item.due and never else \
+                f"，逾期 {item.days_overdue} 天（应于 {item.due.isoformat()}）" if item.due and item.days_overdue else \
                 f"，应于 {item.due.isoformat()}" if item.due else ""  # not late yet: 近期应随访, a report due today
             when = f"，{item.date.isoformat()}" if item.date else ""
             click.echo(f"  {item.id}{when}{late}")
@@ -187,7 +244,7 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
 @click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
               help="权限文件（YAML）：乡镇密码打开所有页面，各村社区密码只打开本村页面，各部门密码只打开本部门页面。见 README。")
 @click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
-@click.option("--lock-minutes", type=click.IntRange(1, 720), default=LOCK_MINUTES, show_default=True,
+@click.option("--lock-minutes", type=click.IntRange(1, 720), metavar="MINUTES", default=LOCK_MINUTES, show_default=True,
               help="浏览器多少分钟无人操作后忘记密码，再打开页面需要重新输入（1–720）。")
 @click.option("--month", metavar="年-月",
               help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
@@ -307,7 +364,7 @@ def verify(workbook: Path, site: Path) -> None:
 
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="要查看的网站文件夹。")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口。")
+@click.option("--port", type=click.IntRange(0, 65535), metavar="PORT", default=8000, show_default=True, help="端口。")
 def serve(out: Path, port: int) -> None:
     """在本机查看已生成的网站（只监听 127.0.0.1，局域网里的其他电脑访问不到）。
 

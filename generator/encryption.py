@@ -40,7 +40,9 @@ PROMPT_TEXTS = {
     "password_button": True,
     "password_button_text": "打开",
     "decryption_failure_message": "密码不对，请重新输入。",
-    "encryption_info_message": "这是乡镇内部网站，内容受密码保护。村社区工作人员请从顶部“村社区”进入本村页面。",
+    # on a phone the sections are behind the ☰ button at the top left, not along the top
+    "encryption_info_message": "这是乡镇内部网站，内容受密码保护，请输入密码后点“打开”。村社区工作人员请从“村社区”栏目"
+                               "进入本村页面（手机上点左上角的 ☰ 打开栏目）。",
 }
 
 

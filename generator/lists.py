@@ -20,7 +20,8 @@ class ListSpec:
 
     subject: what an item's id names (a patient code, a group code, a village name, the township).
     shows: "due" — a due date and the days past it; "date" — the date of the event it is about (date_label names
-    it); "none" — being on the list is the whole fact. never: how an item without a due date reads (never done).
+    it); "none" — being on the list is the whole fact. never: how an item reads that was never done at all
+    (no due date, or one counted from enrolment: OverdueItem.never).
     register: a register to consult (高风险患者底册), not things to do. needs: the optional sheets the list is made
     from; when the workbook lacks one, the list is empty rather than full of things that were never recorded.
     """
@@ -46,15 +47,24 @@ class ListSpec:
             return [item.due or self.never or None, item.days_overdue]
         return [item.date] if self.shows == "date" else []
 
+    def when_words(self, item: Any) -> list[Any]:
+        """when_cells as a page shows them: never done at all says so rather than count days from enrolment."""
+        cells = self.when_cells(item)
+        if self.shows == "due" and item.never and self.never:
+            cells[1] = self.never
+        return cells
+
 
 LISTS: tuple[ListSpec, ...] = (
     ListSpec("followup_overdue", "随访逾期",
-             "在家居住的患者，最近一次随访约定的下次随访日期（未约定时按病情分类的随访间隔）已过。"),
-    ListSpec("assessment_overdue", "评估逾期", "在家居住的患者，距最近一次危险性评估已超过病情分类对应的评估间隔。"),
-    ListSpec("health_check_overdue", "体检逾期", "在家居住的患者，距最近一次健康体检已超过体检间隔。"),
+             "在家居住的患者，最近一次随访约定的下次随访日期（未约定时按病情分类的随访间隔）已过。", never="从未随访"),
+    ListSpec("assessment_overdue", "评估逾期", "在家居住的患者，距最近一次危险性评估已超过病情分类对应的评估间隔。",
+             never="从未评估"),
+    ListSpec("health_check_overdue", "体检逾期", "在家居住的患者，距最近一次健康体检已超过体检间隔。", never="从未体检"),
     ListSpec("high_risk_at_home", "高风险居家", "当前危险性达到高风险等级、仍在家居住的患者：原则上应住院治疗，需要作出决定。",
              shows="none"),
-    ListSpec("high_risk_visit_overdue", "高风险面访逾期", "在家居住的高风险患者，距最近一次面访已超过高风险居家面访间隔。"),
+    ListSpec("high_risk_visit_overdue", "高风险面访逾期", "在家居住的高风险患者，距最近一次面访已超过高风险居家面访间隔。",
+             never="从未面访"),
     ListSpec("discharge_followup_overdue", "出院未及时随访", "出院后超过规定天数仍没有随访的在家居住患者。"),
     ListSpec("guardian_agreement_missing", "未签监护协议", "在家居住、没有有效监护协议的患者。", shows="none"),
     ListSpec("reward_agreement_expired", "以奖代补协议过期", "签过以奖代补协议、但目前没有一份在有效期内的在家居住患者。"),

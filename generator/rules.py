@@ -26,6 +26,7 @@ class OverdueItem:
     days_overdue: int | None = None
     date: date | None = None  # the event it is about: the visit of too_few_visitors, the day of roll_call_missing …
     villages: tuple[str, ...] | None = None  # the villages whose pages show it, when not only the patient's own
+    never: bool = False  # no earlier record of it at all: the due date counts from enrolment (or founding)
 
     def to_json(self) -> dict:
         item = {"id": self.id, "due": _iso(self.due), "days_overdue": self.days_overdue}
@@ -179,6 +180,7 @@ class Due:
     due: date
     applies: bool
     days_overdue: int | None
+    never: bool = False  # no earlier record of it: the due date counts from enrolment
 
 
 @dataclass(frozen=True)
@@ -296,16 +298,17 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
 
     documents = documents_needed(patient, high)
 
-    def due(label: str, when: date, applies: bool) -> Due:
-        return Due(label, when, applies, (as_of - when).days if applies and as_of > when else None)
+    def due(label: str, when: date, applies: bool, never: bool) -> Due:
+        return Due(label, when, applies, (as_of - when).days if applies and as_of > when else None, never)
 
     return PatientState(
         risk=risk, condition=condition, followup_due=followup_due, assessment_due=assessment_due, check_due=check_due,
         face_visit_due=face_due, last_followup=last, last_face_visit=last_face.visit_date if last_face else None, at_home=home, high=high,
         risk_source=observed[:2] if observed else None, rise_date=rise_date(found, settings.high_risk_level),
         class_source=class_source(history, settings.high_risk_level),
-        dues=(due("随访", followup_due, home and not patient.closed), due("危险性评估", assessment_due, home),
-              due("健康体检", check_due, home), due("高风险面访", face_due, home and high)),
+        dues=(due("随访", followup_due, home and not patient.closed, last is None),
+              due("危险性评估", assessment_due, home, not history.assessments),
+              due("健康体检", check_due, home, not history.checks), due("高风险面访", face_due, home and high, last_face is None)),
         documents=documents, papers=papers(documents, history, as_of),
     )
 
@@ -323,9 +326,9 @@ class Facts:
     histories: dict[str, History]
     states: dict[str, PatientState]
 
-    def late(self, pid: str, due: date) -> OverdueItem | None:
-        """An item when as_of is past due (on the due date itself it is not yet overdue)."""
-        return OverdueItem(pid, due, (self.as_of - due).days) if self.as_of > due else None
+    def late(self, pid: str, due: date, never: bool = False) -> OverdueItem | None:
+        """An item when as_of is past due (on the due date itself it is not yet overdue); never: no earlier record."""
+        return OverdueItem(pid, due, (self.as_of - due).days, never=never) if self.as_of > due else None
 
     def patients(self, *, at_home: bool = False, open_only: bool = False) -> Iterator[tuple[Patient, PatientState, History]]:
         """The patients a rule looks at, with their state and history."""
@@ -369,17 +372,17 @@ def lists_json(lists: dict[str, list[OverdueItem]], as_of: date) -> dict:
 
 @rule("followup_overdue")
 def _followup(f: Facts) -> Iterator[OverdueItem | None]:
-    return (f.late(p.patient_id, s.followup_due) for p, s, _ in f.patients(at_home=True))
+    return (f.late(p.patient_id, s.followup_due, s.dues[0].never) for p, s, _ in f.patients(at_home=True))
 
 
 @rule("assessment_overdue")
 def _assessment(f: Facts) -> Iterator[OverdueItem | None]:
-    return (f.late(p.patient_id, s.assessment_due) for p, s, _ in f.patients(at_home=True))
+    return (f.late(p.patient_id, s.assessment_due, s.dues[1].never) for p, s, _ in f.patients(at_home=True))
 
 
 @rule("health_check_overdue")
 def _health_check(f: Facts) -> Iterator[OverdueItem | None]:
-    return (f.late(p.patient_id, s.check_due) for p, s, _ in f.patients(at_home=True))
+    return (f.late(p.patient_id, s.check_due, s.dues[2].never) for p, s, _ in f.patients(at_home=True))
 
 
 @rule("high_risk_at_home")
@@ -389,7 +392,7 @@ def _high_risk_at_home(f: Facts) -> Iterator[OverdueItem]:
 
 @rule("high_risk_visit_overdue")
 def _high_risk_visit(f: Facts) -> Iterator[OverdueItem | None]:
-    return (f.late(p.patient_id, s.face_visit_due) for p, s, _ in f.patients(at_home=True) if s.high)
+    return (f.late(p.patient_id, s.face_visit_due, s.dues[3].never) for p, s, _ in f.patients(at_home=True) if s.high)
 
 
 @rule("discharge_followup_overdue")
@@ -481,7 +484,8 @@ def _meetings_overdue(f: Facts) -> Iterator[OverdueItem | None]:
         latest[m.group_id] = max(m.held, latest.get(m.group_id, m.held))
     for g in f.data.groups:
         start = latest.get(g.group_id) or g.founded
-        yield OverdueItem(g.group_id) if start is None else f.late(g.group_id, start + days(f.data.settings.group_meeting_days))
+        yield OverdueItem(g.group_id) if start is None else f.late(
+            g.group_id, start + days(f.data.settings.group_meeting_days), never=g.group_id not in latest)
 
 
 def _iso(d: date | None) -> str | None:

@@ -44,6 +44,7 @@ class View:
     overdue_of_patient: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # (list key, days)
     previous: dict | None = None  # the previous build's state (changes.state_of), when it could be decrypted
     village_indicators: dict[str, list[indicators.Indicator]] = field(default_factory=dict)  # 现住村社区 → its own
+    never_done: set[tuple[str, str]] = field(default_factory=set)  # (list key, id) of items never done at all
 
     def age(self, patient: Patient) -> int | None:
         born = patient.born_on_or_min()
@@ -103,6 +104,7 @@ def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime, m
         meetings_of_group=dict(meetings), month=month or month_before(as_of),
         village_indicators=indicators.by_village(data, histories, as_of),
     )
+    view.never_done = {(key, item.id) for key, items in lists.items() for item in items if item.never}
     for key, items in lists.items():
         if BY_KEY[key].subject != "patient":
             continue

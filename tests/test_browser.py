@@ -21,7 +21,7 @@ def test_home_to_overdue_list_to_patient_to_group(encrypted, page):
     assert page.title().startswith("首页")
     unlock(page, PASSWORD)
     follow(page, page.get_by_role("link", name="随访逾期").first)
-    assert page.title().startswith("逾期清单 · 随访逾期")
+    assert page.title().startswith("待办清单 · 随访逾期")
     assert page.locator("h2").first.inner_text().startswith("禾苗村")
     rows = page.locator("table.jf-table tbody tr")
     assert rows.count() == 2 and rows.nth(0).locator("td").nth(4).inner_text() == "10"
@@ -121,7 +121,7 @@ def test_sample_site_dashboard_to_overdue_patient_and_group(sample_site, page, t
     unlock(page, PASSWORD)
     assert "数据截至 2026-09-30" in page.locator("article").inner_text()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
-    follow(page, page.locator(".md-tabs").get_by_role("link", name="逾期清单"))
+    follow(page, page.locator(".md-tabs").get_by_role("link", name="待办清单"))
     follow(page, page.get_by_role("link", name="随访逾期"))
     first = page.locator("table.jf-table tbody tr").first
     code = first.locator("td").first.inner_text()
@@ -143,7 +143,7 @@ def test_register_and_department_pages_are_one_click_from_home(encrypted, page):
     page.goto((encrypted / "index.html").as_uri())
     unlock(page, PASSWORD)
     follow(page, page.get_by_role("link", name="高风险患者底册"))
-    assert page.title().startswith("逾期清单 · 高风险患者底册")
+    assert page.title().startswith("底册台账 · 高风险患者底册")
     assert page.locator("th", has_text="末次面访").count() == 1
     for title, heading in (("派出所", "高风险患者底册"), ("卫生院（精防医生）", "近期应随访"), ("民政办、残联", "低保、特困、低收入患者")):
         page.goto((encrypted / "index.html").as_uri())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,7 @@ def test_init_default_path_is_workbook_folder(tmp_path):
 
 def test_every_command_has_chinese_help():
     top = text(run("--help").stdout)
-    commands = [line.split()[0] for line in top.split("Commands:")[1].strip().splitlines()]
+    commands = [line.split()[0] for line in top.split("命令：")[1].strip().splitlines()]
     assert {"init", "sample", "check", "overdue"} <= set(commands)
     for name in commands:
         result = run(name, "--help")
@@ -118,10 +119,45 @@ def test_every_command_has_chinese_help():
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text(result.stdout)), name
 
 
+# what may stay in Latin letters in a --help line: option names, metavars and env vars (capitals), command names,
+# file and program names; anything else is an English word a clerk would have to guess at
+LATIN_ALLOWED = {"jingfang", "init", "sample", "check", "overdue", "build", "export", "serve", "verify", "xlsx", "json",
+                 "site", "workbook", "index", "html", "Ctrl", "README", "x", "id", "sheet", "row", "column", "cell",
+                 "value", "code", "severity", "message", "as_of", "lists", "due", "days_overdue"}
+
+
+def english_words(line: str) -> list[str]:
+    """The Latin words of a help line that are not option names, metavars, file names or listed names."""
+    line = re.sub(r"(?<![\w])--?[A-Za-z][\w-]*", " ", line)  # --out, -h
+    line = re.sub(r"\b[A-Z][A-Z0-9_-]*\b", " ", line)  # PATH, YYYY-MM-DD, JINGFANG_PASSWORD
+    line = re.sub(r"\b[\w.-]+\.(xlsx|html|yaml)\b", " ", line)
+    return [w for w in re.findall(r"[A-Za-z_]+", line) if w not in LATIN_ALLOWED]
+
+
+def test_every_help_line_is_chinese():
+    top = text(run("--help").stdout)
+    assert top.startswith("用法：jingfang [选项] 命令 [参数]...")
+    assert "选项：\n  --version   显示版本号并退出。\n  -h, --help  显示本帮助并退出。\n" in top
+    commands = [line.split()[0] for line in top.split("命令：")[1].strip().splitlines()]
+    assert len(commands) >= 8
+    for name in ["", *commands]:
+        shown = text(run(*([name] if name else []), "--help").stdout)
+        assert [(line, english_words(line)) for line in shown.splitlines() if english_words(line)] == [], name
+    build = text(run("build", "--help").stdout)
+    assert "  --out PATH" in build and "网站输出文件夹。  ［默认：site］" in build
+    assert "［默认：30；1<=x<=720］" in build
+
+
+def test_english_words_are_found():
+    assert english_words("  -h, --help  Show this message and exit.") == ["Show", "this", "and", "exit"]
+    assert english_words("Usage: jingfang [OPTIONS]") == ["Usage"]
+    assert english_words("  --out PATH  网站输出文件夹。  [default: site]") == ["default"]
+
+
 def test_readme_documents_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     top = text(run("--help").stdout)
-    for name in [line.split()[0] for line in top.split("Commands:")[1].strip().splitlines()]:
+    for name in [line.split()[0] for line in top.split("命令：")[1].strip().splitlines()]:
         assert f"jingfang {name}" in readme, name
 
 

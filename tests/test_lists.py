@@ -81,6 +81,8 @@ def test_the_record_page_shows_incidents_reports_roll_calls_and_the_national_for
     notice = every_list_data.notices[0]
     pages = dict(render_pages(view))
     record = pages[f"patients/{incident.patient_id}.md"].markdown()
-    assert "## 事件记录" in record and f"<td>{incident.happened.isoformat()}</td><td>{incident.kind}</td>" in record
+    assert "## 事件记录" in record and (f'<td data-label="日期" class="jf-nw">{incident.happened.isoformat()}</td>'
+                                        f'<td data-label="类型">{incident.kind}</td>') in record
     assert "<th>随访对象</th>" in record and "<th>转归</th>" in record
-    assert f"<td>{notice.sent.isoformat()}</td><td>{notice.kind}</td>" in pages[f"patients/{notice.patient_id}.md"].markdown()
+    assert (f'<td data-label="日期" class="jf-nw">{notice.sent.isoformat()}</td><td data-label="类型">{notice.kind}</td>'
+            in pages[f"patients/{notice.patient_id}.md"].markdown())

@@ -197,3 +197,18 @@ def test_group_meetings():
 def test_lists_are_sorted_most_overdue_first():
     ps = [patient("P1", enrolled=date(2025, 6, 1)), patient("P2", enrolled=date(2025, 5, 1)), patient("P3", enrolled=date(2025, 6, 10))]
     assert [i[0] for i in only("followup_overdue", patients=ps)] == ["P2", "P1", "P3"]
+
+
+def test_never_done_is_marked_so_pages_can_say_so_instead_of_counting_from_enrolment():
+    data = Dataset(settings=Settings(township="测试镇"), patients=[patient(enrolled=date(2016, 1, 1)), patient("P2")],
+                   followups=[visit(date(2025, 1, 2), "P2")], assessments=[Assessment(patient_id="P2", assessed=date(2024, 1, 2), risk=0)])
+    found = rules.overdue_lists(data, A)
+    never = {key: [(i.id, i.never) for i in items] for key, items in found.items()
+             if key in ("followup_overdue", "assessment_overdue", "health_check_overdue")}
+    assert never == {"followup_overdue": [("P1", True), ("P2", False)], "assessment_overdue": [("P1", True), ("P2", False)],
+                     "health_check_overdue": [("P1", True), ("P2", True)]}
+    state = rules.evaluate(data, A).states["P1"]
+    assert [(d.label, d.never) for d in state.dues] == [("随访", True), ("危险性评估", True), ("健康体检", True),
+                                                         ("高风险面访", True)]
+    assert rules.lists_json(found, A)["lists"]["followup_overdue"][0] == {"id": "P1", "due": "2016-01-15",
+                                                                          "days_overdue": 3454}  # JSON unchanged

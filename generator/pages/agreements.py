@@ -9,6 +9,7 @@ sanitizer: document markup only — no script, no event handlers, no links, imag
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -23,7 +24,7 @@ from ..schema import Group, Patient, SensitivePeriod
 from ..vocab import AGREEMENT_KINDS
 from ..views import View
 from . import paths
-from .html import Page, Raw, a, page, print_button, table, text
+from .html import Page, Raw, a, page, phone, print_button, table, text
 from .wording import amount_in_words, date_words, relation
 
 DEFAULTS = Path(__file__).resolve().parent / "templates"
@@ -157,7 +158,29 @@ def render_document(env: Environment, kind: str, ctx: dict) -> str:
                               "可用的占位符见网站“协议打印”页。") from None
     except TemplateError as exc:
         raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from None
-    return f'\n\n<section class="jf-doc jf-doc-{kind}">\n{sanitize(body)}\n</section>\n\n'
+    return f'\n\n<section class="jf-doc jf-doc-{kind}">\n{link_phones(sanitize(body), ctx)}\n</section>\n\n'
+
+
+def _phones(value: object, key: str = "") -> Iterator[str]:
+    """Every phone number in a document's context (the values of keys ending in phone)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _phones(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _phones(v, key)
+    elif key.endswith("phone") and isinstance(value, str) and value:
+        yield value
+
+
+def link_phones(markup: str, ctx: dict) -> str:
+    """The context's phone numbers in a sanitized document as tel: links, in text only (never inside a tag); the
+    links are ours, added after the sanitizer, so a template still cannot link anywhere. Printed, they are text."""
+    phones = sorted(set(_phones(ctx)), key=len, reverse=True)
+    if not phones:
+        return markup
+    pattern = re.compile(r"(?<![\d-])(" + "|".join(re.escape(p) for p in phones) + r")(?![\d-])(?![^<]*>)")
+    return pattern.sub(lambda m: phone(m.group(1)), markup)
 
 
 def render_patient_documents(env: Environment, view: View, p: Patient) -> str:

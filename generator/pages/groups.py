@@ -11,7 +11,8 @@ from ..values import mask_phone
 from ..views import View
 from . import paths
 from .agreements import environment, render_group_documents
-from .html import Page, Raw, a, badge, page, print_button, risk_label, table, text
+from .html import Page, Raw, a, badge, page, person_phone, print_button, risk_label, table, text
+from .html import phone as phone_link
 
 
 def overdue_of_group(view: View, group: Group) -> list[tuple[str, str, int | None]]:
@@ -38,7 +39,7 @@ def render_groups(view: View, workbook_dir: Path | None = None) -> Iterator[tupl
     rows = []
     for g in view.data.groups:
         rows.append((Raw(a(here, paths.group(g.group_id), g.group_id)), g.name, g.village,
-                     f"{g.leader} {view.phone_of(g.leader)}", len(group_people(view, g)),
+                     person_phone(g.leader, view.phone_of(g.leader)), len(group_people(view, g)),
                      len(view.patients_of_group.get(g.group_id, [])), len(overdue_of_group(view, g))))
     yield here, page("帮扶小组", f"共 {len(view.data.groups)} 个小组。" + table(
         ["小组", "名称", "村社区", "组长及电话", "成员数（含监护人）", "患者数", "逾期事项"], rows, cls="jf-table jf-sortable"))
@@ -51,7 +52,7 @@ def render_group(view: View, g: Group, documents: str) -> Page:
     here = paths.group(g.group_id)
     patients = view.patients_of_group.get(g.group_id, [])
     people = group_people(view, g)
-    notice = "".join(f"<p>{text(role if role != '组长' else '组　长')}：{text(name)}　{text(unit)}　（电话：{text(phone)}）</p>"
+    notice = "".join(f"<p>{text(role if role != '组长' else '组　长')}：{text(name)}　{text(unit)}　（电话：{phone_link(phone)}）</p>"
                      for name, role, unit, phone in people)
     rows = []
     for p in sorted(patients, key=lambda p: p.patient_id):
@@ -63,7 +64,8 @@ def render_group(view: View, g: Group, documents: str) -> Page:
                      Raw(f"{s.followup_due.isoformat()} " + (badge("逾期", "late") if late else ""))))
     meetings = view.meetings_of_group.get(g.group_id, [])
     overdue = [(BY_KEY[key].title, Raw(a(here, paths.patient(pid), pid)) if pid in view.patients else pid,
-                "" if days is None else f"{days} 天") for key, pid, days in overdue_of_group(view, g)]
+                "" if days is None else BY_KEY[key].never if (key, pid) in view.never_done and BY_KEY[key].never
+                else f"{days} 天") for key, pid, days in overdue_of_group(view, g)]
     body = f"""
 **{text(g.name)}**　所属：{text(g.village)}　成立日期：{text(g.founded) or "未填"}
 {print_button("打印小组名单")}

@@ -79,16 +79,58 @@ def cell(value: Any) -> str:
     return text(value)
 
 
+# Columns whose values must stay on one line (codes, dates, phones, ID numbers, days), by their header.
+_NOWRAP = re.compile(r"编号|日期|电话|手机|身份证|天数|^(小组|帮扶小组|逾期|日期|签订|到期|入院|出院|末次随访|下次应随访|下次随访|年龄)$")
+# Columns a phone's card shows before the fold (besides the first two): when it is due, how late, whom to call.
+_KEY = re.compile(r"编号|姓名|应办日期|逾期|电话|手机|下次应随访|列入日期|随访日期|事件日期|点名日期|数量")
+FOLD_AFTER = 4  # a table of at most this many columns shows every field on a phone's card
+
+
+def _column_classes(headers: Sequence[str]) -> list[str]:
+    """Each column's td attributes: its label for phone cards, nowrap, and folded (jf-more) on phones."""
+    out = []
+    for i, header in enumerate(headers):
+        classes = (["jf-nw"] if _NOWRAP.search(header) else []) + (
+            [] if i < 2 or len(headers) <= FOLD_AFTER or _KEY.search(header) else ["jf-more"])
+        out.append(f' data-label="{html.escape(header)}"' + (f' class="{" ".join(classes)}"' if classes else ""))
+    return out
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, cls: str = "jf-table",
           searches: Sequence[str] | None = None) -> str:
-    """An HTML table block; searches adds extra hidden text per row for the filter box (e.g. an ID tail)."""
+    """An HTML table block; searches adds extra hidden text per row for the filter box (e.g. an ID tail).
+
+    Every cell carries its column's header (data-label): below 600 px wide the stylesheet shows each row as a card.
+    """
+    attrs = _column_classes(headers)
+    if len(headers) <= 2:
+        cls += " jf-flat"  # two columns fit a phone as they are
     out = [f'<table class="{cls}">', "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers) + "</tr></thead>",
            "<tbody>"]
     for i, row in enumerate(rows):
         extra = f' data-search="{html.escape(searches[i])}"' if searches else ""
-        out.append(f"<tr{extra}>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>")
+        out.append(f"<tr{extra}>" + "".join(f"<td{attrs[j] if j < len(attrs) else ''}>{cell(v)}</td>"
+                                            for j, v in enumerate(row)) + "</tr>")
     out.append("</tbody></table>")
     return "\n\n" + "".join(out) + "\n\n"
+
+
+_NOT_DIALLED = re.compile(r"[^0-9+\-]")
+
+
+def phone(value: Any) -> Raw:
+    """A phone number shown in full as a tap-to-call tel: link (only digits, + and - reach the address); a masked
+    (138****5678) or empty value stays plain text."""
+    shown = text(value)
+    number = _NOT_DIALLED.sub("", value) if isinstance(value, str) and "*" not in value else ""
+    if sum(c.isdigit() for c in number) < 3:
+        return Raw(shown)
+    return Raw(f'<a class="jf-tel jf-nw" href="tel:{number}">{shown}</a>')
+
+
+def person_phone(name: Any, number: Any) -> Raw:
+    """A name and a phone in one cell (组长及电话): the phone a tel: link when in full."""
+    return Raw(" ".join(part for part in (text(name), phone(number)) if part))
 
 
 def filter_box(placeholder: str = "输入姓名、编号、身份证号后几位、村社区……筛选") -> str:
@@ -141,12 +183,3 @@ def badge(label: str, kind: str) -> Raw:
 def print_button(label: str = "打印本页") -> str:
     return f'\n\n<p class="jf-noprint"><button class="md-button" onclick="window.print()">{html.escape(label)}</button></p>\n\n'
 
-
-_NOT_DIALLED = re.compile(r"[^0-9+\-]")
-
-
-def phone(value: str | None) -> Raw:
-    """A phone number in full as a tap-to-call link: only digits, + and - reach the href; the text is inert."""
-    if not value:
-        return Raw("")
-    return Raw(f'<a class="jf-tel" href="tel:{_NOT_DIALLED.sub("", value)}">{text(value)}</a>')

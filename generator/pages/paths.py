@@ -8,7 +8,8 @@ from __future__ import annotations
 HOME = "index.md"
 ROSTER = "roster/index.md"
 GROUPS = "groups/index.md"
-OVERDUE = "overdue/index.md"
+OVERDUE = "overdue/index.md"  # 待办清单: the to-do lists (their pages keep their overdue/ addresses)
+REGISTERS = "registers/index.md"  # 底册台账: the registers (ListSpec.register), pages under overdue/ too
 VILLAGES = "villages/index.md"
 AGREEMENTS = "agreements/index.md"
 LEADERS = "leaders.md"

@@ -12,7 +12,7 @@ from ..schema import Patient
 from ..views import View
 from .agreements import environment, render_patient_documents
 from . import paths
-from .html import Page, a, badge, page, table, text
+from .html import Page, Raw, a, badge, page, phone, table, text
 
 
 def derivation(view: View, state: PatientState) -> str:
@@ -31,9 +31,15 @@ def derivation(view: View, state: PatientState) -> str:
     return risk + cls
 
 
+# how a due item never done at all reads (its due date counts from enrolment: days late would mislead)
+NEVER_DONE = {"随访": "从未随访", "危险性评估": "从未评估", "健康体检": "从未体检", "高风险面访": "从未面访"}
+
+
 def due_row(due: Due) -> tuple:
     if not due.applies:
         return (due.label, due.due, badge("不适用", "info"))
+    if due.days_overdue is not None and due.never:
+        return (due.label, due.due, badge(NEVER_DONE.get(due.label, "从未办理"), "late"))
     late = badge(f"逾期 {due.days_overdue} 天", "late") if due.days_overdue is not None else badge("未到期", "ok")
     return (due.label, due.due, late)
 
@@ -57,7 +63,8 @@ def render_patient(view: View, p: Patient, documents: str) -> Page:
 def _identity(view: View, p: Patient) -> str:
     age = view.age(p)
     return table(["项目", "内容"], [
-        ("姓名", p.name), ("性别", p.sex), ("年龄", age), ("身份证号", p.id_number or "未填"),
+        ("姓名", p.name), ("性别", p.sex), ("年龄", age),
+        ("身份证号", Raw(f'<span class="jf-nw">{text(p.id_number)}</span>') if p.id_number else "未填"),
         ("出生日期", p.born_on_or_min() if age is not None else "未知"), ("现住村社区", p.village),
         ("现住址", p.address), ("户籍村社区", p.home_village or "同现住"), ("户籍地址", p.home_address),
         ("诊断", p.diagnosis), ("确诊日期", p.diagnosed), ("纳入管理日期", p.enrolled), ("在管状态", p.status),
@@ -68,9 +75,9 @@ def _identity(view: View, p: Patient) -> str:
 
 def _contacts(view: View, p: Patient, here: str) -> str:
     group = view.groups.get(p.group_id or "")
-    contacts = [(p.guardian, f"监护人（{p.guardian_relation or '关系未填'}）", p.guardian_phone)] if p.guardian else []
+    contacts = [(p.guardian, f"监护人（{p.guardian_relation or '关系未填'}）", phone(p.guardian_phone))] if p.guardian else []
     if group:
-        contacts += [(name, role, view.phone_of(name)) for name, role in view.members.get(group.group_id, [])]
+        contacts += [(name, role, phone(view.phone_of(name))) for name, role in view.members.get(group.group_id, [])]
     line = f"帮扶小组：{a(here, paths.group(group.group_id), group.group_id) + '　' + text(group.name) if group else '未分配'}"
     return line + "\n\n" + (table(["姓名", "身份", "电话"], contacts) if contacts else "没有监护人和小组成员信息。")
 

@@ -11,9 +11,9 @@ from ..vocab import AT_HOME
 from ..views import View
 from . import paths
 from .agreements import DOCUMENTS
-from .html import Page, Raw, a, page, print_button, table
+from .html import Page, Raw, a, href, page, print_button, table
 from .meeting import indicator_table, village_censuses
-from .overdue import item_table
+from .overdue import REGISTER_TAB, TODO_TAB, item_table, tab_of
 from .week import week_plan
 
 
@@ -23,18 +23,19 @@ def render_villages(view: View) -> dict[str, Page]:
     links = "\n".join(f"- {a(here, paths.village(code), name)}" for name, code in view.village_codes.items())
     departments = "、".join(a(here, paths.department(d.slug), d.title) for d in DEPARTMENTS)
     # every password opens this page (the way in for village staff): names and links only, no village's numbers
-    pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、本周应访、逾期清单、指标和协议打印。"
+    pages = {here: page("村社区", "每个村社区一页：本村的花名册、帮扶小组、本周应访、待办清单、底册台账、指标和协议打印。"
                         "各村社区的人数和待办见首页。\n\n" + links + f"\n\n部门工作人员（用本部门密码）：{departments}")}
     for name, code in view.village_codes.items():
         mine = view.items_of_village(name)
         todo = sum(len(items) for key, items in mine.items() if not BY_KEY[key].register)
+        registered = sum(len(items) for key, items in mine.items() if BY_KEY[key].register)
         week = sum(c.patient.village == name for c in plan)
-        pages[paths.village(code)] = render_village(view, name, code, todo, week, censuses[name])
+        pages[paths.village(code)] = render_village(view, name, code, todo, registered, week, censuses[name])
         pages[paths.village_lists(code)] = render_village_lists(view, name, code, mine)
     return pages
 
 
-def render_village(view: View, name: str, code: str, overdue: int, week: int, c: Census) -> Page:
+def render_village(view: View, name: str, code: str, overdue: int, registered: int, week: int, c: Census) -> Page:
     here = paths.village(code)
     groups = [g for g in view.data.groups if g.village == name]
     docs = [a(here, paths.batch(code, kind), title) for kind, title in DOCUMENTS.items()
@@ -44,7 +45,8 @@ def render_village(view: View, name: str, code: str, overdue: int, week: int, c:
 
 - {a(here, paths.village_roster(code), "本村花名册")}（{sum(p.village == name for p in view.data.patients)} 人）
 - {a(here, paths.week_village(code), "本周应访")}（{week} 人，附监护人电话）
-- {a(here, paths.village_lists(code), "本村逾期清单")}（{overdue} 项）
+- {a(here, paths.village_lists(code), "本村待办清单")}（{overdue} 项）
+- <a href="{href(here, paths.village_lists(code))}#registers">本村底册台账</a>（{registered} 条）
 - 协议批量打印：{"、".join(docs) or "无"}
 
 ## 帮扶小组
@@ -62,10 +64,13 @@ def render_village(view: View, name: str, code: str, overdue: int, week: int, c:
 
 
 def render_village_lists(view: View, name: str, code: str, mine: dict) -> Page:
+    """The village's to-do lists first, then its registers, under their own headings."""
     here = paths.village_lists(code)
-    parts = []
+    sections = {TODO_TAB: "", REGISTER_TAB: ""}
     for key, items in mine.items():
         body = item_table(view, here, BY_KEY[key], items, village_column=False) if items else "没有。"
-        parts.append(f"\n\n## {BY_KEY[key].title}（{len(items)}） {{#{key}}}\n\n" + body)  # the meeting table links here
-    body = f"统计截止日期 {view.as_of.isoformat()}。" + print_button() + "".join(parts)
-    return page(f"逾期清单 · {code}", body, heading=f"逾期清单 · {name}")
+        sections[tab_of(BY_KEY[key])] += f"\n\n### {BY_KEY[key].title}（{len(items)}） {{#{key}}}\n\n" + body  # the meeting table links here
+    body = (f"统计截止日期 {view.as_of.isoformat()}。" + print_button()
+            + f"\n\n## 待办清单 {{#todo}}\n\n需要办理的事项。{sections[TODO_TAB]}"
+            + f"\n\n## 底册台账 {{#registers}}\n\n备查的底册，不是待办事项。{sections[REGISTER_TAB] or '没有底册。'}")
+    return page(f"待办清单 · {code}", body, heading=f"待办清单与底册 · {name}")

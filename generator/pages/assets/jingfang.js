@@ -246,9 +246,22 @@
     }
   }
 
+  /* On a phone each row is a card with its lesser fields folded (jingfang.css): a tap on the card, not on a link,
+     opens or folds it. One listener per table. */
+  function makeFoldable(table) {
+    if (table.dataset.jfFold || !table.querySelector("td.jf-more")) return;
+    table.dataset.jfFold = "1";
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { r.classList.add("jf-fold"); });
+    table.addEventListener("click", function (event) {
+      var row = event.target.closest("tr.jf-fold");
+      if (row && !event.target.closest("a, button, input")) row.classList.toggle("jf-open");
+    });
+  }
+
   window.jingfangInit = function (root) {
     root = root || document;
     root.querySelectorAll("table.jf-sortable").forEach(makeSortable);
+    root.querySelectorAll("table.jf-table").forEach(makeFoldable);
     root.querySelectorAll(".jf-filter-bar").forEach(connectFilter);
     setPrintTownship(root);
   };
