@@ -246,7 +246,7 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
 @click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
 @click.option("--lock-minutes", type=click.IntRange(1, 720), metavar="MINUTES", default=LOCK_MINUTES, show_default=True,
               help="浏览器多少分钟无人操作后忘记密码，再打开页面需要重新输入（1–720）。")
-@click.option("--month", metavar="年-月",
+@click.option("--month", metavar="YYYY-MM",
               help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
 @click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
 @click.option("--generate-password", is_flag=True, help="只生成并显示一个随机密码（不生成网站），可用作网站密码。")
@@ -448,7 +448,7 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
 @click.option("--templates", is_flag=True,
               help="只把默认的 Word 模板复制到台账旁边的“协议模板”文件夹（已有的不覆盖），供用 Word 或 WPS 修改；不生成文书。")
 @click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
-@click.option("--month", metavar="年-月", help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
+@click.option("--month", metavar="YYYY-MM", help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
 def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds: tuple[str, ...],
               patients: tuple[str, ...], everyone: bool, separate: bool, templates: bool, as_of: date | None,
               month: str | None) -> None:

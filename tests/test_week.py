@@ -15,6 +15,7 @@ from generator.workbook import read_workbook
 from tests.browsing import follow, unlock
 from tests.commands import PASSWORD
 from tests.workbooks import AS_OF, make_id, set_cell, valid_sheets, write_sheets
+from tests.markup import bare
 
 
 def week_sheets() -> dict:
@@ -60,7 +61,7 @@ def week_pages(tmp_path_factory):
 
 def rows(markdown: str) -> list[tuple[str, ...]]:
     """Each body row of the page's (only) table, as the text of its cells."""
-    body = markdown.split("<tbody>", 1)[1]
+    body = bare(markdown).split("<tbody>", 1)[1]
     return [tuple(re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td>(.*?)</td>", row))
             for row in re.findall(r"<tr>(.*?)</tr>", body)]
 
@@ -83,7 +84,7 @@ def test_a_village_week_plan_lists_the_most_days_late_first_then_the_soonest_due
 def test_the_guardian_phone_is_a_call_link_and_the_code_opens_the_visit_history(week_pages):
     _, pages = week_pages
     plan = pages["week/V01.md"]
-    assert '<a class="jf-tel" href="tel:13900000011">13900000011</a>' in plan
+    assert '<a class="jf-tel jf-nw" href="tel:13900000011">13900000011</a>' in plan
     assert '<a href="../patients/P001.html#followups">P001</a>' in plan
     assert "## 随访记录 {#followups}" in pages["patients/P001.md"]
 
@@ -95,9 +96,9 @@ def test_per_doctor_pages_follow_the_groups_doctor_and_the_rest_are_unassigned(w
     assert "# 本周应访 · 精防医生未指定" in pages["week/D00.md"]
     assert [(r[0], r[2]) for r in rows(pages["week/D00.md"])] == [("P011", "溪口社区"), ("P002", "溪口社区"),
                                                                   ("P008", "溪口社区")]
-    index = pages["week/index.md"]
+    index = bare(pages["week/index.md"])
     assert "全乡镇共 6 人，其中已逾期 3 人。" in index
-    assert ('<td><a href="D01.html">骆思源</a></td><td><a class="jf-tel" href="tel:13900000003">13900000003</a></td>'
+    assert ('<td><a href="D01.html">骆思源</a></td><td><a class="jf-tel jf-nw" href="tel:13900000003">13900000003</a></td>'
             "<td>3</td><td>1</td>") in index
     assert '<td><a href="D00.html">未指定</a></td><td></td><td>3</td><td>2</td>' in index
     levels = page_levels(view)
