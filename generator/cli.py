@@ -106,6 +106,47 @@ class ChineseContext(click.Context):
     formatter_class = ChineseHelpFormatter
 
 
+# click's own usage errors, in the words a clerk reads (anything not listed stays as click wrote it)
+USAGE_WORDS = (
+    (r"No such command '(.+?)'\.", r"没有“\1”这个命令。"),
+    (r"No such option:? '?([^\s']+)'?\.?", r"没有 \1 这个选项。"),
+    (r"\s*Did you mean '?([^\s'?]+)'?\?", r"是不是要写 \1？"),
+    (r"\(Possible options: (.+)\)", r"（可能是：\1）"),
+    (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
+    (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
+    (r"Option '(.+?)' requires an argument\.", r"选项 \1 后面要写一个值。"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"多写了：\1。"),
+    (r"Invalid value for '(.+?)': ", r"\1 的值不对："),
+    (r"'?(-?[0-9.]+)'? is not in the range (.+?)\.", r"“\1”不在 \2 之内。"),
+    (r"'(.+?)' is not a valid integer( range)?\.", r"“\1”不是整数。"),
+    (r"(?:File|Path|Directory) '(.+?)' does not exist\.", r"“\1”不存在。"),
+    (r"(?:File|Path) '(.+?)' is a directory\.", r"“\1”是文件夹，不是文件。"),
+)
+
+
+def chinese_usage(message: str) -> str:
+    """A click usage error's message in Chinese, phrase by phrase."""
+    for pattern, words in USAGE_WORDS:
+        message = re.sub(pattern, words, message)
+    return message
+
+
+class ChineseUsageError(click.UsageError):
+    """A usage error shown in Chinese: the usage line, where help is, and what was wrong."""
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        if self.ctx is not None:
+            click.echo(self.ctx.get_usage(), err=True)
+            click.echo(f"运行“{self.ctx.command_path} --help”查看帮助。\n", err=True)
+        click.echo(f"错误：{chinese_usage(self.format_message())}", err=True)
+
+
+def _in_chinese(exc: click.UsageError) -> ChineseUsageError:
+    shown = ChineseUsageError(exc.format_message(), exc.ctx)
+    shown.exit_code = exc.exit_code
+    return shown
+
+
 class ChineseCommand(click.Command):
     """A command whose --help is Chinese throughout (click's own lines included)."""
 
@@ -121,6 +162,14 @@ class ChineseCommand(click.Command):
             option.help = "显示本帮助并退出。"
         return option
 
+    def make_context(self, *args, **kwargs) -> click.Context:  # type: ignore[override]
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:  # parsing and value errors: said in Chinese
+            if isinstance(exc, ChineseUsageError):
+                raise
+            raise _in_chinese(exc) from None
+
 
 class ChineseGroup(ChineseCommand, click.Group):
     """The jingfang group: its commands are ChineseCommands."""
@@ -130,6 +179,12 @@ class ChineseGroup(ChineseCommand, click.Group):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:  # a command name mistyped
+            raise _in_chinese(exc) from None
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -164,3 +164,17 @@ def test_readme_documents_every_command():
 
 def test_python_dash_m_matches_the_installed_command():
     assert text(run("--version").stdout).startswith("jingfang ")
+
+
+@pytest.mark.parametrize("args, said", [
+    (["buld"], "错误：没有“buld”这个命令。是不是要写 build？"),
+    (["build", "--rebuil"], "错误：没有 --rebuil 这个选项。是不是要写 --rebuild？"),
+    (["check"], "错误：缺少参数 WORKBOOK。"),
+    (["build", "--lock-minutes", "0"], "错误：--lock-minutes 的值不对：“0”不在 1<=x<=720 之内。"),
+    (["serve", "--port", "abc"], "错误：--port 的值不对：“abc”不是整数。"),
+])
+def test_usage_errors_are_said_in_chinese_with_where_help_is(args, said):
+    result = run(*args)
+    shown = text(result.stderr)
+    assert result.returncode == 2 and shown.rstrip().endswith(said), shown
+    assert "--help”查看帮助。" in shown and not english_words(shown.replace(said, ""))
