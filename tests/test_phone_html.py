@@ -24,21 +24,23 @@ def test_a_hostile_phone_value_reaches_the_href_as_digits_only_and_the_text_iner
     assert link.endswith("&#60;script&#62;</a>")
 
 
-def test_every_cell_carries_its_column_label_and_codes_dates_phones_stay_on_one_line():
+def test_headers_carry_the_column_layout_once_and_cells_stay_bare():
+    """jingfang.js copies each header (as data-label) and its classes onto the column's cells when the page opens
+    (tests/test_browser_phone.py sees the result); the pages write them once per table, not once per cell."""
     markup = table(["编号", "姓名", "在管状态", "应办日期", "逾期天数", "帮扶小组", "监护人电话"],
                    [("P001", "试甲乙", "在家居住", "2026-09-30", 3, "G01", "139****0001")])
-    assert ('<td data-label="编号" class="jf-nw">P001</td><td data-label="姓名">试甲乙</td>'
-            '<td data-label="在管状态" class="jf-more">在家居住</td>'
-            '<td data-label="应办日期" class="jf-nw">2026-09-30</td><td data-label="逾期天数" class="jf-nw">3</td>'
-            '<td data-label="帮扶小组" class="jf-nw jf-more">G01</td>'
-            '<td data-label="监护人电话" class="jf-nw">139****0001</td>') in markup
-    assert '<table class="jf-table">' in markup
+    assert ('<thead><tr><th class="jf-nw">编号</th><th>姓名</th><th class="jf-more">在管状态</th>'
+            '<th class="jf-nw">应办日期</th><th class="jf-nw">逾期天数</th><th class="jf-nw jf-more">帮扶小组</th>'
+            '<th class="jf-nw">监护人电话</th></tr></thead>') in markup
+    assert ("<tr><td>P001</td><td>试甲乙</td><td>在家居住</td><td>2026-09-30</td><td>3</td><td>G01</td>"
+            "<td>139****0001</td></tr>") in markup
+    assert '<table class="jf-table">' in markup and "data-label" not in markup
 
 
 def test_small_tables_fold_nothing_and_two_columns_stay_a_table_on_phones():
     assert "jf-more" not in table(["日期", "类型", "通报对象", "备注"], [("2026-01-01", "a", "b", "c")])
     assert '<table class="jf-table jf-flat">' in table(["项目", "内容"], [("姓名", "试甲乙")])
-    assert 'data-label="&lt;b&gt;"' in table(["<b>"], [("x",)])  # a header is text in the attribute too
+    assert "<th>&lt;b&gt;</th>" in table(["<b>"], [("x",)])  # a header is text
 
 
 def test_a_documents_phones_become_tel_links_in_text_only():

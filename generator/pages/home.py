@@ -31,11 +31,17 @@ def render_home(view: View) -> dict[str, Page]:
 
 {render_meeting_table(view, HERE)}
 
-## 逾期与待办
+## 待办清单
 
 各部门要办的事：{" · ".join(a(HERE, paths.department(d.slug), d.title) for d in DEPARTMENTS)}
 
-{_lists(view)}
+{_lists(view, register=False)}
+
+## 底册台账
+
+备查的底册，不是待办事项。
+
+{_lists(view, register=True)}
 
 ## 工作指标
 
@@ -56,10 +62,11 @@ def render_home(view: View) -> dict[str, Page]:
     return {HERE: page("首页", body)}
 
 
-def _lists(view: View) -> str:
-    return table(["清单", "人数", ""], [
+def _lists(view: View, *, register: bool) -> str:
+    """The to-do lists (a badge says whether anything is to be done) or the registers, each with its count."""
+    return table(["清单", "条数", ""], [
         (Raw(a(HERE, paths.overdue_list(key), BY_KEY[key].title)), len(items),
-         badge("底册", "info") if BY_KEY[key].register else badge("需处理", "late") if items else badge("无", "ok"))
-        for key, items in view.lists.items()
+         badge("底册", "info") if register else badge("需处理", "late") if items else badge("无", "ok"))
+        for key, items in view.lists.items() if BY_KEY[key].register == register
     ])
 

@@ -87,12 +87,14 @@ FOLD_AFTER = 4  # a table of at most this many columns shows every field on a ph
 
 
 def _column_classes(headers: Sequence[str]) -> list[str]:
-    """Each column's td attributes: its label for phone cards, nowrap, and folded (jf-more) on phones."""
+    """Each column's th attributes: nowrap (jf-nw), folded on phones (jf-more). assets/jingfang.js copies them and
+    the header (as data-label) onto the column's cells when the page opens, so they are written once per table, not
+    once per cell (at county scale that is a third of the pages' size)."""
     out = []
     for i, header in enumerate(headers):
         classes = (["jf-nw"] if _NOWRAP.search(header) else []) + (
             [] if i < 2 or len(headers) <= FOLD_AFTER or _KEY.search(header) else ["jf-more"])
-        out.append(f' data-label="{html.escape(header)}"' + (f' class="{" ".join(classes)}"' if classes else ""))
+        out.append(f' class="{" ".join(classes)}"' if classes else "")
     return out
 
 
@@ -100,17 +102,17 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, cls: str = "
           searches: Sequence[str] | None = None) -> str:
     """An HTML table block; searches adds extra hidden text per row for the filter box (e.g. an ID tail).
 
-    Every cell carries its column's header (data-label): below 600 px wide the stylesheet shows each row as a card.
+    Below 600 px wide the stylesheet shows each row as a card, each field labelled by its column's header.
     """
     attrs = _column_classes(headers)
     if len(headers) <= 2:
         cls += " jf-flat"  # two columns fit a phone as they are
-    out = [f'<table class="{cls}">', "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers) + "</tr></thead>",
+    out = [f'<table class="{cls}">',
+           "<thead><tr>" + "".join(f"<th{attrs[j]}>{html.escape(h)}</th>" for j, h in enumerate(headers)) + "</tr></thead>",
            "<tbody>"]
     for i, row in enumerate(rows):
         extra = f' data-search="{html.escape(searches[i])}"' if searches else ""
-        out.append(f"<tr{extra}>" + "".join(f"<td{attrs[j] if j < len(attrs) else ''}>{cell(v)}</td>"
-                                            for j, v in enumerate(row)) + "</tr>")
+        out.append(f"<tr{extra}>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>")
     out.append("</tbody></table>")
     return "\n\n" + "".join(out) + "\n\n"
 

@@ -246,6 +246,24 @@
     }
   }
 
+  /* Each cell gets its column's header as data-label (a phone's card shows it before the value) and the header's
+     layout classes (jf-nw: never wrap; jf-more: folded on a phone): the pages write them once, on the header. */
+  function labelCells(table) {
+    if (table.dataset.jfLabelled || !table.tHead || !table.tBodies.length) return;
+    table.dataset.jfLabelled = "1";
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) {
+      return { label: th.textContent, classes: ["jf-nw", "jf-more"].filter(function (c) { return th.classList.contains(c); }) };
+    });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      Array.prototype.forEach.call(row.cells, function (td, i) {
+        var head = heads[i];
+        if (!head) return;
+        td.dataset.label = head.label;
+        head.classes.forEach(function (c) { td.classList.add(c); });
+      });
+    });
+  }
+
   /* On a phone each row is a card with its lesser fields folded (jingfang.css): a tap on the card, not on a link,
      opens or folds it. One listener per table. */
   function makeFoldable(table) {
@@ -261,6 +279,7 @@
   window.jingfangInit = function (root) {
     root = root || document;
     root.querySelectorAll("table.jf-sortable").forEach(makeSortable);
+    root.querySelectorAll("table.jf-table").forEach(labelCells);
     root.querySelectorAll("table.jf-table").forEach(makeFoldable);
     root.querySelectorAll(".jf-filter-bar").forEach(connectFilter);
     setPrintTownship(root);
