@@ -25,7 +25,7 @@ from .schema import Dataset
 from .encryption import STORAGE_PREFIX, TOWNSHIP_LEVEL
 from .site import Staging, check_output, recover_output
 from .changes import state_of
-from .statefile import STATE_FILE, read_state, seal
+from .statefile import STATE_FILE, StateKeys
 from .verify import Secrets, personal_values
 from .validate import validate_workbook
 from .views import build_view
@@ -99,12 +99,12 @@ def load(workbook: Path, as_of: date | None, today: date, progress: Progress = l
 
 def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workbook_dir: Path | None, now: datetime,
           access: Access | None, progress: Progress = lambda _: None, watch: Stopwatch | None = None,
-          month: Month | None = None, previous: dict | None = None) -> dict[str, str] | None:
+          month: Month | None = None, state: StateKeys | None = None) -> dict[str, str] | None:
     """Render every page of valid data into staging; return each access level's password (None: no encryption).
 
     Only villages and departments that have a password get a level of their own. month: the monthly report's month.
-    previous: the last build's state (its 变化 page compares with it); this build's state goes into staging's files
-    sealed with the township password.
+    state: opens the last build's state (its 变化 page compares with it) and seals this build's into staging's files
+    with the township password.
     """
     if workbook_dir is not None:
         used, ignored = override_templates(workbook_dir)
@@ -114,9 +114,9 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
             progress(f"注意：{OVERRIDE_FOLDER}/{name} 不是可识别的模板名（应为 {'、'.join(f'{t}.html' for t in ALL_DOCUMENTS.values())}），没有使用。")
     progress("计算逾期清单和指标……")
     view = build_view(data, report, as_of, now, month)
-    view.previous = previous
-    if access is not None:
-        staging.files[STATE_FILE] = seal(state_of(data.patients, view.states, view.lists, as_of), access.township)
+    if state is not None:
+        view.previous = state.previous()
+        staging.files[STATE_FILE] = state.seal(state_of(data.patients, view.states, view.lists, as_of))
     (watch or Stopwatch()).lap("rules")
     pages = with_print_header(render_pages(view, workbook_dir), data.settings.township)
     passwords = None
@@ -144,6 +144,7 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
     watch = watch or Stopwatch()
     check_output(out, workbook)
     recover_output(out)
+    state = StateKeys(out, access.township) if access is not None else None  # derives while the workbook is read
     data, report, day = load(workbook, as_of, today, progress, watch)
     report_month = parse_month(month, day) if month else None
     if access is not None:
@@ -153,10 +154,9 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
     township = data.settings.township
     stale = stale_notice(day, today, data.settings.stale_days)
     secrets: Secrets | None = personal_values(data) if access is not None else None
-    previous = read_state(out, access.township) if access is not None else None
     with Staging() as staging:
         passwords = stage(data, report, day, staging, workbook_dir=workbook.parent, now=now, access=access,
-                          progress=progress, watch=watch, month=report_month, previous=previous)
+                          progress=progress, watch=watch, month=report_month, state=state)
         watch.lap("render")
         del data  # every page is on disk: hand the rows' memory back before the mkdocs processes start
         release_memory()

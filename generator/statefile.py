@@ -15,6 +15,7 @@ import json
 import os
 import re
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 STATE_FILE = "jingfang-state.txt"  # in the site folder; listed in the stamp like every file the build makes
@@ -34,10 +35,15 @@ def _key(password: str, salt: bytes) -> bytes:
 
 def seal(state: dict, password: str) -> str:
     """The state as one line of base64: magic, salt, nonce, ciphertext and tag (the JSON compressed first)."""
+    salt = os.urandom(SALT)
+    return _seal(state, _key(password, salt), salt)
+
+
+def _seal(state: dict, key: bytes, salt: bytes) -> str:
     from Crypto.Cipher import AES
 
-    salt, nonce = os.urandom(SALT), os.urandom(NONCE)
-    cipher = AES.new(_key(password, salt), AES.MODE_GCM, nonce=nonce)
+    nonce = os.urandom(NONCE)
+    cipher = AES.new(key, AES.MODE_GCM, nonce=nonce)
     cipher.update(MAGIC)
     body, tag = cipher.encrypt_and_digest(zlib.compress(json.dumps(state, ensure_ascii=False).encode("utf-8")))
     return base64.b64encode(MAGIC + salt + nonce + body + tag).decode("ascii")
@@ -72,6 +78,26 @@ def read_state(site: Path, password: str) -> dict | None:
         return unseal((site / STATE_FILE).read_text(encoding="ascii"), password)
     except (OSError, UnicodeDecodeError, StateUnreadable):
         return None
+
+
+class StateKeys:
+    """A build's two PBKDF2 derivations (opening the last state, sealing the new one), started at once in threads:
+    hashlib releases the GIL, so they run on the second core while the workbook is read and checked."""
+
+    def __init__(self, site: Path, password: str) -> None:
+        self._salt = os.urandom(SALT)
+        pool = ThreadPoolExecutor(max_workers=2)
+        self._previous: Future[dict | None] = pool.submit(read_state, site, password)
+        self._key: Future[bytes] = pool.submit(_key, password, self._salt)
+        pool.shutdown(wait=False)  # the two tasks run on; nothing else will be submitted
+
+    def previous(self) -> dict | None:
+        """The state the site's last build kept, or None (see read_state)."""
+        return self._previous.result()
+
+    def seal(self, state: dict) -> str:
+        """The state sealed as seal() would, with the key derived in the background."""
+        return _seal(state, self._key.result(), self._salt)
 
 
 def is_sealed(data: bytes) -> bool:

@@ -165,22 +165,27 @@ def _phones(value: object, key: str = "") -> Iterator[str]:
     """Every phone number in a document's context (the values of keys ending in phone)."""
     if isinstance(value, dict):
         for k, v in value.items():
-            yield from _phones(v, k)
+            if k.endswith("phone") or isinstance(v, (dict, list)):
+                yield from _phones(v, k)
     elif isinstance(value, list):
         for v in value:
-            yield from _phones(v, key)
+            if key.endswith("phone") or isinstance(v, (dict, list)):
+                yield from _phones(v, key)
     elif key.endswith("phone") and isinstance(value, str) and value:
         yield value
+
+
+# a number in text (never inside a tag) that may be a phone: linked only when it is one of the context's phones
+_NUMBER = re.compile(r"(?<![\d-])\+?\d[\d-]{5,}\d(?![\d-])(?![^<]*>)")
 
 
 def link_phones(markup: str, ctx: dict) -> str:
     """The context's phone numbers in a sanitized document as tel: links, in text only (never inside a tag); the
     links are ours, added after the sanitizer, so a template still cannot link anywhere. Printed, they are text."""
-    phones = sorted(set(_phones(ctx)), key=len, reverse=True)
+    phones = set(_phones(ctx))
     if not phones:
         return markup
-    pattern = re.compile(r"(?<![\d-])(" + "|".join(re.escape(p) for p in phones) + r")(?![\d-])(?![^<]*>)")
-    return pattern.sub(lambda m: phone(m.group(1)), markup)
+    return _NUMBER.sub(lambda m: phone(m.group(0)) if m.group(0) in phones else m.group(0), markup)
 
 
 def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
