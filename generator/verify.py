@@ -137,8 +137,10 @@ def plaintext(path: Path) -> str:
     return urllib.parse.unquote(html.unescape(text))
 
 
-def scan_file(path: Path, rel: str, secrets: Secrets) -> list[Leak]:
-    """What one file shows that it must not."""
+def scan_file(path: Path, rel: str, secrets: Secrets, seen: dict[str, frozenset[str]] | None = None) -> list[Leak]:
+    """What one file shows that it must not. seen: what each line already scanned holds (shared across the files of
+    one site: most of a page's plaintext is the theme's, the same on every page, and no word or number run crosses
+    a line, so a line is scanned once)."""
     raw = path.read_bytes()
     leaks = []
     if rel == STATE_FILE:
@@ -147,14 +149,24 @@ def scan_file(path: Path, rel: str, secrets: Secrets) -> list[Leak]:
         leaks.append(Leak(rel, UNENCRYPTED))
     if rel.endswith(".html") and rel not in PUBLIC_PAGES and not _CIPHERTEXT.search(raw.decode("utf-8", "replace")):
         leaks.append(Leak(rel, UNENCRYPTED))
-    text = plaintext(path)
+    seen = {} if seen is None else seen
+    kinds: set[str] = set()
+    for line in plaintext(path).split("\n"):
+        found = seen.get(line)
+        if found is None:
+            found = seen[line] = frozenset(_kinds_in(line, secrets))
+        kinds |= found
+    return leaks + [Leak(rel, kind) for kind in sorted(kinds)]
+
+
+def _kinds_in(text: str, secrets: Secrets) -> set[str]:
     kinds: set[str] = set()
     for run in _WORDS.findall(text):
         if not run.isascii():  # constant time in CPython: most runs of a page are markup and scripts
             kinds |= secrets.kinds_in(run.upper())
     for run in _DIGIT_RUN.findall(text):
         kinds |= secrets.kinds_in(run.upper().strip())
-    return leaks + [Leak(rel, kind) for kind in sorted(kinds)]
+    return kinds
 
 
 PARALLEL_FROM = 2000  # files; below this starting the worker processes costs more than they save
@@ -179,8 +191,9 @@ def scan_site(site: Path, secrets: Secrets) -> list[Leak]:
 
 def _scan_files(site: Path, paths: list[Path], secrets: Secrets) -> list[Leak]:
     leaks: list[Leak] = []
+    seen: dict[str, frozenset[str]] = {}
     for path in paths:
-        leaks += scan_file(path, path.relative_to(site).as_posix(), secrets)
+        leaks += scan_file(path, path.relative_to(site).as_posix(), secrets, seen)
     return leaks
 
 

@@ -45,6 +45,7 @@ class View:
     previous: dict | None = None  # the previous build's state (changes.state_of), when it could be decrypted
     village_indicators: dict[str, list[indicators.Indicator]] = field(default_factory=dict)  # 现住村社区 → its own
     never_done: set[tuple[str, str]] = field(default_factory=set)  # (list key, id) of items never done at all
+    documents: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, patient) → rendered, once per build
 
     def age(self, patient: Patient) -> int | None:
         born = patient.born_on_or_min()

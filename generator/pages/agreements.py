@@ -196,9 +196,16 @@ def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
     if not kinds:
         return "\n\n该患者目前没有要打印的文书：协议只用于在家居住的患者，免费服药告知书只用于免费服药的患者。\n\n"
     standing = "；".join(f"{AGREEMENT_KINDS[paper.kind]} {standing_label(paper)}" for paper in state.papers)
-    ctx = context(view, p)
-    docs = "".join(render_document(env, kind, ctx) for kind in kinds)
+    docs = "".join(patient_document(env, view, p, kind) for kind in kinds)
     return (f"\n\n{text(standing)}。\n\n" if standing else "") + printable(len(kinds), docs)
+
+
+def patient_document(env: Environment, view: View, p: Patient, kind: str) -> str:
+    """A patient's document, rendered once per build: the record page renders it, the village batch reuses it."""
+    key = (kind, p.patient_id)
+    if key not in view.documents:
+        view.documents[key] = render_document(env, kind, context(view, p))
+    return view.documents[key]
 
 
 def standing_label(paper: Paper) -> str:
@@ -249,7 +256,7 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
         for kind in AGREEMENT_KINDS:
             yield from _signing_batches(env, view, village, code, kind, signing)
         chosen = _patients(view, village, lambda state: "joint_visit" in state.documents)
-        docs = [render_document(env, "joint_visit", context(view, p)) for p in chosen]
+        docs = [patient_document(env, view, p, "joint_visit") for p in chosen]
         yield from _batch(paths.batch(code, "joint_visit"), DOCUMENTS["joint_visit"], code, village, docs, batches)
         groups = [g for g in view.data.groups if g.village == village]
         docs = [render_document(env, "notice", group_context(view, g)) for g in groups]
@@ -258,6 +265,7 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
             docs = roll_call_sheets(env, view, period, village)
             yield from _batch(paths.batch(code, f"rollcall{k}"), f"{VILLAGE_DOCUMENTS['rollcall']}（{k}）", code, village,
                               docs, batches)
+    view.documents.clear()  # every batch is written: the rendered documents are not needed again
     yield paths.AGREEMENTS, _index(view, signing, batches)
 
 
@@ -275,7 +283,7 @@ def _signing_batches(env: Environment, view: View, village: str, code: str, kind
         return
     title, due = AGREEMENT_KINDS[kind], _patients(view, village, lambda state: kind in state.to_sign)
     here, whole = paths.batch(code, kind), paths.batch_all(code, kind)
-    docs = {p.patient_id: render_document(env, kind, context(view, p)) for p in everyone}  # each rendered once
+    docs = {p.patient_id: patient_document(env, view, p, kind) for p in everyone}
     rows = [(Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name,
              next(paper.reason for paper in view.states[p.patient_id].papers if paper.kind == kind)) for p in due]
     scope = f"需要签订的{title}：未签、已过期或 {RENEWAL_DAYS} 天内到期（按统计截止日期 {view.as_of.isoformat()}）"
