@@ -275,16 +275,22 @@ def paper(kind: str, signed: list[Agreement], as_of: date) -> Paper:
     return Paper(kind, reason, (start, year_end(start) if kind == "reward" else None), end)
 
 
+def due_for_followup(patient: Patient, history: History, data: Dataset, condition: str | None = None) -> date:
+    """When the next follow-up is due: the latest one's 下次随访日期, else its date + 随访间隔 of the class (condition,
+    derived from history when not given); with no follow-up, 纳入管理日期 + that interval."""
+    condition = condition or current_class(history, data.settings.high_risk_level)
+    interval = days(data.rules[condition][0])
+    last = history.followups[-1] if history.followups else None
+    return patient.enrolled + interval if last is None else last.next_due or last.visit_date + interval
+
+
 def patient_state(patient: Patient, history: History, data: Dataset, as_of: date) -> PatientState:
     """Current risk and class with their sources, due dates and what is late, documents needed (pure)."""
     settings = data.settings
     condition = current_class(history, settings.high_risk_level)
-    followup_days, assessment_days = data.rules[condition]
+    assessment_days = data.rules[condition][1]
     last = history.followups[-1] if history.followups else None
-    if last is None:
-        followup_due = patient.enrolled + days(followup_days)
-    else:
-        followup_due = last.next_due or last.visit_date + days(followup_days)
+    followup_due = due_for_followup(patient, history, data, condition)
     faces = [v for v in history.followups if v.face_to_face]
     last_face = faces[-1] if faces else None
     found = observations(history)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .indicators import standard_management
-from .rules import History, patient_state
+from .rules import History, due_for_followup
 from .schema import Dataset, Patient
 from .vocab import AT_HOME, DEAD, PENDING_DIAGNOSIS
 
@@ -117,7 +117,7 @@ def followup_month(data: Dataset, records: dict[str, Record], start: date, end: 
         if p.status != AT_HOME or p.enrolled > end:
             continue
         r = records[p.patient_id]
-        if patient_state(p, r.before(start), data, start).followup_due <= end:
+        if due_for_followup(p, r.before(start), data) <= end:
             due.add(p.patient_id)
             if r.visited(start, end):
                 done.add(p.patient_id)
