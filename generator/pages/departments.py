@@ -9,6 +9,7 @@ from ..views import View
 from ..vocab import AGREEMENT_KINDS, POOR
 from . import paths
 from .html import Page, Raw, a, page, print_button, table
+from .monthly import monthly_link, report_title
 from .overdue import item_table
 
 RECENT_DAYS = 365  # incidents shown to the police: this many days back from the as-of date
@@ -16,10 +17,9 @@ RECENT_DAYS = 365  # incidents shown to the police: this many days back from the
 
 def render_departments(view: View) -> dict[str, Page]:
     here = paths.DEPARTMENTS
-    report = f"{view.month.label}信息交换通报"
     rows = [(Raw(a(here, paths.department(d.slug), d.title)), sum(len(view.lists[key]) for key in d.lists), d.about,
-             Raw(a(here, paths.monthly(d.slug), report))) for d in DEPARTMENTS]
-    intro = f"各部门要办的事，每个部门一页。{a(here, paths.MONTHLY, report)}：每个部门一份，可一起打印。"
+             monthly_link(here, d, view)) for d in DEPARTMENTS]
+    intro = f"各部门要办的事，每个部门一页。{a(here, paths.MONTHLY, report_title(view))}：每个部门一份，可一起打印。"
     pages = {here: page("部门", intro + table(["部门", "事项", "包括", "月度通报"], rows))}
     for d in DEPARTMENTS:
         pages[paths.department(d.slug)] = render_department(view, d)
@@ -28,8 +28,7 @@ def render_departments(view: View) -> dict[str, Page]:
 
 def render_department(view: View, d: Department) -> Page:
     here = paths.department(d.slug)
-    report = a(here, paths.monthly(d.slug), f"{view.month.label}信息交换通报")
-    parts = [f"{d.about}\n\n统计截止日期 {view.as_of.isoformat()}。本部门的{report}。" + print_button()]
+    parts = [f"{d.about}\n\n统计截止日期 {view.as_of.isoformat()}。本部门的{monthly_link(here, d, view)}。" + print_button()]
     if d.slug == "health":  # the doctors' week plan, whom to visit or call
         parts.append(f"**{a(here, paths.WEEK, '本周应访')}**：按村社区和按精防医生，逾期最久的在前，附监护人电话。")
     for key in d.lists:

@@ -21,7 +21,7 @@ def render_monthly(view: View, workbook_dir: Path | None = None) -> Iterator[tup
     env = environment(workbook_dir)
     sections = monthly_report(Facts(view.data, view.as_of, view.histories, view.states), view.month)
     copies = {d.slug: render_document(env, "monthly", report_context(view, d, sections)) for d in DEPARTMENTS}
-    title = f"{view.month.label}信息交换通报"
+    title = report_title(view)
     for d in DEPARTMENTS:
         yield paths.monthly(d.slug), page(f"{title} · {d.title}", print_button("打印通报") + copies[d.slug])
     links = "　".join(a(paths.MONTHLY, paths.monthly(d.slug), d.title) for d in DEPARTMENTS)
@@ -56,5 +56,11 @@ def _cell(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def report_title(view: View) -> str:
+    """The report's title as pages link it: 2026年8月信息交换通报."""
+    return f"{view.month.label}信息交换通报"
+
+
 def monthly_link(here: str, d: Department, view: View) -> Raw:
-    return Raw(a(here, paths.monthly(d.slug), f"{view.month.label}信息交换通报"))
+    """A link to one department's copy of the month's report."""
+    return Raw(a(here, paths.monthly(d.slug), report_title(view)))
