@@ -114,18 +114,25 @@ def list_rows(view: View, spec: ListSpec, village: str | None = None) -> tuple[l
     return headers, sorted(rows, key=lambda r: order.get(r[0], len(order)))
 
 
-def write_export(view: View, path: Path, village: str | None = None) -> dict[str, int]:
-    """Write every list to path (only one village's items when given; refused inside a built site); return the
-    number of rows per list title."""
+def new_export(view: View, path: Path, village: str | None, what: str, holds: str) -> tuple[Workbook, Worksheet]:
+    """A new export workbook and its 说明 sheet (what it is, as of when, what personal data it holds), after
+    refusing a target inside a built site or an unknown village."""
     check_target(path)
     if village is not None:
         check_village(view, village)
     wb = Workbook()
     about = wb.active
     about.title = "说明"
-    append_row(about, [f"{view.data.settings.township}{' ' + village if village else ''} 逾期清单",
+    append_row(about, [f"{view.data.settings.township}{' ' + village if village else ''} {what}",
                        f"统计截止日期 {view.as_of.isoformat()}"])
-    append_row(about, ["本文件含患者姓名和联系方式，属于敏感个人信息，请只发给负责的工作人员，用后删除。"])
+    append_row(about, [f"本文件含患者{holds}，属于敏感个人信息，请只发给负责的工作人员，用后删除。"])
+    return wb, about
+
+
+def write_export(view: View, path: Path, village: str | None = None) -> dict[str, int]:
+    """Write every list to path (only one village's items when given; refused inside a built site); return the
+    number of rows per list title."""
+    wb, about = new_export(view, path, village, "逾期清单", "姓名和联系方式")
     if village is not None:
         append_row(about, [f"只含{village}的患者、帮扶小组和本村社区的事项；乡镇层面的事项（如工作会议）不在其中。"])
     counts = {}
@@ -191,15 +198,7 @@ def roster_rows(view: View, village: str | None = None) -> list[list]:
 
 def write_roster(view: View, path: Path, village: str | None = None) -> int:
     """Write the 花名册 to path (one village's when given; refused inside a built site); return its row count."""
-    check_target(path)
-    if village is not None:
-        check_village(view, village)
-    wb = Workbook()
-    about = wb.active
-    about.title = "说明"
-    append_row(about, [f"{view.data.settings.township}{' ' + village if village else ''} 花名册",
-                       f"统计截止日期 {view.as_of.isoformat()}"])
-    append_row(about, ["本文件含患者姓名、住址和联系方式，属于敏感个人信息，请只发给负责的工作人员，用后删除。"])
+    wb, about = new_export(view, path, village, "花名册", "姓名、住址和联系方式")
     rows = roster_rows(view, village)
     write_sheet(wb.create_sheet("花名册"), ROSTER_HEADERS, rows)
     append_row(about, ["花名册", len(rows)])
