@@ -80,14 +80,21 @@ def test_agreement_prints_each_document_on_its_own_a4_page(encrypted, page, tmp_
     assert page.locator("details.jf-documents section.jf-doc").count() == 4 and len(pages) == 4
 
 
-def test_village_batch_prints_one_document_per_page(encrypted, page, tmp_path):
-    page.goto((encrypted / "agreements" / "V01-guardian-all.html").as_uri())  # 全部: everyone at home
+def test_village_batch_prints_those_to_sign_or_with_print_all_everyone_one_page_each(encrypted, page, tmp_path):
+    page.goto((encrypted / "agreements" / "V01-reward.html").as_uri())  # 2 of 3 to sign, 1 in force
     unlock(page, PASSWORD)
     page.emulate_media(media="print")
-    pdf = tmp_path / "监护协议.pdf"
-    page.pdf(path=str(pdf), format="A4")
     count = page.locator("section.jf-doc").count()
-    assert count == 3 and len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())) == count
+    to_sign = page.locator("section.jf-doc:not(.jf-in-force)").count()
+
+    def printed_pages(name: str) -> int:
+        pdf = tmp_path / name
+        page.pdf(path=str(pdf), format="A4")
+        return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+
+    assert count == 3 and 1 <= to_sign < count and printed_pages("需签.pdf") == to_sign
+    page.evaluate("document.body.classList.add('jf-print-all')")  # what 打印全部 does before printing
+    assert printed_pages("全部.pdf") == count
 
 
 def test_group_notice_and_joint_visit_form_print_on_a4(encrypted, page, tmp_path):

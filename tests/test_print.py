@@ -51,9 +51,11 @@ def pages_of(data: Dataset) -> dict:
     return dict(render_agreements(build_view(data, Report(), A, datetime(2025, 7, 1))))
 
 
-def documents_in(body: str) -> list[str]:
-    """The patient of each document on a page (its 患者 line), in order."""
-    return re.findall(r'<section class="jf-doc jf-doc-\w+">.*?患者：(试P\d+)', body, flags=re.S)
+def documents_in(body: str, *, printed: bool = False) -> list[str]:
+    """The patient of each document on a page (its 患者 line), in order; printed: only those the page prints by
+    default (not marked jf-in-force, which print only with 打印全部)."""
+    found = re.findall(r'<section class="jf-doc jf-doc-\w+( jf-in-force)?">.*?患者：(试P\d+)', body, flags=re.S)
+    return [patient for in_force, patient in found if not (printed and in_force)]
 
 
 def test_each_agreement_says_why_it_is_to_be_signed():
@@ -72,25 +74,30 @@ def test_thirty_days_ahead_is_still_in_the_batch_and_thirty_one_is_not():
     assert [p.reason for p in states["P2"].papers] == ["未签", None]
 
 
-def test_default_batch_holds_exactly_those_to_sign_and_the_all_batch_everyone():
+def test_batch_prints_exactly_those_to_sign_by_default_and_everyone_with_print_all():
     pages = pages_of(FIVE)
-    assert documents_in(pages["agreements/V01-reward.md"].body) == ["试P2", "试P3", "试P5"]
-    assert documents_in(pages["agreements/V01-reward-all.md"].body) == ["试P1", "试P2", "试P3", "试P4", "试P5"]
-    assert "<td>试P2</td><td>已过期</td>" in bare(pages["agreements/V01-reward.md"].body)
-    assert "<td>试P3</td><td>20 天后到期</td>" in bare(pages["agreements/V01-reward.md"].body)
+    body = pages["agreements/V01-reward.md"].body
+    assert documents_in(body, printed=True) == ["试P2", "试P3", "试P5"]
+    assert documents_in(body) == ["试P1", "试P2", "试P3", "试P4", "试P5"]
+    assert "<td>试P2</td><td>已过期</td>" in bare(body) and "<td>试P3</td><td>20 天后到期</td>" in bare(body)
+    assert 'onclick="window.print()">打印需签的 3 份</button>' in body
+    assert 'onclick="jingfangPrintAll()">打印全部 5 份</button>' in body
+    assert "标“有效期内”的 2 份只在“打印全部”时打印" in body
     index = bare(pages["agreements/index.md"].body)
-    assert ('<tr><td>甲村</td><td>以奖代补协议</td><td>3 份　<a href="V01-reward.html">打印需签的</a></td>'
-            '<td>5 份　<a href="V01-reward-all.html">打印全部</a></td></tr>') in index
+    assert '<tr><td>甲村</td><td>以奖代补协议</td><td>3 份</td><td>5 份</td><td><a href="V01-reward.html">批量打印</a></td></tr>' in index
+    assert not [rel for rel in pages if rel.endswith("-all.md")]  # one page per village and agreement
     # nobody has a 监护协议: all five need one
-    assert documents_in(pages["agreements/V01-guardian.md"].body) == ["试P1", "试P2", "试P3", "试P4", "试P5"]
+    body = pages["agreements/V01-guardian.md"].body
+    assert documents_in(body, printed=True) == documents_in(body) == ["试P1", "试P2", "试P3", "试P4", "试P5"]
 
 
-def test_a_village_with_nothing_to_sign_says_so_and_links_everyone():
+def test_a_village_with_nothing_to_sign_says_so_and_offers_everyone():
     data = dataset([patient("P1")], [Agreement(patient_id="P1", kind="监护协议", signed=date(2025, 1, 1))])
     body = pages_of(data)["agreements/V01-guardian.md"].body
-    assert documents_in(body) == []
-    assert body == ('本村目前没有需要签订的监护协议：未签、已过期或 30 天内到期（按统计截止日期 2025-06-30）。'
-                    '全部 1 份见 <a href="V01-guardian-all.html">全部监护协议</a>。')
+    assert documents_in(body, printed=True) == [] and documents_in(body) == ["试P1"]
+    assert body.startswith('<p class="jf-noprint">本村目前没有需要签订的监护协议：未签、已过期或 30 天内到期'
+                           '（按统计截止日期 2025-06-30）。</p>')
+    assert "打印需签的" not in body and 'onclick="jingfangPrintAll()">打印全部 1 份</button>' in body
 
 
 def test_only_the_documents_that_apply_to_a_patient():
@@ -105,7 +112,7 @@ def test_only_the_documents_that_apply_to_a_patient():
         "P1": ("guardian", "reward"), "P2": ("guardian", "reward", "consent"), "P3": ("consent",), "P4": (),
         "P5": ("guardian", "reward", "consent", "joint_visit")}
     pages = pages_of(data)
-    assert documents_in(pages["agreements/V01-consent-all.md"].body) == ["试P2", "试P3", "试P5"]
+    assert documents_in(pages["agreements/V01-consent.md"].body) == ["试P2", "试P3", "试P5"]
 
 
 def test_the_record_page_offers_only_what_applies():
@@ -134,7 +141,7 @@ def test_relation_names_one_guardian(relation, printed):
 
 def test_reward_agreement_has_its_term_amount_and_a_line_per_party():
     pages = pages_of(FIVE)
-    docs = pages["agreements/V01-reward-all.md"].body.split('<section class="jf-doc jf-doc-reward">')[1:]
+    docs = re.split(r'<section class="jf-doc jf-doc-reward(?: jf-in-force)?">', pages["agreements/V01-reward.md"].body)[1:]
     by_patient = dict(zip(["P1", "P2", "P3", "P4", "P5"], docs))
     assert "本协议有效期一年，自 2025年1月1日 起至 2025年12月31日 止" in by_patient["P1"]  # in force: as signed
     assert "自 2025年7月21日 起至 2026年7月20日 止" in by_patient["P3"]  # renewal: from the day after it ends

@@ -104,7 +104,7 @@ def test_masking_in_lists_full_values_on_the_record(workbook, tmp_path):
     roster = (plain / "roster" / "index.html").read_text(encoding="utf-8")
     overdue = (plain / "overdue" / "followup_overdue.html").read_text(encoding="utf-8")
     record = (plain / "patients" / "P001.html").read_text(encoding="utf-8")
-    papers = (plain / "agreements" / "V01-guardian-all.html").read_text(encoding="utf-8")
+    papers = (plain / "agreements" / "V01-guardian.html").read_text(encoding="utf-8")
     for listing in (roster, overdue):
         assert "139****0011" in listing and "13900000011" not in listing
     id_p001 = "110101198005060250"

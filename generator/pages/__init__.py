@@ -8,7 +8,6 @@ from typing import Iterable, Iterator
 from ..encryption import ENTRY_LEVEL
 from ..lists import DEPARTMENTS
 from ..views import View
-from ..vocab import AGREEMENT_KINDS
 from . import paths
 from .agreements import DOCUMENTS, GROUP_DOCUMENTS, render_agreements
 from .changes import render_changes
@@ -74,8 +73,6 @@ def page_levels(view: View) -> dict[str, str]:
             levels[rel] = code
         for kind in [*DOCUMENTS, *GROUP_DOCUMENTS, *(f"rollcall{k}" for k in range(1, len(view.data.periods) + 1))]:
             levels[paths.batch(code, kind)] = code
-        for kind in AGREEMENT_KINDS:
-            levels[paths.batch_all(code, kind)] = code
     for p in view.data.patients:
         levels[paths.patient(p.patient_id)] = view.village_code(p.village)
     for g in view.data.groups:

@@ -276,26 +276,41 @@ def _patients(view: View, village: str, chosen: Callable[[PatientState], bool]) 
 
 def _signing_batches(env: Environment, view: View, village: str, code: str, kind: str,
                      signing: list[tuple]) -> Iterator[tuple[str, Page]]:
-    """A village's two batches of one agreement: those to sign (the default; 未签, 已过期 or about to expire) and
-    everyone it applies to (全部); none when it applies to nobody. Noted in signing for the index."""
+    """A village's batch of one agreement, for everyone it applies to (none when nobody): printing it prints those to
+    sign (未签, 已过期 or about to expire), 打印全部 also those in force (jf-in-force). Noted in signing for the index."""
     everyone = _patients(view, village, lambda state: kind in state.documents)
     if not everyone:
         return
     title, due = AGREEMENT_KINDS[kind], _patients(view, village, lambda state: kind in state.to_sign)
-    here, whole = paths.batch(code, kind), paths.batch_all(code, kind)
-    docs = {p.patient_id: patient_document(env, view, p, kind) for p in everyone}
+    here, to_sign = paths.batch(code, kind), {p.patient_id for p in due}
+    docs = "".join(patient_document(env, view, p, kind) if p.patient_id in to_sign
+                   else in_force(patient_document(env, view, p, kind), kind) for p in everyone)
     rows = [(Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name,
              next(paper.reason for paper in view.states[p.patient_id].papers if paper.kind == kind)) for p in due]
     scope = f"需要签订的{title}：未签、已过期或 {RENEWAL_DAYS} 天内到期（按统计截止日期 {view.as_of.isoformat()}）"
-    rest = f"全部 {len(everyone)} 份见 {a(here, whole, '全部' + title)}。"
-    body = (f'<p class="jf-noprint">{scope}。{rest}</p>\n\n' + table(["编号", "姓名", "原因"], rows, cls="jf-table jf-noprint")
-            + print_button(f"打印需签的 {len(due)} 份") + "".join(docs[p.patient_id] for p in due)
-            if due else f"本村目前没有{scope}。{rest}")
-    yield here, page(f"{title} · {code}", body, heading=f"{title} · {village}（需签订）")
-    yield whole, page(f"{title} · {code} · 全部", print_button(f"打印全部 {len(everyone)} 份") + "".join(docs.values()),
-                      heading=f"{title} · {village}（全部）")
-    signing.append((village, title, Raw(f"{len(due)} 份　{a(paths.AGREEMENTS, here, '打印需签的')}"),
-                    Raw(f"{len(everyone)} 份　{a(paths.AGREEMENTS, whole, '打印全部')}")))
+    if due:
+        lead = f'<p class="jf-noprint">{scope}。</p>\n\n' + table(["编号", "姓名", "原因"], rows, cls="jf-table jf-noprint")
+    else:
+        lead = f'<p class="jf-noprint">本村目前没有{scope}。</p>'
+    body = lead + _batch_buttons(len(due), len(everyone)) + docs
+    yield here, page(f"{title} · {code}", body, heading=f"{title} · {village}")
+    signing.append((village, title, f"{len(due)} 份", f"{len(everyone)} 份", Raw(a(paths.AGREEMENTS, here, "批量打印"))))
+
+
+def in_force(document: str, kind: str) -> str:
+    """A batch's document of an agreement still in force: shown, printed only with 打印全部 (jingfang.css)."""
+    opening = f'<section class="jf-doc jf-doc-{kind}">'
+    return document.replace(opening, f'<section class="jf-doc jf-doc-{kind} jf-in-force">', 1)
+
+
+def _batch_buttons(due: int, everyone: int) -> str:
+    """打印需签的 (what the browser's own print prints too) and 打印全部, with a line on what each prints."""
+    first = (f'<button class="md-button md-button--primary" onclick="window.print()">打印需签的 {due} 份</button> '
+             if due else "")
+    return (f'\n\n<p class="jf-noprint">{first}<button class="md-button" onclick="jingfangPrintAll()">'
+            f"打印全部 {everyone} 份</button></p>\n\n"
+            f'<p class="jf-noprint">下面是全部 {everyone} 份；标“有效期内”的 {everyone - due} 份只在“打印全部”时打印。'
+            "每份单独占一页 A4。</p>\n\n")
 
 
 def _batch(rel: str, title: str, code: str, village: str, docs: list[str],
@@ -309,7 +324,7 @@ def _batch(rel: str, title: str, code: str, village: str, docs: list[str],
 
 def _index(view: View, signing: list[tuple], batches: list[tuple]) -> Page:
     here = paths.AGREEMENTS
-    agreements = table(["村社区", "协议", "需签订", "全部"], signing) if signing else "没有适用的患者。"
+    agreements = table(["村社区", "协议", "需签订", "全部", ""], signing) if signing else "没有适用的患者。"
     index = table(["村社区", "文书", "份数", ""], batches) if batches else "没有。"
     patients = " ".join(a(here, paths.patient(p.patient_id), p.patient_id) for p in view.data.patients if not p.closed)
     holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
@@ -319,8 +334,8 @@ def _index(view: View, signing: list[tuple], batches: list[tuple]) -> Page:
 
 ## 按村社区批量打印协议
 
-默认只打印需要签订的：未签、已过期或 {RENEWAL_DAYS} 天内到期（按统计截止日期 {view.as_of.isoformat()}）；
-“全部”是协议适用的每一位患者（监护协议、以奖代补协议：在家居住的患者；免费服药告知书：免费服药的患者）。
+每村每种协议一页。默认只打印需要签订的：未签、已过期或 {RENEWAL_DAYS} 天内到期（按统计截止日期 {view.as_of.isoformat()}）；
+页上的“打印全部”按钮打印协议适用的每一位患者（监护协议、以奖代补协议：在家居住的患者；免费服药告知书：免费服药的患者）。
 
 {agreements}
 

@@ -55,11 +55,6 @@ def batch(code: str, kind: str) -> str:
     return f"agreements/{code}-{kind}.md"
 
 
-def batch_all(code: str, kind: str) -> str:
-    """A village's batch of one agreement for everyone it applies to (batch holds only those to sign)."""
-    return f"agreements/{code}-{kind}-all.md"
-
-
 def department(slug: str) -> str:
     return f"departments/{slug}.md"
 

@@ -225,16 +225,26 @@
     }
   }
 
-  /* Print only the three documents of a record page, each on its own A4 page. */
-  window.jingfangPrintDocuments = function () {
-    var details = document.querySelector("details.jf-documents");
-    if (details) details.open = true;
-    document.body.classList.add("jf-print-documents");
+  /* Print with a class on the body (jingfang.css chooses what prints by it), taken off again after printing. */
+  function printWith(cls) {
+    document.body.classList.add(cls);
     window.addEventListener("afterprint", function done() {
-      document.body.classList.remove("jf-print-documents");
+      document.body.classList.remove(cls);
       window.removeEventListener("afterprint", done);
     });
     window.print();
+  }
+
+  /* Print only the documents of a record page, each on its own A4 page. */
+  window.jingfangPrintDocuments = function () {
+    var details = document.querySelector("details.jf-documents");
+    if (details) details.open = true;
+    printWith("jf-print-documents");
+  };
+
+  /* A village's agreement batch prints those to sign; 打印全部 also prints those still in force (.jf-in-force). */
+  window.jingfangPrintAll = function () {
+    printWith("jf-print-all");
   };
 
   /* The township's name for the printed page's margin (jingfang.css @page): from the decrypted body, set through
