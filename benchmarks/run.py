@@ -244,6 +244,10 @@ def write_results(text: str) -> None:
 
 def main(argv: list[str]) -> int:
     saved = ROOT / "benchmarks" / "results.json"
+    if argv and argv[0] in ("-h", "--help"):
+        print("benchmarks/run.py [患者数 …]   测量这些规模（默认 300 1000 5000 10000），其他规模保留上次的结果\n"
+              "benchmarks/run.py --render    用上次的结果重新生成 RESULTS.md（例如改了 NOTES.md 之后）")
+        return 0
     if argv == ["--render"]:
         # Re-render RESULTS.md from the last run's measurements, e.g. after editing NOTES.md.
         text = render(json.loads(saved.read_text(encoding="utf-8")), datetime.fromtimestamp(saved.stat().st_mtime))
@@ -257,6 +261,9 @@ def main(argv: list[str]) -> int:
             start = time.perf_counter()
             rows.append(run(n, Path(tmp)))
             print(f"{n} patients measured in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    # Sizes not measured this time keep their last measurements, so one size can be re-run alone.
+    kept = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else []
+    rows = sorted([r for r in kept if r["n"] not in sizes] + rows, key=lambda r: r["n"])
     saved.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     text = render(rows, datetime.now())
     write_results(text)

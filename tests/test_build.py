@@ -60,6 +60,20 @@ def test_navigation_holds_only_section_pages(built):
     assert "patients/P001.html" not in page.split('<div class="md-content"')[0]
 
 
+def test_pages_outside_the_nav_reuse_its_html_with_links_from_their_own_folder(built):
+    """The jingfang plugin renders Material's tabs and sidebar once per folder for pages outside the nav."""
+    def part(rel: str, pattern: str) -> str:
+        return re.search(pattern, (built / rel).read_text(encoding="utf-8"), re.S).group(0)
+
+    tabs, sidebar = r'<nav class="md-tabs".*?</nav>', r'<div class="md-sidebar md-sidebar--primary".*?</nav>'
+    assert part("patients/P001.html", tabs) == part("patients/P002.html", tabs)
+    assert part("patients/P001.html", sidebar) == part("patients/P002.html", sidebar)
+    assert 'href="../roster/index.html"' in part("patients/P001.html", tabs)
+    assert 'href="index.html"' in part("roster/V01.html", tabs)  # the same tab, from inside roster/
+    assert "md-tabs__item--active" in part("roster/index.html", tabs)  # a page in the nav marks its tab
+    assert "md-tabs__item--active" not in part("roster/V01.html", tabs)
+
+
 def test_no_page_loads_anything_from_outside_the_site(built):
     for path in built.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
