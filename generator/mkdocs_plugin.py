@@ -9,17 +9,21 @@
 3. Drive the encryption plugin through generator.encryption: hand it the passwords from the environment, compile its
    form once, and in sharded builds give every shard the same level keys so one unlock opens every page of a level.
 4. Render Material's navigation (tabs, sidebar and table of contents) once per kind of page rather than per page
-   (``jf_reuse``, called from overrides/main.html): it was a quarter of a shard's time.
+   (``jf_reuse``, called from overrides/main.html): it was a quarter of a shard's time. Keep the theme's compiled
+   templates between builds (a user cache folder, when there is one), render the 404 page in the first shard only
+   and no sitemap (the build would delete it).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 import re
 from functools import lru_cache
 from typing import BinaryIO
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -63,8 +67,21 @@ def _toc(items) -> tuple:
                  for item in items)
 
 
+class NoSearchNotice(logging.Filter):
+    """Drop the encryption plugin's warning that there is no search plugin: the site has none on purpose (an index
+    would hold every page in plaintext), and under --strict every other warning fails the build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return '"search" plugin wasn\'t enabled' not in record.getMessage()
+
+
+logging.getLogger("mkdocs.plugins.encryptcontent").addFilter(NoSearchNotice())
+
+
 class JingfangConfig(base.Config):
     fragments = c.Type(str, default="")  # the fragment store written by site.Staging (in the private temp folder)
+    primary = c.Type(bool, default=True)  # the first (or only) shard: it renders the site-wide 404 page
+    template_cache = c.Type(str, default="")  # a folder for the theme's compiled templates ("": none)
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +112,12 @@ class JingfangPlugin(BasePlugin[JingfangConfig]):
 
     def on_env(self, env, config, files, **kwargs):
         env.globals["jf_reuse"] = NavReuse()
+        if self.config.template_cache:
+            # Jinja checks each template's source against the cached code and writes through a temp file and rename
+            env.bytecode_cache = FileSystemBytecodeCache(self.config.template_cache)
+        config.theme.static_templates.discard("sitemap.xml")  # a list of every page's address helps nobody inside
+        if not self.config.primary:
+            config.theme.static_templates.discard("404.html")
         return env
 
     def _fragment(self, match: re.Match) -> str:

@@ -78,13 +78,15 @@ def split_fragments(text: str, store: BinaryIO) -> str:
     return FRAGMENT_RE.sub(keep, text)
 
 
-def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: dict, encrypted: bool) -> Path:
+def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: dict, encrypted: bool,
+                 primary: bool = True) -> Path:
     """A config that inherits jingfang's base mkdocs.yml and points at the temp docs and site folders.
 
     Written by a YAML serializer, so a name is always a string value. The passwords are not in it: the jingfang
-    plugin hands them to the encryption plugin from the child's environment.
+    plugin hands them to the encryption plugin from the child's environment. primary: the first (or only) shard.
     """
-    plugins: list = [{"jingfang": {"fragments": str(work.parent / "fragments.bin")}}]
+    plugins: list = [{"jingfang": {"fragments": str(work.parent / "fragments.bin"), "primary": primary,
+                                   "template_cache": template_cache()}}]
     if encrypted:
         plugins.append({encryption.PLUGIN: encryption.options()})
     config = {
@@ -102,6 +104,21 @@ def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: d
     return path
 
 
+def template_cache() -> str:
+    """A folder of this user's own for the theme's compiled Jinja templates (no data of any workbook: templates
+    only), kept between builds; "" where none can be made."""
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "jingfang" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return ""
+    return str(folder)
+
+
 def build_mkdocs(configs: list[Path], env: dict[str, str], pages: int,
                  progress: Callable[[str], None] = lambda _: None) -> None:
     """Run a real ``mkdocs build --strict`` per shard, all at once, in child processes; any warning fails the build.
@@ -114,15 +131,18 @@ def build_mkdocs(configs: list[Path], env: dict[str, str], pages: int,
     children = []
     for config in configs:
         errors = tempfile.TemporaryFile()
-        child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)],
+        child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
                                  stdout=subprocess.DEVNULL, stderr=errors, env=child_env)
         children.append((child, errors, config.parent / "site"))
     try:
         last = time.monotonic()
-        while any(child.poll() is None for child, _, _ in children):
-            time.sleep(0.2)
+        while running := [child for child, _, _ in children if child.poll() is None]:
             if any(child.poll() not in (None, 0) for child, _, _ in children):
                 break  # one shard failed: no need to wait for the others
+            try:
+                running[0].wait(timeout=0.2)  # returns as soon as it ends (a sleep would wait out its 0.2 s)
+            except subprocess.TimeoutExpired:
+                pass
             if time.monotonic() - last >= PROGRESS_EVERY:
                 last = time.monotonic()
                 done = sum(1 for _, _, site in children if site.exists() for _ in site.rglob("*.html"))
@@ -389,7 +409,8 @@ class Staging:
             if count > 1:
                 env[encryption.LEVEL_KEYS_ENV] = json.dumps({level: os.urandom(32).hex() for level in levels})
         parts = split_shards(self.work, self.pages, nav, count)
-        configs = [write_config(part, site_name, nav, extra, passwords is not None) for part in parts]
+        configs = [write_config(part, site_name, nav, extra, passwords is not None, primary=k == 0)
+                   for k, part in enumerate(parts)]
         progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）")
                  + (f"（{count} 个进程并行）" if count > 1 else "") + "……")
         build_mkdocs(configs, env, len(self.pages), progress)

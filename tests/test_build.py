@@ -123,6 +123,18 @@ def test_mkdocs_failure_leaves_the_site_and_no_temp_folder(tmp_path, monkeypatch
     assert list(temp.iterdir()) == []
 
 
+def test_a_mkdocs_warning_fails_the_build_and_says_what_it_was(tmp_path, monkeypatch):
+    """--strict counts warnings only when mkdocs is not told to be quiet (its --quiet drops them before counting)."""
+    from generator import build as build_module
+
+    out = tmp_path / "site"
+    workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
+    monkeypatch.setattr(build_module, "NAV", [*build_module.NAV, {"缺失": "missing.md"}])  # mkdocs warns of it
+    with pytest.raises(BuildFailed, match="missing.md"):
+        build(workbook, out, as_of=None, today=date(2025, 7, 1), now=NOW, access=ACCESS)
+    assert not out.exists()
+
+
 def test_invalid_workbook_raises_before_writing_anything(tmp_path):
     bad = valid_sheets()
     set_cell(bad, "随访记录", 1, "随访日期", "昨天")
