@@ -154,7 +154,8 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
     township = data.settings.township
     stale = stale_notice(day, today, data.settings.stale_days)
     secrets: Secrets | None = personal_values(data) if access is not None else None
-    with Staging() as staging:
+    # a site has about two pages per patient and ten per village: the mkdocs processes start loading now
+    with Staging(expected_pages=2 * len(data.patients) + 10 * len(data.villages)) as staging:
         passwords = stage(data, report, day, staging, workbook_dir=workbook.parent, now=now, access=access,
                           progress=progress, watch=watch, month=report_month, state=state)
         watch.lap("render")

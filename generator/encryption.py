@@ -10,7 +10,7 @@ the internals below unchanged:
 - its setup dict (``level_keys``, ``keystore``), rewritten in sharded builds so that all shards share level keys;
 - its template compiled per page (we compile it once) and its storage prefix and DOM ids, which the browser script
   (jingfang.js) and the leak gate (verify.py) rely on;
-- its ``os._exit`` on some errors, which is why mkdocs always runs in a child process (site.build_mkdocs).
+- its ``os._exit`` on some errors, which is why mkdocs always runs in a child process (site.MkdocsProcesses).
 """
 
 from __future__ import annotations

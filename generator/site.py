@@ -34,7 +34,8 @@ from .verify import Secrets, describe, scan_site
 if TYPE_CHECKING:
     from .pages.html import Page
 
-BASE_CONFIG = Path(__file__).resolve().parent / "pages" / "mkdocs.yml"
+PACKAGE = Path(__file__).resolve().parent
+BASE_CONFIG = PACKAGE / "pages" / "mkdocs.yml"
 OVERRIDES = Path(__file__).resolve().parent / "pages" / "overrides"
 ASSETS = Path(__file__).resolve().parent / "pages" / "assets"
 FRAGMENT_RE = re.compile(r"^<(table|section)\b.*?</\1>$", re.M | re.S)
@@ -119,25 +120,49 @@ def template_cache() -> str:
     return str(folder)
 
 
-def build_mkdocs(configs: list[Path], env: dict[str, str], pages: int,
-                 progress: Callable[[str], None] = lambda _: None) -> None:
-    """Run a real ``mkdocs build --strict`` per shard, all at once, in child processes; any warning fails the build.
+def shard_count(pages: int) -> int:
+    """How many mkdocs processes build a site of this many pages: one per CPU core for a large site."""
+    return max(1, min(os.cpu_count() or 1, MAX_SHARDS, pages // MIN_SHARD_PAGES))
 
-    Child processes, because the encryption plugin ends its process with os._exit on some errors, which would
-    skip the cleanup of the plaintext temp folder. While they run, the pages written so far are reported.
+
+class MkdocsProcesses:
+    """The mkdocs child processes of one build (generator.mkdocs_child), started early: each imports mkdocs and the
+    plugins while the main process reads the workbook and renders the pages, then builds the config it is sent.
+
+    Child processes, because the encryption plugin ends its process with os._exit on some errors, which would skip
+    the cleanup of the plaintext temp folder. The secrets go down a pipe, not through the environment.
     """
-    child_env = {k: v for k, v in os.environ.items() if k not in PRIVATE_ENV} | env
-    child_env["NO_MKDOCS_2_WARNING"] = "1"
-    children = []
-    for config in configs:
-        errors = tempfile.TemporaryFile()
-        child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-                                 stdout=subprocess.DEVNULL, stderr=errors, env=child_env)
-        children.append((child, errors, config.parent / "site"))
-    try:
+
+    def __init__(self, count: int = 0) -> None:
+        self.idle: list[tuple[subprocess.Popen, BinaryIO]] = []
+        self.running: list[tuple[subprocess.Popen, BinaryIO, Path]] = []
+        self.start(count)
+
+    def start(self, count: int) -> None:
+        env = {k: v for k, v in os.environ.items() if k not in PRIVATE_ENV} | {"NO_MKDOCS_2_WARNING": "1"}
+        for _ in range(count):
+            errors = tempfile.TemporaryFile()
+            child = subprocess.Popen([sys.executable, "-m", "generator.mkdocs_child"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL, stderr=errors, env=env, cwd=PACKAGE.parent)
+            self.idle.append((child, errors))
+
+    def build(self, configs: list[Path], secrets: dict[str, str], pages: int,
+              progress: Callable[[str], None] = lambda _: None) -> None:
+        """Run a real ``mkdocs build --strict`` per config, all at once; any warning fails the build (BuildFailed).
+        While they run, the pages written so far are reported."""
+        self.start(len(configs) - len(self.idle))
+        for (child, errors), config in zip(self.idle, configs):
+            try:
+                child.stdin.write((json.dumps({"config": str(config), "env": secrets}) + "\n").encode())
+                child.stdin.close()
+            except OSError:
+                pass  # it has ended already: reported below with what it wrote
+            self.running.append((child, errors, config.parent / "site"))
+        self.idle = self.idle[len(configs):]
+        self.dismiss()  # the processes not needed (a small site needs fewer than were started)
         last = time.monotonic()
-        while running := [child for child, _, _ in children if child.poll() is None]:
-            if any(child.poll() not in (None, 0) for child, _, _ in children):
+        while running := [child for child, _, _ in self.running if child.poll() is None]:
+            if any(child.poll() not in (None, 0) for child, _, _ in self.running):
                 break  # one shard failed: no need to wait for the others
             try:
                 running[0].wait(timeout=0.2)  # returns as soon as it ends (a sleep would wait out its 0.2 s)
@@ -145,20 +170,35 @@ def build_mkdocs(configs: list[Path], env: dict[str, str], pages: int,
                 pass
             if time.monotonic() - last >= PROGRESS_EVERY:
                 last = time.monotonic()
-                done = sum(1 for _, _, site in children if site.exists() for _ in site.rglob("*.html"))
+                done = sum(1 for _, _, site in self.running if site.exists() for _ in site.rglob("*.html"))
                 progress(f"mkdocs：已生成 {done}/{pages} 个页面……")
-        failed = [(child, errors) for child, errors, _ in children if child.poll() not in (None, 0)]
+        failed = [errors for child, errors, _ in self.running if child.poll() not in (None, 0)]
         if failed:
-            child, errors = failed[0]
-            errors.seek(0)
-            lines = [line for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            failed[0].seek(0)
+            lines = [line for line in failed[0].read().decode("utf-8", "replace").splitlines() if line.strip()]
             raise BuildFailed("mkdocs 生成网站失败：" + "；".join(lines[-5:]))
-    finally:
-        for child, errors, _ in children:
+
+    def dismiss(self) -> None:
+        """End the idle processes: an empty stdin ends them."""
+        for child, errors in self.idle:
+            try:
+                child.stdin.close()
+                child.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                child.kill()
+                child.wait()
+            errors.close()
+        self.idle = []
+
+    def close(self) -> None:
+        """End every process, idle or still running (killed), and close their error files."""
+        self.dismiss()
+        for child, errors, _ in self.running:
             if child.poll() is None:
                 child.kill()
                 child.wait()
             errors.close()
+        self.running = []
 
 
 def split_shards(work: Path, pages: list[str], nav: list[dict[str, str]], count: int) -> list[Path]:
@@ -354,7 +394,9 @@ class Staging:
     so they never all sit in memory at once.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, expected_pages: int = 0) -> None:
+        """expected_pages: about how many pages will be written (0: unknown); the mkdocs processes such a site needs
+        are started now, to load while the pages are rendered."""
         remove_stale(Path(tempfile.gettempdir()), STAGING_PREFIX + "*")
         self.work = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
         (self.work / STAGING_MARK).write_text(str(os.getpid()), encoding="utf-8")
@@ -366,6 +408,7 @@ class Staging:
         self._previous: dict[int, object] = {}
         self.gate_seconds = 0.0  # the leak gate's share of build(), for the benchmark
         self._console = None
+        self.mkdocs = MkdocsProcesses(shard_count(expected_pages) if expected_pages else 0)
 
     def __enter__(self) -> "Staging":
         if threading.current_thread() is threading.main_thread():
@@ -378,6 +421,7 @@ class Staging:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
         self._store.close()
+        self.mkdocs.close()
         shutil.rmtree(self.work, ignore_errors=True)
 
     def write(self, pages: Iterable[tuple[str, Page]]) -> None:
@@ -400,7 +444,7 @@ class Staging:
         """
         self._store.close()
         shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
-        count = max(1, min(os.cpu_count() or 1, MAX_SHARDS, len(self.pages) // MIN_SHARD_PAGES))
+        count = shard_count(len(self.pages))
         env = {}
         if passwords is not None:
             encryption.check_version()
@@ -413,7 +457,7 @@ class Staging:
                    for k, part in enumerate(parts)]
         progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）")
                  + (f"（{count} 个进程并行）" if count > 1 else "") + "……")
-        build_mkdocs(configs, env, len(self.pages), progress)
+        self.mkdocs.build(configs, env, len(self.pages), progress)
         site = self.work / "site"
         merge_sites([part / "site" for part in parts], site)
         for name in ("sitemap.xml", "sitemap.xml.gz"):
