@@ -3,8 +3,9 @@
 Nothing is written outside the temp folder until mkdocs has succeeded and the leak gate has passed the new site; the
 temp folder (which holds plaintext Markdown) is private to the user and removed when the ``Staging`` context ends, on
 success, failure, Ctrl+C and SIGTERM/SIGHUP alike (and by the next run if the process was killed outright).
-Passwords reach mkdocs only through the child process's environment, never through a file: the mkdocs hook hands
-them to the plugin as strings.
+Passwords reach mkdocs only down the child process's stdin (generator.mkdocs_child puts them into its own
+environment), never through a file or our command line: the jingfang plugin hands them to the encryption plugin
+as strings.
 The output folder is jingfang's only if it holds jingfang's stamp; the tool never deletes or overwrites anything else.
 """
 

@@ -138,6 +138,19 @@ def test_site_name_and_extra_reach_mkdocs_as_escaped_strings(tmp_path):
     assert config["plugins"][1]["encryptcontent"]["password_inventory"] == {}  # passwords never in the file
 
 
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads a process's environment from /proc")
+def test_mkdocs_processes_start_without_our_password_in_their_environment(monkeypatch):
+    monkeypatch.setenv("JINGFANG_PASSWORD", PASSWORD)
+    processes = site_module.MkdocsProcesses(1)
+    try:
+        child = processes.idle[0][0]
+        environ = Path(f"/proc/{child.pid}/environ").read_bytes()
+        assert b"NO_MKDOCS_2_WARNING=1" in environ and PASSWORD.encode() not in environ
+    finally:
+        processes.close()
+    assert child.returncode == 0  # an empty stdin ends it
+
+
 def test_passwords_that_yaml_reads_as_numbers_still_work(tmp_path, page):
     workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
     password = "0x9F3AC2E41BD57E6A08C1D3"
