@@ -78,6 +78,17 @@ class NoSearchNotice(logging.Filter):
 logging.getLogger("mkdocs.plugins.encryptcontent").addFilter(NoSearchNotice())
 
 
+class TemplateCache(FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates (it checks each template's source against the cached code and writes
+    through a temp file and a rename), except that a cache it cannot write only costs the next build the compiling."""
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 class JingfangConfig(base.Config):
     fragments = c.Type(str, default="")  # the fragment store written by site.Staging (in the private temp folder)
     primary = c.Type(bool, default=True)  # the first (or only) shard: it renders the site-wide 404 page
@@ -113,8 +124,7 @@ class JingfangPlugin(BasePlugin[JingfangConfig]):
     def on_env(self, env, config, files, **kwargs):
         env.globals["jf_reuse"] = NavReuse()
         if self.config.template_cache:
-            # Jinja checks each template's source against the cached code and writes through a temp file and rename
-            env.bytecode_cache = FileSystemBytecodeCache(self.config.template_cache)
+            env.bytecode_cache = TemplateCache(self.config.template_cache)
         config.theme.static_templates.discard("sitemap.xml")  # a list of every page's address helps nobody inside
         if not self.config.primary:
             config.theme.static_templates.discard("404.html")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tempfile
 from datetime import date, datetime
@@ -133,6 +134,22 @@ def test_a_mkdocs_warning_fails_the_build_and_says_what_it_was(tmp_path, monkeyp
     with pytest.raises(BuildFailed, match="missing.md"):
         build(workbook, out, as_of=None, today=date(2025, 7, 1), now=NOW, access=ACCESS)
     assert not out.exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the cache folder comes from XDG_CACHE_HOME on Linux and macOS")
+def test_theme_templates_are_compiled_into_the_user_cache_and_a_build_needs_none(tmp_path, monkeypatch):
+    workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert run("build", str(workbook), "--out", str(tmp_path / "a")).returncode == 0
+    cached = list((tmp_path / "cache" / "jingfang" / "templates").glob("__jinja2_*.cache"))
+    assert len(cached) >= 10  # Material's base and partials, our overrides
+    assert not any("测试镇".encode() in c.read_bytes() for c in cached)  # templates only, no workbook data
+    blocked = tmp_path / "blocked"
+    (blocked / "jingfang").mkdir(parents=True)
+    (blocked / "jingfang" / "templates").write_text("", encoding="utf-8")  # no folder can be made there
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    result = run("build", str(workbook), "--out", str(tmp_path / "b"))
+    assert result.returncode == 0, text(result.stderr)
 
 
 def test_invalid_workbook_raises_before_writing_anything(tmp_path):
