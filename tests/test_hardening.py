@@ -144,7 +144,10 @@ def test_mkdocs_processes_start_without_our_password_in_their_environment(monkey
     processes = site_module.MkdocsProcesses(1)
     try:
         child = processes.idle[0][0]
-        environ = Path(f"/proc/{child.pid}/environ").read_bytes()
+        deadline = time.monotonic() + 10
+        # Popen returns once exec has begun; the kernel fills in the new environment's place a moment later
+        while not (environ := Path(f"/proc/{child.pid}/environ").read_bytes()) and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert b"NO_MKDOCS_2_WARNING=1" in environ and PASSWORD.encode() not in environ
     finally:
         processes.close()
