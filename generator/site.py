@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).resolve().parent
 BASE_CONFIG = PACKAGE / "pages" / "mkdocs.yml"
-OVERRIDES = Path(__file__).resolve().parent / "pages" / "overrides"
-ASSETS = Path(__file__).resolve().parent / "pages" / "assets"
+OVERRIDES = PACKAGE / "pages" / "overrides"
+ASSETS = PACKAGE / "pages" / "assets"
 FRAGMENT_RE = re.compile(r"^<(table|section)\b.*?</\1>$", re.M | re.S)
 PRIVATE_ENV = ("JINGFANG_PASSWORD", *SECRET_ENVS)  # never passed on to mkdocs from our own environment
 PROGRESS_EVERY = 5.0  # seconds between progress lines during a long mkdocs run

@@ -158,7 +158,12 @@ def render_document(env: Environment, kind: str, ctx: dict) -> str:
                               "可用的占位符见网站“协议打印”页。") from None
     except TemplateError as exc:
         raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from None
-    return f'\n\n<section class="jf-doc jf-doc-{kind}">\n{link_phones(sanitize(body), ctx)}\n</section>\n\n'
+    return f'\n\n{_opening(kind)}\n{link_phones(sanitize(body), ctx)}\n</section>\n\n'
+
+
+def _opening(kind: str, more: str = "") -> str:
+    """A document's opening tag: its kind as a class (jingfang.css sets its print size by it), and more classes."""
+    return f'<section class="jf-doc jf-doc-{kind}{more}">'
 
 
 def _phones(value: object, key: str = "") -> Iterator[str]:
@@ -299,8 +304,7 @@ def _signing_batches(env: Environment, view: View, village: str, code: str, kind
 
 def in_force(document: str, kind: str) -> str:
     """A batch's document of an agreement still in force: shown, printed only with 打印全部 (jingfang.css)."""
-    opening = f'<section class="jf-doc jf-doc-{kind}">'
-    return document.replace(opening, f'<section class="jf-doc jf-doc-{kind} jf-in-force">', 1)
+    return document.replace(_opening(kind), _opening(kind, " jf-in-force"), 1)
 
 
 def _batch_buttons(due: int, everyone: int) -> str:
