@@ -13,10 +13,11 @@ import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import BinaryIO, Iterator, Sequence
 
 from python_calamine import CalamineSheet, CalamineWorkbook
 
+from .inputs import MB, InputRefused, open_input
 from .xmlscan import SheetScan, TooLarge, scan_workbook
 
 
@@ -32,6 +33,7 @@ class FormulaWithoutValue:
 
 
 FORMULA_WITHOUT_VALUE = FormulaWithoutValue()
+WORKBOOK_LIMIT = 256 * MB  # a 10,000-patient county workbook is about 20 MB
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -112,17 +114,19 @@ def _with_marks(values: list[object], marks: list[tuple[int, object]]) -> list[o
 class RawWorkbook:
     """The sheets of one file by normalized name, each read when asked for (and freed when dropped)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, file: BinaryIO) -> None:
+        """Read from file, opened by ``open_checked`` (the name is only for messages)."""
         self.path = path
         self.sheet_seconds = 0.0  # time spent reading sheets, which happens during validation (for the benchmark)
         try:
-            self._scans = scan_workbook(path) if zipfile.is_zipfile(path) else {}
+            self._scans = scan_workbook(file, path.name) if zipfile.is_zipfile(file) else {}
         except TooLarge as exc:
             raise WorkbookUnreadable(str(exc)) from None
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError):
             self._scans = {}  # a damaged file: calamine says what is wrong with it
         try:
-            self._book = CalamineWorkbook.from_path(str(path))
+            file.seek(0)
+            self._book = CalamineWorkbook.from_filelike(file)
         except Exception as exc:  # calamine raises its own error types for every kind of damage
             raise _damaged(path, exc) from exc
         self.titles: dict[str, list[str]] = {}  # normalized name → every sheet title that normalizes to it
@@ -156,35 +160,46 @@ def _damaged(path: Path, exc: Exception, title: str | None = None) -> WorkbookUn
     return WorkbookUnreadable(f"“{path.name}”无法作为 Excel 工作簿打开（{type(exc).__name__}），文件可能已损坏。")
 
 
-def check_readable(path: Path) -> None:
-    """Raise WorkbookUnreadable with a clear sentence when path is not an .xlsx we can open."""
-    if not path.exists():
-        raise WorkbookUnreadable(f"找不到文件“{path}”，请检查路径和文件名。")
-    if path.is_dir():
-        raise WorkbookUnreadable(f"“{path}”是一个文件夹，请给出台账 .xlsx 文件的路径。")
+def open_checked(path: Path) -> BinaryIO:
+    """The workbook opened for reading (a regular file, not a link, within the size cap), or WorkbookUnreadable
+    with a clear sentence when it is not an .xlsx/.ods we can open."""
     if path.name.startswith("~$") or path.name.startswith(".~lock."):
         raise WorkbookUnreadable(
             f"“{path.name}”是 Excel/WPS 打开文件时生成的临时锁定文件，不是台账本身；请使用不带 ~$ 的那个文件。"
         )
-    with path.open("rb") as f:
-        head = f.read(8)
+    try:
+        file = open_input(path, "台账", WORKBOOK_LIMIT)
+    except InputRefused as exc:
+        raise WorkbookUnreadable(str(exc)) from None
+    try:
+        head = file.read(8)
         if head == OLE_MAGIC:
-            if ENCRYPTED_MARK in f.read(1 << 20):
+            if ENCRYPTED_MARK in file.read(1 << 20):
                 raise WorkbookUnreadable(
                     f"“{path.name}”设置了打开密码，无法读取。请在 Excel/WPS 中取消文件密码后另存一份再试。"
                 )
             raise WorkbookUnreadable(
                 f"“{path.name}”是旧版 Excel（.xls）文件。请在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）后再试。"
             )
-    if not zipfile.is_zipfile(path):
-        raise WorkbookUnreadable(f"“{path.name}”不是 Excel 工作簿（.xlsx）文件，请确认选对了文件。")
+        if not zipfile.is_zipfile(file):
+            raise WorkbookUnreadable(f"“{path.name}”不是 Excel 工作簿（.xlsx）文件，请确认选对了文件。")
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    return file
+
+
+def check_readable(path: Path) -> None:
+    """Raise WorkbookUnreadable with a clear sentence when path is not an .xlsx we can open."""
+    open_checked(Path(path)).close()
 
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Open the workbook for reading; sheets are read one at a time as the validator asks for them."""
     path = Path(path)
-    check_readable(path)
-    return RawWorkbook(path)
+    with open_checked(path) as file:
+        return RawWorkbook(path, file)
 
 
 def column_letter(number: int) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Iterator
 from xml.etree import ElementTree
 
@@ -51,20 +50,21 @@ class SheetScan:
         return self.widest or self.narrow or 26
 
 
-def scan_workbook(path: Path) -> dict[str, SheetScan]:
-    """SheetScan per sheet title; raises TooLarge when a sheet exceeds the limits."""
+def scan_workbook(file: IO[bytes], name: str) -> dict[str, SheetScan]:
+    """SheetScan per sheet title of the .xlsx in file (named name in messages); raises TooLarge when a sheet
+    exceeds the limits."""
     found: dict[str, SheetScan] = {}
-    with zipfile.ZipFile(path) as zf:
-        _check_shared_strings(zf, path)
+    with zipfile.ZipFile(file) as zf:
+        _check_shared_strings(zf, name)
         for title, part in sheet_parts(zf).items():
             if zf.getinfo(part).file_size > MAX_PART_BYTES:
-                raise TooLarge(f"“{path.name}”的工作表“{title}”超过 2 GB，超出了台账的合理大小，无法检查。")
+                raise TooLarge(f"“{name}”的工作表“{title}”超过 2 GB，超出了台账的合理大小，无法检查。")
             with zf.open(part) as stream:
-                scan = found[title] = scan_sheet(stream, title, path.name)
+                scan = found[title] = scan_sheet(stream, title, name)
             if scan.last_row * scan.width > MAX_CELLS and not scan.widest:
                 with zf.open(part) as stream:  # a rare second pass: how many columns up to Z are used
                     measure_narrow(stream, scan)
-            check_extent(scan, title, path.name)
+            check_extent(scan, title, name)
     return found
 
 
@@ -172,7 +172,7 @@ def _refuse_extent(scan: SheetScan, title: str, file: str) -> None:
     )
 
 
-def _check_shared_strings(zf: zipfile.ZipFile, path: Path) -> None:
+def _check_shared_strings(zf: zipfile.ZipFile, name: str) -> None:
     """A shared-strings table claiming more strings than its bytes can hold is damaged (the reader would trust it)."""
     try:
         info = zf.getinfo("xl/sharedStrings.xml")
@@ -182,7 +182,7 @@ def _check_shared_strings(zf: zipfile.ZipFile, path: Path) -> None:
         head = stream.read(4096)
     claimed = re.search(rb'uniqueCount="(\d+)"', head)
     if claimed and int(claimed.group(1)) > info.file_size:
-        raise TooLarge(f"“{path.name}”内部的文字表声明有 {int(claimed.group(1))} 条文字，与文件实际内容不符，文件已损坏。"
+        raise TooLarge(f"“{name}”内部的文字表声明有 {int(claimed.group(1))} 条文字，与文件实际内容不符，文件已损坏。"
                        "请用 Excel 或 WPS 打开后另存一份再试。")
 
 
