@@ -34,7 +34,7 @@ def open_input(path: Path, what: str, limit: int) -> BinaryIO:
             raise InputRefused(f"{what}“{path}”是一个链接（快捷方式），不是文件本身。为安全起见不读取链接，请改用它指向的那个文件。")
         fd = os.open(path, _FLAGS)
     except FileNotFoundError:
-        raise InputRefused(f"找不到{what}“{path}”，请检查路径和文件名。") from None
+        raise InputRefused(f"找不到文件“{path}”，请检查{what}的路径和文件名。") from None
     except PermissionError:
         raise InputRefused(f"没有权限读取{what}“{path}”。") from None
     except OSError as exc:  # ELOOP: the last component became a link after lstat
