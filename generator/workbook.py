@@ -126,7 +126,9 @@ class RawWorkbook:
             self._scans = {}  # a damaged file: calamine says what is wrong with it
         try:
             file.seek(0)
-            self._book = CalamineWorkbook.from_filelike(file)
+            # calamine tells an .ods only by its name; the path was checked (a regular file, not a link) just now
+            self._book = (CalamineWorkbook.from_path(str(path)) if path.suffix.lower() == ".ods"
+                          else CalamineWorkbook.from_filelike(file))
         except Exception as exc:  # calamine raises its own error types for every kind of damage
             raise _damaged(path, exc) from exc
         self.titles: dict[str, list[str]] = {}  # normalized name → every sheet title that normalizes to it
