@@ -8,6 +8,8 @@ the internals below unchanged:
   iterations, keys remembered for the tab only, no cache file that would keep derived keys);
 - its password inventory, which we fill from the mkdocs child's environment (never from a file) as strings;
 - its setup dict (``level_keys``, ``keystore``), rewritten in sharded builds so that all shards share level keys;
+- its ciphertext, AES-CBC of the page's UTF-8 HTML with PKCS#7 (a padded size of n bytes makes n + 16), which
+  is why the HTML is padded to a size bucket (pad) before the plugin encrypts it;
 - its template compiled per page (we compile it once) and its storage prefix and DOM ids, which the browser script
   (jingfang.js) and the leak gate (verify.py) rely on;
 - its ``os._exit`` on some errors, which is why mkdocs always runs in a child process (site.MkdocsProcesses).
@@ -124,6 +126,25 @@ def compile_form_once() -> None:
 
     if getattr(encryptcontent, "Template", None) is jinja2.Template:
         encryptcontent.Template = _template  # same call, same result: jinja2.Template(source)
+
+
+PAD_FLOOR = 8192  # bytes: a page with up to a dozen roster rows or a couple of documents is as long as an empty one
+PAD_STEP = 1024  # every bucket a whole number of KiB (so of AES blocks)
+
+
+def padded_size(length: int) -> int:
+    """The bucket a page's HTML of ``length`` UTF-8 bytes is padded to: the floor, then each a quarter larger."""
+    size = PAD_FLOOR
+    while size < length:
+        size = -(-size * 5 // (4 * PAD_STEP)) * PAD_STEP
+    return size
+
+
+def pad(html: str) -> str:
+    """The page's HTML with trailing spaces up to its bucket (padded_size), so that its ciphertext, whose length the
+    plugin makes the UTF-8 length plus one to sixteen bytes of PKCS#7, tells only the bucket. Spaces after the last
+    element are inert: the browser adds an empty text node."""
+    return html + " " * (padded_size(len(html.encode("utf-8"))) - len(html.encode("utf-8")))
 
 
 def page_secret(page) -> dict | None:

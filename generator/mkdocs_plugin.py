@@ -7,7 +7,8 @@
 2. Keep the table of contents (rendered outside the ciphertext) to fixed labels: a page that hides it gets none at
    all (Material would still write a hidden one), and no page's keeps its first heading (it may name a village).
 3. Drive the encryption plugin through generator.encryption: hand it the passwords from the environment, compile its
-   form once, and in sharded builds give every shard the same level keys so one unlock opens every page of a level.
+   form once, in sharded builds give every shard the same level keys so one unlock opens every page of a level, and
+   pad every page's HTML to a size bucket before it is encrypted (ciphertext sizes would count rows).
 4. Render Material's navigation (tabs, sidebar and table of contents) once per kind of page rather than per page
    (``jf_reuse``, called from overrides/main.html): it was a quarter of a shard's time. Keep the theme's compiled
    templates between builds (a user cache folder, when there is one), render the 404 page in the first shard only
@@ -146,7 +147,7 @@ class JingfangPlugin(BasePlugin[JingfangConfig]):
         page.content = self._restore(page.content)
         secret = encryption.page_secret(page)
         if secret and secret.get("html_to_encrypt"):
-            secret["html_to_encrypt"] = self._restore(secret["html_to_encrypt"])
+            secret["html_to_encrypt"] = encryption.pad(self._restore(secret["html_to_encrypt"]))
         return context
 
     def on_page_content(self, html, page, config, **kwargs):

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import get_args
 
 from . import indicators, rules
 from .monthly import Month, month_before
 from .lists import BY_KEY, ListSpec
 from .report import Report
 from .schema import Dataset, Group, Meeting, Patient, Staff
-from .vocab import OUTSIDE
+from .vocab import OUTSIDE, Status
 
 STATUS_SLUGS = {
     "在家居住": "home", "住院治疗": "hospital", "羁押服刑": "custody", "强制隔离戒毒": "rehab", "下落不明": "unknown",
     "外出务工": "away", "死亡": "dead", "迁出": "moved",
 }
+assert set(STATUS_SLUGS) == set(get_args(Status))  # a status roster page for each, whoever has it
 OUTSIDE_CODE = "V00"
 
 

@@ -34,6 +34,9 @@ GROUP_DOCUMENTS = {"notice": "成立关爱帮扶小组的通知"}  # a group's
 VILLAGE_DOCUMENTS = {"rollcall": "敏感时期点名表"}  # a village's, per sensitive period
 TOWNSHIP_DOCUMENTS = {"monthly": "月度信息交换通报"}  # the township's, one copy per department
 ALL_DOCUMENTS = {**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS, **TOWNSHIP_DOCUMENTS}  # kind → title
+# Every village has every batch page, an empty one too: the pages that exist and their titles are visible without a
+# password, so they must not tell whether a village has, say, a high-risk patient at home.
+NOBODY = "没有。"
 DAYS_PER_PAGE = 7  # day columns of a roll-call sheet that fit across an A4 page
 PLACEHOLDERS = {
     "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
@@ -281,13 +284,16 @@ def _patients(view: View, village: str, chosen: Callable[[PatientState], bool]) 
 
 def _signing_batches(env: Environment, view: View, village: str, code: str, kind: str,
                      signing: list[tuple]) -> Iterator[tuple[str, Page]]:
-    """A village's batch of one agreement, for everyone it applies to (none when nobody): printing it prints those to
-    sign (未签, 已过期 or about to expire), 打印全部 also those in force (jf-in-force). Noted in signing for the index."""
+    """A village's batch of one agreement, for everyone it applies to (written when nobody, too): printing it prints
+    those to sign (未签, 已过期 or about to expire), 打印全部 also those in force (jf-in-force). Noted in signing for
+    the index."""
+    title, here = AGREEMENT_KINDS[kind], paths.batch(code, kind)
     everyone = _patients(view, village, lambda state: kind in state.documents)
     if not everyone:
+        yield here, page(f"{title} · {code}", NOBODY, heading=f"{title} · {village}")
         return
-    title, due = AGREEMENT_KINDS[kind], _patients(view, village, lambda state: kind in state.to_sign)
-    here, to_sign = paths.batch(code, kind), {p.patient_id for p in due}
+    due = _patients(view, village, lambda state: kind in state.to_sign)
+    to_sign = {p.patient_id for p in due}
     docs = "".join(patient_document(env, view, p, kind) if p.patient_id in to_sign
                    else in_force(patient_document(env, view, p, kind), kind) for p in everyone)
     rows = [(Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name,
@@ -319,10 +325,10 @@ def _batch_buttons(due: int, everyone: int) -> str:
 
 def _batch(rel: str, title: str, code: str, village: str, docs: list[str],
            batches: list[tuple]) -> Iterator[tuple[str, Page]]:
-    """One village's batch page of one document (none when nobody needs it); noted in batches for the index."""
+    """One village's batch page of one document (written when nobody needs it, too); noted in batches for the index."""
+    body = print_button(f"打印全部 {len(docs)} 份") + "".join(docs) if docs else NOBODY
+    yield rel, page(f"{title} · {code}", body, heading=f"{title} · {village}")
     if docs:
-        yield rel, page(f"{title} · {code}", print_button(f"打印全部 {len(docs)} 份") + "".join(docs),
-                        heading=f"{title} · {village}")
         batches.append((village, title, len(docs), Raw(a(paths.AGREEMENTS, rel, "批量打印"))))
 
 

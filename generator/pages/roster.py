@@ -1,4 +1,8 @@
-"""花名册: every patient, with a filter box and sortable columns; also one page per village and per status."""
+"""花名册: every patient, with a filter box and sortable columns; also one page per village and per status.
+
+Every status of the vocabulary has its page, an empty one too: which pages exist, and their titles, are visible
+without a password, so they must not tell whether anyone has a status.
+"""
 
 from __future__ import annotations
 
@@ -44,8 +48,7 @@ def render_rosters(view: View) -> dict[str, Page]:
     patients = view.data.patients
     here = paths.ROSTER
     villages = " · ".join(a(here, paths.village_roster(code), name) for name, code in view.village_codes.items())
-    statuses = " · ".join(a(here, paths.status_roster(slug), status) for status, slug in STATUS_SLUGS.items()
-                          if any(p.status == status for p in patients))
+    statuses = " · ".join(a(here, paths.status_roster(slug), status) for status, slug in STATUS_SLUGS.items())
     pages = {here: page("花名册", f"按村社区：{villages}\n\n按在管状态：{statuses}\n\n{roster_count(patients)}"
                         + roster_table(view, here, patients))}
     for name, code in view.village_codes.items():
@@ -55,7 +58,7 @@ def render_rosters(view: View) -> dict[str, Page]:
                           heading=f"花名册 · {name}")
     for status, slug in STATUS_SLUGS.items():
         chosen = [p for p in patients if p.status == status]
-        if chosen:
-            rel = paths.status_roster(slug)
-            pages[rel] = page(f"花名册 · {status}", roster_count(chosen) + roster_table(view, rel, chosen))
+        rel = paths.status_roster(slug)
+        pages[rel] = page(f"花名册 · {status}",
+                          roster_count(chosen) + roster_table(view, rel, chosen) if chosen else "没有。")
     return pages

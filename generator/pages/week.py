@@ -79,9 +79,10 @@ def doctor_codes(view: View) -> dict[str, str]:
 
 
 def by_doctor(view: View, plan: list[Call]) -> dict[str, list[Call]]:
-    """Each doctor's calls (a patient whose group has two doctors is on both lists); UNASSIGNED last."""
+    """Each doctor's calls (a patient whose group has two doctors is on both lists); UNASSIGNED last, always there
+    (its page's existence would otherwise tell that someone due this week has no doctor)."""
     groups = doctors_of_group(view)
-    found: dict[str, list[Call]] = {name: [] for name in doctor_codes(view)}
+    found: dict[str, list[Call]] = {name: [] for name in doctor_codes(view)} | {UNASSIGNED: []}
     for call in plan:
         for name in groups.get(call.patient.group_id or "") or [UNASSIGNED]:
             found.setdefault(name, []).append(call)
