@@ -153,7 +153,9 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
     watch.lap("password")
     township = data.settings.township
     stale = stale_notice(day, today, data.settings.stale_days)
-    secrets: Secrets | None = personal_values(data) if access is not None else None
+    # the gate also looks for every password in every file (a template or a value that shows one)
+    secrets: Secrets | None = None if access is None else personal_values(
+        data, [access.township, *access.villages.values(), *access.departments.values()])
     # a site has about two pages per patient and ten per village: the mkdocs processes start loading now
     with Staging(expected_pages=2 * len(data.patients) + 10 * len(data.villages)) as staging:
         passwords = stage(data, report, day, staging, workbook_dir=workbook.parent, now=now, access=access,

@@ -400,7 +400,7 @@ def verify(workbook: Path, site: Path) -> None:
     发现问题时只列出文件和信息类别（如“姓名”），不显示具体内容。
     退出码：0 没有问题；1 发现问题；2 台账或网站无法读取。
     """
-    from .verify import describe, personal_values, scan_site
+    from .verify import check_site, describe, personal_values
 
     if not (site / "index.html").is_file():
         raise Unreadable(f"“{site}”里没有网站（缺少 index.html）。")
@@ -408,7 +408,7 @@ def verify(workbook: Path, site: Path) -> None:
     if not report.valid:
         click.echo(f"注意：台账有 {len(report.errors)} 个错误，有错误的行没有参加核对。", err=True)
     secrets = personal_values(data)
-    leaks = scan_site(site, secrets)
+    leaks = check_site(site, secrets)
     files = sum(1 for p in site.rglob("*") if p.is_file())
     if leaks:
         click.echo(f"保密检查没有通过：{len({leak.path for leak in leaks})} 个文件有问题（共检查 {files} 个文件、"

@@ -30,7 +30,7 @@ import yaml
 from . import encryption
 from .encryption import SECRET_ENVS
 from .freshness import STAMP
-from .verify import Secrets, describe, scan_site
+from .verify import Secrets, describe, file_digest, scan_site
 
 if TYPE_CHECKING:
     from .pages.html import Page
@@ -299,7 +299,9 @@ def mark_as_ours(site: Path) -> None:
         data = json.loads((site / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         data = {}
-    data["files"] = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.name != STAMP)
+    made = sorted((p for p in site.rglob("*") if p.is_file() and p.name != STAMP), key=lambda p: p.as_posix())
+    data["files"] = [p.relative_to(site).as_posix() for p in made]
+    data["sha256"] = {p.relative_to(site).as_posix(): file_digest(p) for p in made}  # verify: nothing changed since
     (site / STAMP).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 

@@ -8,18 +8,21 @@ name, ID number, phone and address, looked for in every file, also behind the es
 
 from __future__ import annotations
 
-import gzip
-import html
+import base64
+import hashlib
+import json
 import multiprocessing
 import os
 import re
-import urllib.parse
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from .decoding import (GZIP_MAGIC, MB, ZIP_MAGIC, Budget, Uncheckable, archive_members, base64_payloads, gunzip,
+                       is_archive, split_words, texts_of, unescaped_forms)
 from .encryption import CIPHERTEXT_ID
+from .freshness import STAMP
 from .statefile import STATE_FILE, is_sealed
 
 if TYPE_CHECKING:
@@ -29,11 +32,16 @@ if TYPE_CHECKING:
 PUBLIC_PAGES = frozenset({"404.html"})
 NAME, ID, PHONE, ADDRESS = "姓名", "身份证号", "电话", "地址"
 UNENCRYPTED = "未加密的页面"
+PASSWORD = "密码"
+UNCHECKABLE = "无法检查的文件（过大、压缩包层数过多、加密或损坏）"
+FOREIGN = "不是 jingfang 生成的文件"
+CHANGED = "生成后被改动过的文件"
+FILE_BYTES = 512 * MB  # a larger file is not read: no site of ours holds one
+DEPTH = 3  # layers of base64, gzip and zip unpacked inside one another
 
 # the ciphertext of a page and its keystores: base64 only, so nothing readable can hide inside what is skipped
 _CIPHERTEXT = re.compile(f'(<div id="{CIPHERTEXT_ID}" style="display:none">)([A-Za-z0-9+/=;]+)(</div>)')
 _KEYSTORE = re.compile(r'(var encryptcontent_keystore = \[)((?:"[A-Za-z0-9+/=;]*"(?:, ?)?)*)(\];)')
-_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # runs of word characters: names, and addresses such as 禾苗村3组12号 (only the runs that are not pure ASCII count)
 _WORDS = re.compile(r"[\w#（）()\-·•]+")
 _DIGIT_RUN = re.compile(r"[0-9Xx][0-9Xx -]{5,}")  # IDs and phones, also written 138-1234-5678 or 138 1234 5678
@@ -51,10 +59,12 @@ class Leak:
 
 
 class Secrets:
-    """The personal values of a workbook, indexed for the gate's substring search."""
+    """The personal values of a workbook, indexed for the gate's substring search, and the build's passwords (held
+    in memory only: a finding says 密码, never which one)."""
 
-    def __init__(self, values: dict[str, str]) -> None:
+    def __init__(self, values: dict[str, str], passwords: Iterable[str] = ()) -> None:
         self.values = values  # value → kind
+        self.passwords = tuple(sorted({p for p in passwords if p}))
         self.lengths = sorted({len(v) for v in values})
         self._seen: dict[str, frozenset[str]] = {}  # most runs of text repeat on every page (nav, titles)
 
@@ -101,8 +111,9 @@ def _parts(value: str, kind: str) -> Iterator[str]:
         yield from (p for p in _NAME_PARTS.split(value) if len(p) >= 2 and _CJK.search(p))
 
 
-def personal_values(data: Dataset) -> Secrets:
-    """Every name, ID number, phone and address in a validated workbook (the columns the schema says hold them)."""
+def personal_values(data: Dataset, passwords: Iterable[str] = ()) -> Secrets:
+    """Every name, ID number, phone and address in a validated workbook (the columns the schema says hold them), and
+    the passwords the site is built with."""
     from .fields import col  # here, not at the top: the gate's worker processes need none of the schema
     from .schema import DATASET_FIELD, SHEETS
 
@@ -120,27 +131,27 @@ def personal_values(data: Dataset) -> Secrets:
                     if isinstance(item, str):
                         for part in _parts(item, kind):
                             found.setdefault(part, kind)
-    return Secrets(found)
+    return Secrets(found, passwords)
+
+
+def _strip_ciphertext(text: str) -> str:
+    return _KEYSTORE.sub(r"\1\3", _CIPHERTEXT.sub(r"\1\3", text))
 
 
 def plaintext(path: Path) -> str:
     """What a file shows without any password: its text less the ciphertext, with every escape undone."""
     data = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except OSError:
-            pass
-    text = data.decode("utf-8", errors="replace")
-    text = _KEYSTORE.sub(r"\1\3", _CIPHERTEXT.sub(r"\1\3", text))
-    text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    return urllib.parse.unquote(html.unescape(text))
+    if data.startswith(GZIP_MAGIC):
+        data = gunzip(data, Budget()) or data
+    return unescaped_forms(_strip_ciphertext(texts_of(data)[0]))[-1]
 
 
 def scan_file(path: Path, rel: str, secrets: Secrets, seen: dict[str, frozenset[str]] | None = None) -> list[Leak]:
     """What one file shows that it must not. seen: what each line already scanned holds (shared across the files of
     one site: most of a page's plaintext is the theme's, the same on every page, and no word or number run crosses
     a line, so a line is scanned once)."""
+    if path.stat().st_size > FILE_BYTES:
+        return [Leak(rel, UNCHECKABLE)]
     raw = path.read_bytes()
     leaks = []
     if rel == STATE_FILE:
@@ -149,19 +160,76 @@ def scan_file(path: Path, rel: str, secrets: Secrets, seen: dict[str, frozenset[
         leaks.append(Leak(rel, UNENCRYPTED))
     if rel.endswith(".html") and rel not in PUBLIC_PAGES and not _CIPHERTEXT.search(raw.decode("utf-8", "replace")):
         leaks.append(Leak(rel, UNENCRYPTED))
-    seen = {} if seen is None else seen
-    kinds: set[str] = set()
-    for line in plaintext(path).split("\n"):
-        found = seen.get(line)
-        if found is None:
-            found = seen[line] = frozenset(_kinds_in(line, secrets))
-        kinds |= found
+    kinds = _Scan(secrets, {} if seen is None else seen).bytes(raw, rel, 0)
     return leaks + [Leak(rel, kind) for kind in sorted(kinds)]
+
+
+class _Scan:
+    """One file's scan: its bytes as every text a program might show, each line of each text looked through (and
+    each base64 run or archive member in it, as bytes again, to DEPTH layers)."""
+
+    def __init__(self, secrets: Secrets, seen: dict[str, frozenset[str]]) -> None:
+        self.secrets, self.seen, self.budget = secrets, seen, Budget()
+
+    def bytes(self, data: bytes, name: str, depth: int, any_charset: bool = True) -> set[str]:
+        """any_charset: also read bytes that are not UTF-8 as GBK (a file, or a data: address, may be in it)."""
+        kinds: set[str] = set()
+        try:
+            if data.startswith(GZIP_MAGIC) and depth < DEPTH:
+                content = gunzip(data, self.budget)
+                if content is not None:
+                    return self.bytes(content, name.removesuffix(".gz"), depth + 1)
+            if is_archive(data, name):
+                if depth >= DEPTH:
+                    return {UNCHECKABLE}
+                for member, content in archive_members(data, self.budget):
+                    kinds |= self.bytes(content, member, depth + 1)
+                return kinds
+        except Uncheckable:
+            return kinds | {UNCHECKABLE}
+        for text in texts_of(data, any_charset):
+            kinds |= self.text(_strip_ciphertext(text) if depth == 0 else text, depth)
+        return kinds
+
+    def text(self, text: str, depth: int) -> set[str]:
+        kinds: set[str] = set()
+        for line in text.split("\n"):
+            found = self.seen.get(line) if depth == 0 else None
+            if found is None:
+                found = frozenset(self.line(line, depth))
+                if depth == 0:
+                    self.seen[line] = found
+            kinds |= found
+        return kinds
+
+    def line(self, line: str, depth: int) -> set[str]:
+        kinds: set[str] = set()
+        forms = unescaped_forms(line)
+        for form in forms + [word for form in forms for word in split_words(form)]:
+            kinds |= _kinds_in(form, self.secrets)
+            if any(password in form for password in self.secrets.passwords):
+                kinds.add(PASSWORD)
+        if depth < DEPTH:
+            payloads = {payload for form in forms for payload in base64_payloads(form)}
+            for payload, in_data_uri in payloads:
+                if in_data_uri or _is_utf8(payload) or payload.startswith((GZIP_MAGIC, ZIP_MAGIC)):
+                    kinds |= self.bytes(payload, "", depth + 1, any_charset=in_data_uri)
+        return kinds
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether decoded base64 reads as text: most runs that look like base64 are words and identifiers, whose
+    decoding is noise (which, read as GBK, would be random Chinese characters)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _kinds_in(text: str, secrets: Secrets) -> set[str]:
     kinds: set[str] = set()
-    for run in _WORDS.findall(text):
+    for run in () if text.isascii() else _WORDS.findall(text):
         if not run.isascii():  # constant time in CPython: most runs of a page are markup and scripts
             kinds |= secrets.kinds_in(run.upper())
     for run in _DIGIT_RUN.findall(text):
@@ -185,7 +253,8 @@ def scan_site(site: Path, secrets: Secrets) -> list[Leak]:
     chunks = [paths[i::workers] for i in range(workers)]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        found = pool.map(_scan_chunk, [(site, chunk, secrets.values) for chunk in chunks])
+        # the secrets go to the workers down their pipes: never in a file, an argument or the environment
+        found = pool.map(_scan_chunk, [(site, chunk, secrets.values, secrets.passwords) for chunk in chunks])
         return sorted((leak for leaks in found for leak in leaks), key=lambda leak: leak.path)
 
 
@@ -197,9 +266,40 @@ def _scan_files(site: Path, paths: list[Path], secrets: Secrets) -> list[Leak]:
     return leaks
 
 
-def _scan_chunk(job: tuple[Path, list[Path], dict[str, str]]) -> list[Leak]:
-    site, paths, values = job
-    return _scan_files(site, paths, Secrets(values))
+def _scan_chunk(job: tuple[Path, list[Path], dict[str, str], tuple[str, ...]]) -> list[Leak]:
+    site, paths, values, passwords = job
+    return _scan_files(site, paths, Secrets(values, passwords))
+
+
+def file_digest(path: Path) -> str:
+    """A file's SHA-256 in base64 (not hex: runs of hex digits could read as phone numbers to the gate)."""
+    return base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+
+
+def check_made_files(site: Path) -> list[Leak]:
+    """The files of a site that its build did not make, or that changed since: a site holds only what its build
+    made (the stamp lists each file and its digest). A folder without such a stamp yields nothing here: its files
+    are only scanned."""
+    try:
+        stamp = json.loads((site / STAMP).read_text(encoding="utf-8"))
+        listed, digests = set(stamp["files"]), stamp.get("sha256") or {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    leaks = []
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if rel == STAMP or (path.is_dir() and not path.is_symlink()):
+            continue
+        if rel not in listed:
+            leaks.append(Leak(rel, FOREIGN))
+        elif rel in digests and (path.is_symlink() or not path.is_file() or file_digest(path) != digests[rel]):
+            leaks.append(Leak(rel, CHANGED))
+    return leaks
+
+
+def check_site(site: Path, secrets: Secrets) -> list[Leak]:
+    """verify's findings: files the build did not make or that changed since, and every leak in every file."""
+    return sorted(check_made_files(site) + scan_site(site, secrets), key=lambda leak: (leak.path, leak.kind))
 
 
 def describe(leaks: Iterable[Leak], shown: int = 3) -> str:
