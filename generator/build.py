@@ -125,6 +125,7 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
         passwords |= {view.village_codes[name]: pw for name, pw in access.villages.items() if name in view.village_codes}
         passwords |= {department_level(slug): pw for slug, pw in access.departments.items()}
         pages = with_levels(pages, page_levels(view), set(passwords) - {TOWNSHIP_LEVEL})
+        staging.passwords = tuple(passwords.values())
     progress("生成页面……")
     staging.write(pages)
     return passwords

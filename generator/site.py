@@ -406,6 +406,7 @@ class Staging:
         self.docs = self.work / "part0" / "docs"
         self.pages: list[str] = []
         self.files: dict[str, str] = {}  # more files for the site (relative path → text), written before the gate
+        self.passwords: tuple[str, ...] = ()  # no page may hold one (the gate cannot see inside the ciphertext)
         self.fragments = self.work / "fragments.bin"
         self._store = self.fragments.open("wb")
         self._previous: dict[int, object] = {}
@@ -432,7 +433,10 @@ class Staging:
         for rel, item in pages:
             path = self.docs / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(split_fragments(item.markdown(), self._store), encoding="utf-8")
+            text = item.markdown()
+            if self.passwords:
+                _refuse_passwords(rel, text, self.passwords)
+            path.write_text(split_fragments(text, self._store), encoding="utf-8")
             self.pages.append(rel)
 
     def build(self, out: Path, site_name: str, nav: list[dict[str, str]], extra: dict,
@@ -484,6 +488,16 @@ class Staging:
         progress("替换旧网站……")
         swap_into(site, out)
         return pages_built
+
+
+def _refuse_passwords(rel: str, text: str, passwords: tuple[str, ...]) -> None:
+    """Raise LeaksFound when a page's plaintext holds one of the build's passwords, as typed or escaped."""
+    for password in passwords:
+        forms = {password, html.escape(password), json.dumps(password, ensure_ascii=False)[1:-1],
+                 json.dumps(password)[1:-1]}
+        if any(form in text for form in forms):
+            raise LeaksFound(f"页面 {rel} 的内容里有本次生成所用的一个密码（多半来自自定义文书模板或台账里的文字），"
+                             "这个页面会被其他密码打开。为安全起见没有生成网站，旧网站保持原样；请检查协议模板和台账。")
 
 
 def _on_console_close(work: Path) -> object:

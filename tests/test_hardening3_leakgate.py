@@ -132,3 +132,20 @@ def test_an_escaped_password_in_a_page_fails_the_gate(site, tmp_path):
     (copy / "index.html").write_text((copy / "index.html").read_text(encoding="utf-8").replace(
         "</body>", f"<!-- {escaped(SECRET, '&#%d;')} --></body>"), encoding="utf-8")
     assert [(leak.path, leak.kind) for leak in gate.scan_site(copy, secrets)] == [("index.html", PASSWORD)]
+
+
+def test_a_password_shown_on_a_page_stops_the_build(tmp_path):
+    """A village password that reaches a page's plaintext (here a patient's 备注; a template could do it too) would be
+    opened by other passwords: the build refuses before mkdocs encrypts it, and says so without the password."""
+    from tests.workbooks import set_cell
+    village = "Village-Test-Only-k9w2"
+    sheets = valid_sheets()
+    set_cell(sheets, "患者", 1, "备注", f"村里的密码是 {village}")
+    workbook = write_sheets(tmp_path / "台账.xlsx", sheets)
+    access = tmp_path.parent / f"{tmp_path.name}-权限.yaml"
+    access.write_text(f"乡镇: {SECRET}\n村社区:\n  禾苗村: {village}\n", encoding="utf-8")
+    result = run("build", str(workbook), "--out", str(tmp_path / "site"), "--access", str(access), password=None)
+    err = text(result.stderr)
+    assert result.returncode == 1, err
+    assert "的内容里有本次生成所用的一个密码" in err and village not in err + text(result.stdout)
+    assert not (tmp_path / "site").exists()
