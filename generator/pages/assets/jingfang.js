@@ -62,7 +62,7 @@
      the keys there on unlocking (its only way over file://: nothing else outlives a page load), so that one unlock
      opens every page of a visit. Here, once the plugin has used them, the keys leave sessionStorage for this page's
      memory. They go back only when this page is left for another page of this site that it is navigating to itself
-     (a link, back/forward within the site, 退出's reload: see following()), at the last moment (pagehide, when no
+     (a link, back/forward within the site, F5, 退出's reload: see `following`), at the last moment (pagehide, when no
      other navigation can take the place of that one), for the next page to take at once. Leaving the site in any
      other way (the address bar, a bookmark, back past the site, closing the tab) writes nothing and removes any
      key left behind: Chromium writes sessionStorage to the profile on disk a few seconds after a change and keeps it
