@@ -27,3 +27,16 @@ def follow(page, link) -> None:
     with page.expect_navigation():
         link.click()
     decrypted(page)
+
+
+def visit(page, url: str) -> None:
+    """Open a page of the site as its own links do (the page navigates itself), so that the visit's key goes along;
+    the address bar (page.goto) leaves the site and the next page asks for the password again."""
+    with page.expect_navigation():
+        page.evaluate("url => { location.href = url; }", url)
+
+
+def reload(page) -> None:
+    """Reload the page as F5 or the page's own script does (the browser's reload button asks for the password)."""
+    with page.expect_navigation():
+        page.evaluate("location.reload()")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsing import decrypted, follow, unlock
+from tests.browsing import decrypted, follow, unlock, visit
 from tests.commands import PASSWORD, assert_no_leaks, run, text
 
 
@@ -106,7 +106,7 @@ def test_group_notice_and_joint_visit_form_print_on_a4(encrypted, page, tmp_path
     pdf = tmp_path / "联合随访记录单.pdf"
     page.pdf(path=str(pdf), format="A4")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())) == forms.count()  # one page each
-    page.goto((encrypted / "groups" / "G01.html").as_uri())
+    visit(page, (encrypted / "groups" / "G01.html").as_uri())
     decrypted(page)
     notice = page.locator("details.jf-documents section.jf-doc")
     assert notice.count() == 1 and "关于成立禾苗村关爱帮扶小组的通知" in notice.text_content()
@@ -153,7 +153,7 @@ def test_register_and_department_pages_are_one_click_from_home(encrypted, page):
     assert page.title().startswith("底册台账 · 高风险患者底册")
     assert page.locator("th", has_text="末次面访").count() == 1
     for title, heading in (("派出所", "高风险患者底册"), ("卫生院（精防医生）", "近期应随访"), ("民政办、残联", "低保、特困、低收入患者")):
-        page.goto((encrypted / "index.html").as_uri())
+        visit(page, (encrypted / "index.html").as_uri())
         decrypted(page)
         follow(page, page.locator("article").get_by_role("link", name=title, exact=True))
         assert page.title().startswith(f"部门 · {title}")

@@ -1,9 +1,10 @@
 """How long the site's keys stay in the browser: one unlock per visit, forgotten when idle, on 退出 and after closing.
 
 The encryption plugin reads and stores each level's key in the tab's sessionStorage under ``encryptcontent_<n>``;
-assets/jingfang.js keeps them in the open page's memory instead and hands them over to the next page on pagehide.
-It records the tab's last activity (``jingfang_active_at``) and when it last left a page of the site
-(``jingfang_left_at``), and forgets the keys from those.
+assets/jingfang.js keeps them in the open page's memory instead and hands them over to the next page of the site that
+the page navigates to (``visit``; the address bar leaves the site: see test_browser_keystore.py). It records the tab's
+last activity (``jingfang_active_at``) and when keys were handed over (``jingfang_handed_at``), and forgets the keys
+from those.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsing import CHROMIUM, CHROMIUM_ARGS, decrypted, unlock
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS, decrypted, reload, unlock, visit
 from tests.commands import PASSWORD, run, text
 from tests.workbooks import valid_sheets, write_sheets
 
@@ -80,12 +81,12 @@ def test_one_unlock_opens_the_next_pages_of_the_visit(encrypted, page):
     assert stored_keys(page) == []
     unlock(page, PASSWORD)
     for rel in ("roster/index.html", "patients/P001.html"):
-        page.goto((encrypted / rel).as_uri())
+        visit(page, (encrypted / rel).as_uri())
         decrypted(page)
         assert stored_keys(page) == []  # in the open page's memory, not in sessionStorage
     assert "甘望舒" in page.locator("article").inner_text()
     idle_for(page, 29)  # still inside the 30 minutes
-    page.reload()
+    reload(page)
     decrypted(page)
 
 
@@ -93,14 +94,14 @@ def test_idle_past_the_limit_forgets_the_keys_before_the_page_uses_them(encrypte
     page.goto((encrypted / "index.html").as_uri())
     unlock(page, PASSWORD)
     idle_for(page, 31)
-    page.reload()
+    reload(page)
     assert asks_for_password(page) == "已经 30 分钟没有操作，为保护患者信息已自动退出，请重新输入密码。"
     assert stored_keys(page) == []
     page.goto((encrypted / "patients" / "P001.html").as_uri())
     assert asks_for_password(page) == ""  # said once
     assert "甘望舒" not in page.content()
     unlock(page, PASSWORD)  # and the next unlock works as before
-    page.goto((encrypted / "roster" / "index.html").as_uri())
+    visit(page, (encrypted / "roster" / "index.html").as_uri())
     decrypted(page)
 
 
@@ -108,10 +109,10 @@ def test_the_built_limit_is_the_one_used(five_minutes, page):
     page.goto((five_minutes / "index.html").as_uri())
     unlock(page, PASSWORD)
     idle_for(page, 4)
-    page.goto((five_minutes / "roster" / "index.html").as_uri())
+    visit(page, (five_minutes / "roster" / "index.html").as_uri())
     decrypted(page)
     idle_for(page, 6)
-    page.goto((five_minutes / "patients" / "P001.html").as_uri())
+    visit(page, (five_minutes / "patients" / "P001.html").as_uri())
     assert asks_for_password(page) == "已经 5 分钟没有操作，为保护患者信息已自动退出，请重新输入密码。"
     assert stored_keys(page) == []
 
@@ -121,11 +122,11 @@ def test_input_counts_as_activity(encrypted, page):
     unlock(page, PASSWORD)
     idle_for(page, 31)
     page.fill("input.jf-filter", "柏清")  # typing in the filter box
-    page.reload()
+    reload(page)
     decrypted(page)
     idle_for(page, 31)
     page.keyboard.press("PageDown")  # paging down the roster
-    page.reload()
+    reload(page)
     decrypted(page)
 
 
@@ -147,29 +148,27 @@ def test_lock_button_forgets_every_key(leveled, page):
     page.click("button.jf-lock")
     assert asks_for_password(page) == ""
     assert stored_keys(page) == []
-    page.goto((leveled / "patients" / "P001.html").as_uri())  # a 禾苗村 page
+    visit(page, (leveled / "patients" / "P001.html").as_uri())  # a 禾苗村 page
     asks_for_password(page)
     assert stored_keys(page) == []
 
 
-def test_a_closed_visit_asks_again(encrypted, page):
+def test_keys_handed_over_long_ago_are_forgotten(encrypted, page):
     page.goto((encrypted / "index.html").as_uri())
     unlock(page, PASSWORD)
-    # the tab leaves this page and its next page of the site opens two minutes later: it was closed and restored,
-    # or used for something else in between
-    page.evaluate("addEventListener('pagehide', () => sessionStorage.setItem('jingfang_left_at', "
+    # the keys the next page finds were handed over two minutes ago: left behind by a page that never opened
+    page.evaluate("addEventListener('pagehide', () => sessionStorage.setItem('jingfang_handed_at', "
                   f"String(Date.now() - {2 * MINUTE})))")
-    page.goto((encrypted / "roster" / "index.html").as_uri())
+    visit(page, (encrypted / "roster" / "index.html").as_uri())
     assert asks_for_password(page) == ""
     assert stored_keys(page) == []
 
 
-def test_keys_without_a_page_left_just_before_are_forgotten(encrypted, page):
+def test_keys_without_a_record_of_handing_them_over_are_forgotten(encrypted, page):
     page.goto((encrypted / "index.html").as_uri())
     unlock(page, PASSWORD)
-    # a tab restored after a crash never saw its pagehide: keys but no record of leaving
-    page.evaluate("addEventListener('pagehide', () => sessionStorage.removeItem('jingfang_left_at'))")
-    page.goto((encrypted / "roster" / "index.html").as_uri())
+    page.evaluate("addEventListener('pagehide', () => sessionStorage.removeItem('jingfang_handed_at'))")
+    visit(page, (encrypted / "roster" / "index.html").as_uri())
     asks_for_password(page)
     assert stored_keys(page) == []
 
@@ -205,7 +204,7 @@ def test_a_page_restored_from_the_back_forward_cache_locks_when_its_key_is_gone(
     tab = cached_tab
     tab.goto(tab.base + "patients/P001.html")
     unlock(tab, PASSWORD)
-    tab.goto(tab.base + "roster/index.html")
+    visit(tab, tab.base + "roster/index.html")
     decrypted(tab)
     tab.click("button.jf-lock")
     asks_for_password(tab)
@@ -219,7 +218,7 @@ def test_a_decrypted_page_from_the_back_forward_cache_loads_again_and_opens_with
     tab = cached_tab
     tab.goto(tab.base + "patients/P001.html")
     unlock(tab, PASSWORD)
-    tab.goto(tab.base + "roster/index.html")
+    visit(tab, tab.base + "roster/index.html")
     decrypted(tab)
     tab.go_back(wait_until="commit")
     tab.wait_for_function("performance.getEntriesByType('navigation')[0].type === 'reload'")
@@ -228,13 +227,11 @@ def test_a_decrypted_page_from_the_back_forward_cache_loads_again_and_opens_with
     assert tab.evaluate("sessionStorage.getItem('restored')") == "1"  # the cache was really in play
 
 
-def test_a_page_restored_after_the_tab_was_away_too_long_locks(cached_tab):
+def test_a_page_restored_after_the_tab_left_the_site_locks(cached_tab):
     tab = cached_tab
     tab.goto(tab.base + "patients/P001.html")
     unlock(tab, PASSWORD)
-    tab.evaluate(f"addEventListener('pagehide', () => sessionStorage.setItem('jingfang_left_at', "
-                 f"String(Date.now() - {2 * MINUTE})))")  # as if the tab then spent two minutes elsewhere
-    tab.goto("about:blank")
+    tab.goto("about:blank")  # the site was left: its keys went
     tab.go_back(wait_until="commit")
     assert asks_for_password(tab) == ""
     assert tab.evaluate(KEYS) == []
@@ -261,7 +258,7 @@ def test_keys_do_not_reach_the_browser_profile_on_disk_while_browsing(browser, e
         tab.goto((encrypted / "index.html").as_uri())
         unlock(tab, PASSWORD)
         for rel in ("roster/index.html", "patients/P001.html", "groups/G01.html"):
-            tab.goto((encrypted / rel).as_uri())
+            visit(tab, (encrypted / rel).as_uri())
             decrypted(tab)
         tab.wait_for_timeout(12_000)  # Chromium writes sessionStorage to disk a few seconds after a change
         assert keys and all(len(key) == 64 for key in keys)  # hex AES-256 keys

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsing import decrypted, unlock
+from tests.browsing import decrypted, unlock, visit
 from tests.commands import PASSWORD, ROOT, assert_no_leaks, run, text
 
 PHONE = {"width": 390, "height": 844}
@@ -55,8 +55,12 @@ def sized(browser):
 
 
 def open_all(page, site: Path, rel: str, first: bool) -> None:
-    page.goto((site / rel).as_uri())
-    unlock(page, PASSWORD) if first else decrypted(page)
+    if first:
+        page.goto((site / rel).as_uri())
+        unlock(page, PASSWORD)
+    else:
+        visit(page, (site / rel).as_uri())
+        decrypted(page)
 
 
 def test_on_a_phone_tables_are_cards_and_nothing_scrolls_sideways(sample_site, sized):
@@ -72,7 +76,7 @@ def test_on_a_phone_tables_are_cards_and_nothing_scrolls_sideways(sample_site, s
         assert all(c["before"] == f'"{c["label"]}"' for c in cards), rel  # each field says what it is
     rollcall = sorted((sample_site / "agreements").glob("V01-rollcall*.html"))[0]
     for rel in ("agreements/V01-notice.html", f"agreements/{rollcall.name}"):  # documents: a wide form scrolls in its box
-        page.goto((sample_site / rel).as_uri())
+        visit(page, (sample_site / rel).as_uri())
         decrypted(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], rel
 
@@ -103,11 +107,11 @@ def test_phones_in_full_are_tel_links_and_masked_ones_text(sample_site, sized):
     documents = page.locator("details.jf-documents a[href^='tel:']")  # the documents' screen view too
     assert documents.count() >= 3 and documents.first.get_attribute("href") == "tel:" + guardian.inner_text()
     for rel in ("groups/G01.html", "leaders.html", "overdue/followup_overdue.html"):
-        page.goto((sample_site / rel).as_uri())
+        visit(page, (sample_site / rel).as_uri())
         decrypted(page)
         hrefs = page.locator("article a[href^='tel:']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
         assert hrefs and all(h[4:].replace("-", "").isdigit() for h in hrefs), rel
-    page.goto((sample_site / "roster" / "index.html").as_uri())
+    visit(page, (sample_site / "roster" / "index.html").as_uri())
     decrypted(page)
     assert page.locator("article a[href^='tel:']").count() == 0  # the roster shows guardian phones masked
     assert "****" in page.locator("table.jf-table tbody tr").first.inner_text()
@@ -118,7 +122,7 @@ def test_never_visited_says_so_instead_of_days_since_enrolment(sample_site, size
     open_all(page, sample_site, "patients/P020.html", True)
     due = page.locator("article table", has_text="高风险面访").locator("tr", has_text="高风险面访")
     assert due.locator(".jf-badge").inner_text() == "从未面访"
-    page.goto((sample_site / "overdue" / "high_risk_visit_overdue.html").as_uri())
+    visit(page, (sample_site / "overdue" / "high_risk_visit_overdue.html").as_uri())
     decrypted(page)
     row = page.locator("table.jf-table tbody tr", has_text="P020")
     assert row.locator('td[data-label="逾期天数"]').inner_text() == "从未面访"
@@ -170,7 +174,7 @@ def test_todo_lists_and_registers_are_separate_tabs(sample_site, sized):
     decrypted(page)
     todo = page.locator("article table td a").all_inner_texts()
     assert "随访逾期" in todo and "高风险患者底册" not in todo
-    page.goto((sample_site / "overdue" / "V01.html").as_uri())
+    visit(page, (sample_site / "overdue" / "V01.html").as_uri())
     decrypted(page)
     headings = page.locator("article h2").all_inner_texts()
     assert headings == ["待办清单", "底册台账"]

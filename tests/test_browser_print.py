@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsing import decrypted, unlock
+from tests.browsing import decrypted, unlock, visit
 from tests.commands import PASSWORD, assert_no_leaks, run, text
 
 SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "示例台账.xlsx"
@@ -33,10 +33,11 @@ def printed(site, browser, tmp_path_factory):
     state = {"unlocked": False}
 
     def print_page(rel: str) -> Path:
-        tab.goto((site / rel).as_uri())
         if state["unlocked"]:
+            visit(tab, (site / rel).as_uri())
             decrypted(tab)
         else:
+            tab.goto((site / rel).as_uri())
             unlock(tab, PASSWORD)
             state["unlocked"] = True
         tab.emulate_media(media="print")

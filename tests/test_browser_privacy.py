@@ -7,7 +7,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from generator.serve import make_server
-from tests.browsing import CHROMIUM, CHROMIUM_ARGS, decrypted, follow, unlock
+from tests.browsing import CHROMIUM, CHROMIUM_ARGS, decrypted, follow, unlock, visit
 from tests.commands import PASSWORD, assert_no_leaks
 
 PERSONAL = ["甘望舒", "简雨桐", "柏清和", "柏守一", "计承远", "骆思源", "110101198005060250", "13900000011", "139****0011",
@@ -38,10 +38,10 @@ def test_wrong_password_refused_right_one_opens_every_page_once(encrypted, page)
     unlock(page, PASSWORD)
     assert "甘望舒" in page.locator("article").inner_text()
     for rel in ("roster/index.html", "groups/G02.html", "agreements/V01-reward.html", "overdue/V02.html"):
-        page.goto((encrypted / rel).as_uri())
+        visit(page, (encrypted / rel).as_uri())
         decrypted(page)  # no prompt: the key is remembered for this browser session
         assert page.locator("#mkdocs-content-password").count() == 0
-    page.goto((encrypted / "roster" / "index.html").as_uri())
+    visit(page, (encrypted / "roster" / "index.html").as_uri())
     decrypted(page)
     page.fill("input.jf-filter", "柏清川")
     visible = page.locator("table.jf-table tbody tr:not([hidden])")
@@ -66,7 +66,7 @@ def test_village_password_opens_its_own_village_only(leveled, page):
     follow(page, page.get_by_role("link", name="本村花名册"))
     codes = page.locator("table.jf-table tbody tr td:first-child").all_inner_texts()
     assert codes and all(page.locator("td", has_text="禾苗村").count() for _ in codes)
-    page.goto((leveled / "patients" / "P001.html").as_uri())  # a 禾苗村 patient
+    visit(page, (leveled / "patients" / "P001.html").as_uri())  # a 禾苗村 patient
     decrypted(page)
     assert "甘望舒" in page.locator("article").inner_text()
     for rel in ("patients/P002.html", "groups/G02.html", "roster/V02.html", "index.html", "roster/index.html"):
@@ -99,7 +99,7 @@ def test_township_password_opens_every_village(leveled, page):
     unlock(page, "Town-Test-Only-7xq4")
     for rel in ("patients/P001.html", "patients/P002.html", "groups/G02.html", "roster/V01.html",
                 "departments/police.html", "departments/police-monthly.html"):
-        page.goto((leveled / rel).as_uri())
+        visit(page, (leveled / rel).as_uri())
         decrypted(page)
 
 
@@ -160,7 +160,7 @@ def test_sharded_build_one_unlock_opens_pages_of_every_shard(workbook, tmp_path,
     page.goto((out / "index.html").as_uri())
     unlock(page, PASSWORD)
     for rel in rels:
-        page.goto((out / rel).as_uri())
+        visit(page, (out / rel).as_uri())
         decrypted(page)
         assert page.locator("#mkdocs-content-password").count() == 0, rel
         # the ready-made tables went round the Markdown through the fragment store: back in place, in every shard

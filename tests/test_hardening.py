@@ -19,7 +19,7 @@ from generator.freshness import STAMP
 from generator.pages.agreements import sanitize
 from generator.pages.html import Page, text as display
 from generator.verify import plaintext
-from tests.browsing import decrypted, unlock
+from tests.browsing import decrypted, unlock, visit
 from tests.commands import PASSWORD, ROOT, run, text, verify
 from tests.workbooks import set_cell, valid_sheets, write_sheets
 
@@ -72,13 +72,13 @@ def test_markup_in_names_is_shown_as_text_and_never_runs(hostile, page):
     for rel in ("index.html", "groups/G01.html", "groups/index.html", "overdue/followup_overdue.html",
                 "overdue/V02.html", "villages/V02.html", "villages/index.html", "patients/P001.html",
                 "agreements/V01-guardian.html", "week/index.html", "week/V01.html", "week/V02.html"):
-        page.goto((site / rel).as_uri())
+        visit(page, (site / rel).as_uri())
         decrypted(page)
         assert page.evaluate("window.pwned") is None, rel
         assert page.locator('a[href^="javascript:"]').count() == 0, rel
         assert page.locator('[onclick*="pwned"], [onerror], [style*="example.invalid"]').count() == 0, rel
         assert page.locator("#mkdocs-decrypted-content script").count() == 0, rel
-    page.goto((site / "groups" / "G01.html").as_uri())
+    visit(page, (site / "groups" / "G01.html").as_uri())
     decrypted(page)
     assert f"禾苗村小组 {LINK} **粗** {ATTRS}" in page.locator("article").inner_text()
     assert not dialogs

@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.browsing import decrypted, unlock
+from tests.browsing import decrypted, unlock, visit
 from tests.commands import PASSWORD, ROOT, run, text
 
 POLICY = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -139,7 +139,7 @@ def test_served_site_unlocks_with_no_policy_violation(port, page):
     assert response.headers["content-security-policy"] == POLICY
     unlock(page, PASSWORD)
     assert page.evaluate("window.violations") == []
-    page.goto(f"http://127.0.0.1:{port}/patients/P001.html")
+    visit(page, f"http://127.0.0.1:{port}/patients/P001.html")
     decrypted(page)  # with the key the home page remembered
     assert page.title().startswith("患者档案 P001") and page.get_by_text("甘望舒").first.is_visible()
     assert page.evaluate("window.violations") == []

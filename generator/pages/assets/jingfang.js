@@ -61,17 +61,22 @@
   /* Keys. The encryption plugin reads each level's key from this tab's sessionStorage when a page loads and stores
      the keys there on unlocking (its only way over file://: nothing else outlives a page load), so that one unlock
      opens every page of a visit. Here, once the plugin has used them, the keys leave sessionStorage for this page's
-     memory and go back only on pagehide, for the next page to take at once: Chromium writes sessionStorage to the
-     profile on disk after a few seconds, so keys that stay there for less never reach the disk. They are forgotten
-     after LOCK idle minutes, on 退出, and when the visit ended: the tab was closed (and restored) or left for longer
-     than GRACE_MS. This runs before the plugin's deferred script reads sessionStorage. */
+     memory. They go back only when this page is left for another page of this site that it is navigating to itself
+     (a link, back/forward within the site, F5, 退出's reload: see `following`), at the last moment (pagehide, when no
+     other navigation can take the place of that one), for the next page to take at once. Leaving the site in any
+     other way (the address bar, a bookmark, back past the site, closing the tab) writes nothing and removes any
+     key left behind: Chromium writes sessionStorage to the profile on disk a few seconds after a change and keeps it
+     after the browser closes, and keys that stay there for less never reach the disk. The keys are also forgotten
+     after LOCK idle minutes, on 退出, and when a handover is not fresh (a page that never opened, a crash). This runs
+     before the plugin's deferred script reads sessionStorage. */
   // the encryption plugin's remember_prefix, from generator/encryption.py through the page
   var prefixMeta = document.querySelector('meta[name="jingfang-key-prefix"]');
   var KEY_PREFIX = prefixMeta ? prefixMeta.content : "encryptcontent_";
   var ACTIVE_AT = "jingfang_active_at";  // last input or page load in this tab (ms since 1970)
-  var LEFT_AT = "jingfang_left_at";  // when this tab last left one of the site's pages (pagehide)
+  var HANDED_AT = "jingfang_handed_at";  // when a page of the site last handed its keys to the next (pagehide)
   var NOTICE = "jingfang_notice";  // why the keys were forgotten, shown by the next page's password form
-  var GRACE_MS = 60 * 1000;  // a click to the next page takes far less; longer means the tab was closed or left
+  var GRACE_MS = 60 * 1000;  // the next page takes handed keys at once; older ones were left behind
+  var FOLLOW_MS = 20 * 1000;  // a navigation to a page of the site must have begun this recently to get the keys
   var TOUCH_EVERY_MS = 10 * 1000;  // activity is written at most this often
   var CHECK_EVERY_MS = 30 * 1000;  // timers are late after sleep: look again at least this often
   var LOCK_DEFAULT = 30;
@@ -97,13 +102,65 @@
   function takeKeys() {
     keyNames().forEach(function (k) { held[k] = read(k); remove(k); });
   }
-  function handBackKeys() {
+  function handOverKeys() {
+    if (!holding()) return;
     Object.keys(held).forEach(function (k) { write(k, held[k]); });
-    held = {};
+    write(HANDED_AT, String(Date.now()));
   }
   function forgetKeys() {
     held = {};
     keyNames().forEach(remove);
+    remove(HANDED_AT);
+  }
+
+  /* The site's pages: under the folder Material's config names as the site's base, HTML. */
+  var siteRoot = (function () {
+    try {
+      var base = JSON.parse(document.getElementById("__config").textContent).base || ".";
+      return new URL(base.replace(/\/?$/, "/"), location.href);
+    } catch (e) { return null; }  // no config: hand nothing over
+  })();
+  function isSitePage(url) {
+    var u;
+    try { u = new URL(url, location.href); } catch (e) { return false; }
+    return siteRoot !== null && u.protocol === siteRoot.protocol && u.host === siteRoot.host &&
+      u.pathname.indexOf(siteRoot.pathname) === 0 && /(\.html|\/)$/.test(u.pathname);
+  }
+
+  /* The navigation under way, when it goes to a page of this site and this page began it: {at, unloads}, else null.
+
+     The Navigation API's navigate event names the destination of every navigation the page starts (links, scripts,
+     back/forward, whose destination is in this site's history), but not of one the browser starts by itself (the
+     address bar, a bookmark, its reload button). Each navigation, of either kind, has one beforeunload: after the
+     navigate event for those the page starts, before it for back/forward. So a beforeunload more than that means
+     another navigation has begun in its place: the keys are then not handed over. F5 and Ctrl+R reach the page as
+     keys before the browser reloads. Without the Navigation API (older browsers) a click on a link counts; the
+     back/forward buttons then ask for the password again. */
+  var following = null;
+  function follow(unloads) { following = { at: Date.now(), unloads: unloads }; }
+  function onNavigate(event) {
+    if (event.destination.sameDocument || (event.downloadRequest !== null && event.downloadRequest !== undefined)) {
+      return;  // this page stays
+    }
+    if (isSitePage(event.destination.url)) follow(event.navigationType === "traverse" ? 0 : 1);
+    else following = null;
+  }
+  function onClick(event) {
+    var a = event.target.closest && event.target.closest("a[href]");
+    if (!a || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey ||
+        event.altKey || a.hasAttribute("download") || (a.target && a.target !== "_self")) return;
+    if (isSitePage(a.href) && a.href.split("#")[0] !== location.href.split("#")[0]) follow(1);
+  }
+  function onReloadKey(event) {
+    var key = (event.key || "").toLowerCase();
+    if (key === "f5" || (key === "r" && (event.ctrlKey || event.metaKey))) follow(1);
+  }
+  function onBeforeUnload() {
+    if (following && following.unloads-- <= 0) following = null;
+  }
+  function followingSite() {
+    var now = Date.now();
+    return following !== null && now - following.at >= 0 && now - following.at <= FOLLOW_MS;
   }
 
   // a time in the future by more than the grace (clock turned back) counts as expired too
@@ -112,16 +169,17 @@
     return since !== null && gap >= -GRACE_MS && gap <= limit;
   }
 
-  /* Forget the handed-over keys when the visit ended ("closed") or the tab was idle too long ("idle"); say which.
+  /* Forget the handed-over keys when they were not handed over just now ("stale") or the tab was idle too long
+     ("idle"); say which.
 
-     Keys must come with a pagehide of this tab within the grace: none at all means the tab was restored after
-     closing or a crash. A page the back/forward cache gives back may show before the page it replaces has had its
-     pagehide (another process), so there only a pagehide that is too old counts. */
+     Keys must come with a handover within the grace: none at all means they were left behind. A page the
+     back/forward cache gives back may show before the page it replaces has had its pagehide (another process), so
+     there only a handover that is too old counts. */
   function expire(now, restored) {
     if (!keyNames().length) return "";
-    var left = read(LEFT_AT);
-    var closed = restored ? left !== null && !within(left, GRACE_MS, now) : !within(left, GRACE_MS, now);
-    var why = closed ? "closed" : !within(read(ACTIVE_AT), LOCK_MS, now) ? "idle" : "";
+    var handed = read(HANDED_AT);
+    var stale = restored ? handed !== null && !within(handed, GRACE_MS, now) : !within(handed, GRACE_MS, now);
+    var why = stale ? "stale" : !within(read(ACTIVE_AT), LOCK_MS, now) ? "idle" : "";
     if (why) forgetKeys();
     return why;
   }
@@ -152,6 +210,7 @@
   function watchIdle() {
     clearTimeout(timer);
     takeKeys();  // an unlock has just stored keys, or the plugin has read them
+    remove(HANDED_AT);
     if (!holding()) return;
     var now = Date.now();
     if (!within(read(ACTIVE_AT), LOCK_MS, now)) {
@@ -166,28 +225,39 @@
 
   function startKeyWatch() {
     if (expire(Date.now(), false) === "idle") write(NOTICE, "idle");
-    remove(LEFT_AT);
     touch();  // opening a page is activity
     ["pointerdown", "keydown", "input", "wheel", "scroll", "touchstart", "mousemove"].forEach(function (type) {
       document.addEventListener(type, touch, { capture: true, passive: true });
     });
+    if (window.navigation && window.navigation.addEventListener) {
+      window.navigation.addEventListener("navigate", onNavigate);
+    } else {
+      document.addEventListener("click", onClick);
+    }
+    document.addEventListener("keydown", onReloadKey, true);
+    window.addEventListener("beforeunload", onBeforeUnload);
+    // the only place keys are written: leaving for the page of the site this page is navigating to; otherwise
+    // nothing, and whatever key is still in the storage goes
     window.addEventListener("pagehide", function () {
-      write(LEFT_AT, String(Date.now()));
-      handBackKeys();
+      clearTimeout(timer);
+      if (followingSite()) handOverKeys(); else forgetKeys();
+      following = null;
+      held = {};
     });
     // The back/forward cache gives a page back without running its scripts again, maybe decrypted, after its keys
     // went to the next page (and maybe were forgotten there): a decrypted one loads again, to ask the storage.
     window.addEventListener("pageshow", function (event) {
       if (!event.persisted) return;
       held = {};
+      following = null;
       if (expire(Date.now(), true) === "idle") write(NOTICE, "idle");
       if (isDecrypted()) {
         window.location.reload();
       } else {
-        remove(LEFT_AT);
         touch();
         showNotice();
         watchIdle();
+        setTimeout(watchIdle, 2000);  // keys the page before hands over after this shows: out of the storage
       }
     });
     document.addEventListener("visibilitychange", function () { if (!document.hidden) watchIdle(); });
