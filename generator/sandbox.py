@@ -61,6 +61,8 @@ class _Bounding(NodeTransformer):
 
 
 class _BoundedTemplate(Template):
+    """A template whose every render starts a fresh budget (a batch renders one template many times)."""
+
     def render(self, *args: Any, **kwargs: Any) -> str:
         env: BoundedSandbox = self.environment  # type: ignore[assignment]
         env.steps, env.weights = 0, {}
