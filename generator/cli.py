@@ -523,11 +523,13 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
     if templates:
         try:
             copied = copy_templates(workbook.parent)
+        except TemplateProblem as exc:
+            raise JingfangError(str(exc)) from None
         except OSError as exc:
             raise JingfangError(f"无法写入“{workbook.parent}”（{exc.strerror}），没有复制模板。") from None
         click.echo(f"默认的 Word 模板已复制到“{workbook.parent / '协议模板'}”：")
-        for name, fresh in copied:
-            click.echo(f"  {name}" + ("" if fresh else "（已有，没有覆盖）"))
+        for name, note in copied:
+            click.echo(f"  {name}" + (f"（{note}）" if note else ""))
         click.echo("用 Word 或 WPS 修改后保存（仍为 .docx，文件名不变），再运行 jingfang documents 即可使用。")
         return
     if out is None:

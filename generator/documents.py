@@ -8,13 +8,13 @@ personal data like an export: each readable by its owner only, never inside a bu
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from .export import ExportRefused, check_target, check_village, write_private
 from .lists import DEPARTMENTS
 from .monthly import monthly_report
+from .own_templates import TemplateProblem
 from .pages.agreements import (DOCUMENTS, GROUP_DOCUMENTS, OVERRIDE_FOLDER, TOWNSHIP_DOCUMENTS, VILLAGE_DOCUMENTS,
                                context, group_context, roll_call_contexts)
 from .pages.monthly import report_context
@@ -122,16 +122,22 @@ def write_documents(view: View, folder: Path, planned: list[Planned], workbook_d
     return [(name, count) for name, count, _ in rendered]
 
 
-def copy_templates(workbook_dir: Path) -> list[tuple[str, bool]]:
-    """Copy the default Word templates into 协议模板/ beside the workbook for a clerk to edit; never over a file
-    already there (it may be the township's own). Returns (file name, copied)."""
+def copy_templates(workbook_dir: Path) -> list[tuple[str, str]]:
+    """Copy the default Word templates into 协议模板/ beside the workbook for a clerk to edit; never over anything
+    already there (it may be the township's own), never through a link (a dangling one would create its target
+    wherever it points). Returns (file name, why it was not copied, or "")."""
     folder = workbook_dir / OVERRIDE_FOLDER
+    if folder.is_symlink():
+        raise TemplateProblem(f"“{folder}”是一个链接（快捷方式），不是文件夹本身，没有复制模板。请删去它，再运行一次。")
     folder.mkdir(exist_ok=True)
     done = []
     for title in TITLES:
         target = folder / f"{title}{SUFFIX}"
-        fresh = not target.exists()
-        if fresh:
-            shutil.copyfile(DEFAULTS / target.name, target)
-        done.append((f"{OVERRIDE_FOLDER}/{target.name}", fresh))
+        try:
+            with open(target, "xb") as file:  # O_CREAT|O_EXCL: fails on anything there, a dangling link included
+                file.write((DEFAULTS / target.name).read_bytes())
+            note = ""
+        except FileExistsError:
+            note = "是一个链接，没有写入" if target.is_symlink() else "已有，没有覆盖"
+        done.append((f"{OVERRIDE_FOLDER}/{target.name}", note))
     return done

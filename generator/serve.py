@@ -13,6 +13,9 @@ from typing import BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
 HOST = "127.0.0.1"
+# seconds a connection may stay silent (before its request, or between keep-alive requests): a client that connects
+# and sends nothing would otherwise hold a thread for ever; a browser on this machine sends at once
+REQUEST_TIMEOUT = 10
 HOST_NAMES = ("127.0.0.1", "localhost")
 NOT_FOUND = "没有这个页面。\n"
 # The tightest policy the encrypted site works under in Chromium with no violation (tests/test_serve.py unlocks a
@@ -63,6 +66,8 @@ def site_file(site: Path, parts: list[str]) -> Path | None:
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    timeout = REQUEST_TIMEOUT  # StreamRequestHandler sets it on the socket; a silent read ends the connection
+
     def version_string(self) -> str:
         return "jingfang"  # not the Python version
 
@@ -130,9 +135,14 @@ class _Handler(SimpleHTTPRequestHandler):
         pass  # a request log would list every patient page opened
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a connection still open does not keep the process alive after Ctrl+C
+    block_on_close = False  # nor does closing the server wait for it
+
+
 def make_server(site: Path, port: int) -> ThreadingHTTPServer:
     """A server for site on 127.0.0.1:port (port 0 picks a free one)."""
     if not (site / "index.html").is_file():
         raise SiteMissing(f"“{site}”里没有网站（缺少 index.html），请先运行 jingfang build。")
     handler = functools.partial(_Handler, directory=str(site))
-    return ThreadingHTTPServer((HOST, port), handler)
+    return _Server((HOST, port), handler)

@@ -2,8 +2,9 @@
 
 Default wording lives in ``templates/``; a township overrides it with a file of the same name (Jinja, HTML) in a
 ``协议模板/`` folder beside its workbook. Placeholders are listed in PLACEHOLDERS (and on the index page).
-Anyone who can write to the workbook's folder can write a template, so templates run in Jinja's sandbox (no access to
-Python internals, hence none to the machine or its passwords) and their output is cleaned by an allow-list
+Anyone who can write to the workbook's folder can write a template, so a template is read only as a regular file of
+its own (own_templates: never through a link), runs in Jinja's sandbox with bounds on time and memory (sandbox: no
+access to Python internals, hence none to the machine or its passwords) and its output is cleaned by an allow-list
 sanitizer: document markup only — no script, no event handlers, no links, images or styles that could reach out.
 """
 
@@ -14,12 +15,14 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import nh3
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..inputs import MB
+from ..own_templates import HTML_LIMIT, OVERRIDE_FOLDER, FolderLoader, TemplateProblem, read_template
 from ..records import in_roll_call, period_days
 from ..rules import RENEWAL_DAYS, Paper, PatientState
+from ..sandbox import BoundedSandbox
 from ..schema import Group, Patient, SensitivePeriod
 from ..vocab import AGREEMENT_KINDS
 from ..views import View
@@ -28,7 +31,7 @@ from .html import Page, Raw, a, page, phone, print_button, table, text
 from .wording import amount_in_words, date_words, relation
 
 DEFAULTS = Path(__file__).resolve().parent / "templates"
-OVERRIDE_FOLDER = "协议模板"
+DOCUMENT_TEXT = 8 * MB  # the most HTML one document may be (a township's monthly report is some hundred KB)
 DOCUMENTS = {**AGREEMENT_KINDS, "joint_visit": "高风险患者联合随访记录单"}  # a patient's: kind → title (= file name)
 GROUP_DOCUMENTS = {"notice": "成立关爱帮扶小组的通知"}  # a group's
 VILLAGE_DOCUMENTS = {"rollcall": "敏感时期点名表"}  # a village's, per sensitive period
@@ -66,26 +69,28 @@ DOCUMENT_TAGS = {"h1", "h2", "h3", "h4", "p", "br", "hr", "ol", "ul", "li", "str
 DOCUMENT_ATTRIBUTES = {"*": {"class"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
 
-class TemplateProblem(Exception):
-    """A township's own agreement template cannot be used; the message names the file."""
-
-
 def environment(workbook_dir: Path | None) -> Environment:
-    """Templates from 协议模板/ beside the workbook first, then the defaults; all of them sandboxed."""
-    loaders = [FileSystemLoader(str(workbook_dir / OVERRIDE_FOLDER))] if workbook_dir else []
-    return ImmutableSandboxedEnvironment(loader=ChoiceLoader(loaders + [FileSystemLoader(str(DEFAULTS))]),
-                                         autoescape=True, undefined=StrictUndefined)
+    """Templates from 协议模板/ beside the workbook first (regular files only), then the defaults; all of them in
+    the bounded sandbox."""
+    env = BoundedSandbox(max_text=DOCUMENT_TEXT)
+    loaders = [FolderLoader(workbook_dir / OVERRIDE_FOLDER)] if workbook_dir else []
+    env.loader = ChoiceLoader(loaders + [FileSystemLoader(str(DEFAULTS))])
+    return env
 
 
 def override_templates(workbook_dir: Path) -> tuple[list[str], list[str]]:
-    """The township's own templates beside the workbook: (used, ignored) file names."""
+    """The township's own templates beside the workbook: (used, ignored) file names. A template name that is not a
+    regular file of its own (a link, a FIFO) is a TemplateProblem now, before any page is rendered."""
     folder = workbook_dir / OVERRIDE_FOLDER
     if not folder.is_dir():
         return [], []
-    # Word templates (.docx) there are for `jingfang documents`, not the site
-    names = sorted(p.name for p in folder.iterdir()
-                   if p.is_file() and not p.name.startswith((".", "~$")) and not p.name.endswith(".docx"))
     known = {f"{title}.html" for title in ALL_DOCUMENTS.values()}
+    # Word templates (.docx) there are for `jingfang documents`, not the site
+    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith((".", "~$")) and not p.name.endswith(".docx")
+                   and (p.name in known or p.is_file()))
+    for name in names:
+        if name in known:
+            read_template(folder / name, OVERRIDE_FOLDER, HTML_LIMIT)
     return [n for n in names if n in known], [n for n in names if n not in known]
 
 
@@ -153,13 +158,16 @@ def committee(village: str) -> str:
 
 
 def render_document(env: Environment, kind: str, ctx: dict) -> str:
+    """One document from its template (the township's own or the default), sanitized, its phones linked."""
     name = f"{ALL_DOCUMENTS[kind]}.html"
     try:
         body = env.get_template(name).render(**ctx)
+    except TemplateProblem:
+        raise
     except SecurityError as exc:
         raise TemplateProblem(f"协议模板“{name}”里有不允许的写法（{exc}）：模板里只能用占位符和简单的判断，不能调用程序。"
                               "可用的占位符见网站“协议打印”页。") from None
-    except TemplateError as exc:
+    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:  # 1/0, 2.0 ** 5000 …
         raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from None
     return f'\n\n{_opening(kind)}\n{link_phones(sanitize(body), ctx)}\n</section>\n\n'
 
