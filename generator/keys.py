@@ -99,8 +99,8 @@ def check_group_villages(data: Dataset, ctx: SheetContext, report: Report) -> No
     villages = {v.name for v in data.villages} | {OUTSIDE}
     for p in data.patients:
         g = groups.get(p.group_id or "")
-        if g is None or g.village == p.village or p.village not in villages:  # an unknown village: reported already
-            continue
+        if g is None or g.village == p.village or not {p.village, g.village} <= villages:
+            continue  # the same village, or an unknown one (reported already as unknown-reference)
         where = "外地" if p.village == OUTSIDE else f"“{p.village}”"
         fix = "住在外地的患者请清空帮扶小组编号" if p.village == OUTSIDE else f"请改填{p.village}的帮扶小组编号"
         report.extend([ctx.problem(p.row, "帮扶小组编号", p.group_id, "group-village",

@@ -133,7 +133,7 @@ DEFAULT_RULES: dict[str, tuple[int, int]] = {"不稳定": (14, 90), "基本稳�
 class Village(Row):
     """村社区: the villages and communities of the township."""
 
-    name: FilePlace = Field(alias="名称", description="村或社区名称，如 幸福村、银水社区。不能重复；不能含 / \\ : 等符号。")
+    name: FilePlace = Field(alias="名称", description="村或社区名称，如 幸福村、银水社区。不能重复。")
     kind: Vocab(VillageType, width=8) | None = Field(None, alias="类型", description="村 或 社区。")
     head: Name | None = Field(None, alias="负责人", description="支部书记或负责人姓名。")
     head_phone: Phone | None = Field(None, alias="负责人电话", description="负责人的电话。")
