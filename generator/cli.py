@@ -461,26 +461,29 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
     导出文件不加密，含敏感个人信息，请妥善保管，用后删除。
     不能导出到已生成的网站文件夹里。台账有错误时不导出（退出码 1）。
     """
-    from .export import ExportRefused, UnknownVillage, check_target, default_name, write_export, write_roster
+    from .export import ExportRefused, UnknownVillage, check_target, default_path, write_export, write_roster
+    from .outpaths import check_not_input
     from .views import build_view
 
     try:
         if out is not None:
             check_target(out)
+            check_not_input(out, [workbook])  # before --force is even looked at: the workbook is never overwritten
         data, report = _load(workbook, as_of)
         if not report.valid:
             click.echo(render_report(report), err=True)
             sys.exit(1)
         view = build_view(data, report, data.as_of, datetime.now())  # as-of resolved by the validator
         if out is None:  # a name that says what it holds and for whom, in the folder the clerk works in
-            out = Path(default_name("花名册" if roster else "逾期清单", view, village))
+            out = default_path("花名册" if roster else "逾期清单", view, village)
             check_target(out)
+            check_not_input(out, [workbook])
         _refuse_overwrite(out, force)
         if roster:
-            rows = write_roster(view, out, village)
+            rows = write_roster(view, out, village, reads=[workbook])
             click.echo(f"已导出花名册：{out}（{rows} 人）")
         else:
-            counts = write_export(view, out, village)
+            counts = write_export(view, out, village, reads=[workbook])
             click.echo(f"已导出：{out}（" + "，".join(f"{k} {n}" for k, n in counts.items()) + "）")
     except (ExportRefused, UnknownVillage) as exc:
         raise JingfangError(str(exc)) from None
@@ -546,7 +549,7 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
         if not planned:
             click.echo("没有需要生成的文书（所选的人都不需要签订；要给每位适用的患者都出一份请加 --all）。")
             return
-        written = write_documents(view, out, planned, workbook.parent)
+        written = write_documents(view, out, planned, workbook.parent, reads=[workbook])
     except (ExportRefused, UnknownVillage, UnknownKind, TemplateProblem, MonthProblem) as exc:
         raise JingfangError(f"{exc}（没有生成 Word 文件）") from None
     except OSError as exc:

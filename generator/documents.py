@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from .export import ExportRefused, check_target, check_village, write_private
 from .lists import DEPARTMENTS
 from .monthly import monthly_report
+from .outpaths import check_not_input, file_in
 from .own_templates import TemplateProblem
 from .pages.agreements import (DOCUMENTS, GROUP_DOCUMENTS, OVERRIDE_FOLDER, TOWNSHIP_DOCUMENTS, VILLAGE_DOCUMENTS,
                                context, group_context, roll_call_contexts)
@@ -22,7 +24,7 @@ from .rules import Facts
 from .schema import Patient
 from .views import View
 from .vocab import AGREEMENT_KINDS
-from .word import DEFAULTS, SUFFIX, render_documents
+from .word import DEFAULTS, SUFFIX, render_documents, template_path
 
 TITLES = [*DOCUMENTS.values(), *GROUP_DOCUMENTS.values(), *VILLAGE_DOCUMENTS.values(), *TOWNSHIP_DOCUMENTS.values()]
 MARKER = ".jingfang-documents"  # marks a folder this command made, so a later run may write into it again
@@ -111,14 +113,19 @@ def files(village: str, title: str, docs: list[tuple[str, dict]], separate: bool
     return [Planned(f"{village}-{title}-{key}.docx", title, [c for k, c in docs if k == key]) for key in keys]
 
 
-def write_documents(view: View, folder: Path, planned: list[Planned], workbook_dir: Path | None) -> list[tuple[str, int]]:
-    """Render every file first (a template problem writes nothing), then write them into folder, each 0600."""
+def write_documents(view: View, folder: Path, planned: list[Planned], workbook_dir: Path | None, *,
+                    reads: Sequence[Path]) -> list[tuple[str, int]]:
+    """Render every file first (a template problem writes nothing) and check every name (none may leave folder, none
+    may be an input: reads or a template), then write them into folder, each 0600."""
     check_folder(folder)
+    inputs = [*reads, *(template_path(p.title, workbook_dir) for p in planned)]
+    for name in [MARKER, *(p.name for p in planned)]:
+        check_not_input(file_in(folder, name), inputs)
     rendered = [(p.name, len(p.contexts), render_documents(p.title, p.contexts, workbook_dir)) for p in planned]
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    write_private(MARKER_TEXT.encode("utf-8"), folder / MARKER)
+    write_private(MARKER_TEXT.encode("utf-8"), folder, MARKER, inputs)
     for name, _, data in rendered:
-        write_private(data, folder / name)
+        write_private(data, folder, name, inputs)
     return [(name, count) for name, count, _ in rendered]
 
 

@@ -11,6 +11,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .freshness import STAMP
 from .lists import BY_KEY, SUBJECT_IDS, ListSpec
+from .outpaths import ExportRefused, check_not_input, file_in
 from .pages.html import risk_label
 from .views import View
 from .vocab import DOCTOR
@@ -29,10 +31,6 @@ PATIENT_CONTACTS = ["帮扶小组", "组长", "组长电话", "监护人", "监�
 GROUP_HEADERS = ["村社区", "小组编号", "小组名称", "组长", "组长电话"]
 ROSTER_HEADERS = ["患者编号", "姓名", "性别", "出生日期", "年龄", "村社区", "现住址", "监护人", "监护人关系", "监护人电话",
                   "在管状态", "当前危险性", "病情分类", "帮扶小组", "组长", "组长电话", "精防医生", "精防医生电话"]
-
-
-class ExportRefused(Exception):
-    """The export would be written inside a built site."""
 
 
 class UnknownVillage(Exception):
@@ -45,9 +43,10 @@ def check_village(view: View, village: str) -> None:
         raise UnknownVillage(f"台账里没有叫“{village}”的村社区。台账里的村社区有：{'、'.join(view.village_codes)}。")
 
 
-def default_name(what: str, view: View, village: str | None) -> str:
-    """A file name that says what it holds, for whom and as of when: 逾期清单-禾苗村-2026-09-30.xlsx."""
-    return f"{what}-{village or view.data.settings.township}-{view.as_of.isoformat()}.xlsx"
+def default_path(what: str, view: View, village: str | None) -> Path:
+    """A file in the current folder whose name says what it holds, for whom and as of when:
+    逾期清单-禾苗村-2026-09-30.xlsx (refused if the name would leave the folder)."""
+    return file_in(Path("."), f"{what}-{village or view.data.settings.township}-{view.as_of.isoformat()}.xlsx")
 
 
 def site_around(path: Path) -> Path | None:
@@ -129,9 +128,9 @@ def new_export(view: View, path: Path, village: str | None, what: str, holds: st
     return wb, about
 
 
-def write_export(view: View, path: Path, village: str | None = None) -> dict[str, int]:
-    """Write every list to path (only one village's items when given; refused inside a built site); return the
-    number of rows per list title."""
+def write_export(view: View, path: Path, village: str | None = None, *, reads: Sequence[Path]) -> dict[str, int]:
+    """Write every list to path (only one village's items when given; refused inside a built site or onto a file
+    in reads); return the number of rows per list title."""
     wb, about = new_export(view, path, village, "逾期清单", "姓名和联系方式")
     if village is not None:
         append_row(about, [f"只含{village}的患者、帮扶小组和本村社区的事项；乡镇层面的事项（如工作会议）不在其中。"])
@@ -142,7 +141,7 @@ def write_export(view: View, path: Path, village: str | None = None) -> dict[str
         write_sheet(wb.create_sheet(sheet_title(spec)), headers, rows)
         append_row(about, [spec.title, len(rows)])
         counts[spec.title] = len(rows)
-    save_private(wb, path)
+    save_private(wb, path, reads)
     return counts
 
 
@@ -158,18 +157,21 @@ def write_sheet(ws: Worksheet, headers: list[str], rows: list[list]) -> None:
     ws.freeze_panes = "A2"
 
 
-def save_private(wb: Workbook, path: Path) -> None:
+def save_private(wb: Workbook, path: Path, reads: Sequence[Path]) -> None:
     """Save wb to path, readable by its owner only, all at once: a failure leaves no file, not half of one."""
     buffer = io.BytesIO()
     wb.save(buffer)
-    write_private(buffer.getvalue(), path)
+    write_private(buffer.getvalue(), path.parent, path.name, reads)
 
 
-def write_private(data: bytes, path: Path) -> None:
-    """Write data to path, readable by its owner only, all at once: a failure leaves no file, not half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_private(data: bytes, folder: Path, name: str, reads: Sequence[Path]) -> Path:
+    """Write data to the file name directly in folder, readable by its owner only, all at once (a failure leaves no
+    file, not half of one); refused when the name would leave folder or the file is one of reads (an input)."""
+    path = file_in(folder, name)
+    check_not_input(path, reads)
+    folder.mkdir(parents=True, exist_ok=True)
     # mkstemp creates the file with mode 0600 whatever the umask; the rename keeps that mode
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".jingfang-export-", suffix=".tmp")
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=".jingfang-export-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -177,6 +179,7 @@ def write_private(data: bytes, path: Path) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return path
 
 
 def roster_rows(view: View, village: str | None = None) -> list[list]:
@@ -196,11 +199,12 @@ def roster_rows(view: View, village: str | None = None) -> list[list]:
     return rows
 
 
-def write_roster(view: View, path: Path, village: str | None = None) -> int:
-    """Write the 花名册 to path (one village's when given; refused inside a built site); return its row count."""
+def write_roster(view: View, path: Path, village: str | None = None, *, reads: Sequence[Path]) -> int:
+    """Write the 花名册 to path (one village's when given; refused inside a built site or onto a file in reads);
+    return its row count."""
     wb, about = new_export(view, path, village, "花名册", "姓名、住址和联系方式")
     rows = roster_rows(view, village)
     write_sheet(wb.create_sheet("花名册"), ROSTER_HEADERS, rows)
     append_row(about, ["花名册", len(rows)])
-    save_private(wb, path)
+    save_private(wb, path, reads)
     return len(rows)

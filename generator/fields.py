@@ -47,6 +47,8 @@ def _not_after_as_of(value: date, info: ValidationInfo) -> date:
 
 Text = Annotated[str, BeforeValidator(values.clean_text), Col("text", width=16)]
 Place = Annotated[str, BeforeValidator(values.parse_place), Col("place", width=16)]  # one line, no markup
+# the township and village names: also parts of file names (exports, Word documents), so no / \ : and the like
+FilePlace = Annotated[str, BeforeValidator(values.parse_file_place), Col("place", width=16)]
 LongText = Annotated[str, BeforeValidator(values.clean_text), Col("text", width=30)]
 Name = Annotated[str, BeforeValidator(values.parse_name), Col("name", width=10)]
 Names = Annotated[list[str], BeforeValidator(values.split_names), Col("names", width=24)]
@@ -66,6 +68,8 @@ Phone = Annotated[str, BeforeValidator(values.parse_phone), Col("phone", width=1
 def Ref(sheet: str, kind: ColumnKind = "text", width: int = 12, others: tuple[str, ...] = ()) -> Any:
     """A column naming a key of another sheet (checked across sheets after rows are valid)."""
     parse = {"code": values.parse_code, "name": values.parse_name}.get(kind, values.parse_place)
+    if sheet == "村社区":  # a reference reads like the name itself: a name refused there is refused at each reference
+        parse = values.parse_file_place
     return Annotated[str, BeforeValidator(parse), Col(kind, ref=sheet, width=width, others=others)]
 
 

@@ -15,7 +15,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import fields
 from .report import Report
-from .schema import Row, Settings
+from .schema import Dataset, Row, Settings
+from .vocab import OUTSIDE
 
 if TYPE_CHECKING:
     from .validate import SheetContext
@@ -85,6 +86,26 @@ def check_references(ctx: SheetContext, rows: list[Row], keys: dict[str, set[str
                 report.extend([ctx.problem(row.row, header, value, "unknown-reference",
                                            f"「{value}」不在“{meta.ref}”表的“{KEY_HEADER[meta.ref]}”中。{hint}"
                                            f"请先在“{meta.ref}”表中添加{also}。")])
+
+
+def check_group_villages(data: Dataset, ctx: SheetContext, report: Report) -> None:
+    """A patient's care group must be of the village the patient lives in.
+
+    A group's page and its 成立通知 are opened by the group's village, while a patient's own record is opened by the
+    village the patient lives in (外地: by the township only): a patient in another village's group would be shown to
+    a village that may not see them. (A 户籍 village elsewhere sees the patient only on 人户分离待通报.)
+    """
+    groups = {g.group_id: g for g in data.groups}
+    villages = {v.name for v in data.villages} | {OUTSIDE}
+    for p in data.patients:
+        g = groups.get(p.group_id or "")
+        if g is None or g.village == p.village or not {p.village, g.village} <= villages:
+            continue  # the same village, or an unknown one (reported already as unknown-reference)
+        where = "外地" if p.village == OUTSIDE else f"“{p.village}”"
+        fix = "住在外地的患者请清空帮扶小组编号" if p.village == OUTSIDE else f"请改填{p.village}的帮扶小组编号"
+        report.extend([ctx.problem(p.row, "帮扶小组编号", p.group_id, "group-village",
+                                   f"患者现住{where}，帮扶小组 {g.group_id} 却属于“{g.village}”：小组页面和成立通知会让"
+                                   f"{g.village}看到这位患者。{fix}（或核对现住村社区）。")])
 
 
 def reference_hint(value: str, keys: set[str], sheet: str, folded: dict[str, str]) -> str:

@@ -47,6 +47,8 @@ CATALOGUE: tuple[ProblemType, ...] = (
     ProblemType("formula-no-value", "error", "公式没有保存计算结果"),
     ProblemType("formula-error", "error", "公式结果是 #N/A、#DIV/0! 等错误值"),
     ProblemType("unsafe-text", "error", "姓名、编号、名称或乡镇设置里有 < > 或换行等控制字符"),
+    ProblemType("unsafe-file-name", "error", "乡镇或村社区名称里有 / \\ : 等不能用在文件名里的符号，或以点开头（这些名称会用作导出和 Word 文件的文件名）"),
+    ProblemType("group-village", "error", "患者的帮扶小组属于别的村社区（小组页面和成立通知会让那个村看到这位患者）"),
     ProblemType("invisible-char", "warning", "姓名里有看不见的字符，已去掉"),
     ProblemType("unknown-setting", "warning", "基本设置里有不认识的项目"),
     ProblemType("missing-row", "warning", "随访规则缺一类，按默认值"),

@@ -15,7 +15,7 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from . import values
 from .fields import (Amount, AnyDate, Code, Col, Count, Days, DaysOrOff, IdNumber, LongText, Name, Names, PastDate, Phone,
-                     Place, Ref, RefNames, Risk, Text, Vocab, VocabList, YesNo)
+                     FilePlace, Place, Ref, RefNames, Risk, Text, Vocab, VocabList, YesNo)
 from .vocab import (AGREEMENT_KINDS, AT_HOME, CLOSED_STATUSES, DEAD, FACE_TO_FACE, NOT_REACHED, OUTSIDE, PENDING_DIAGNOSIS,
                     SERIOUS_INCIDENT, Adherence, AdmissionMode, AgreementType, ConditionClass, Diagnosis, Economy,
                     GroupRole, GuardianRelation, IncidentType, Informant, Insight, LeaderRole, LossReason, NoticeType,
@@ -64,7 +64,7 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
 
-    township: Place = Field(alias="乡镇名称", description="乡镇（街道）名称，显示在网站标题和协议上。")
+    township: FilePlace = Field(alias="乡镇名称", description="乡镇（街道）名称，显示在网站标题和协议上。")
     county: Place | None = Field(None, alias="所属区县", description="所属区县。")
     as_of: AnyDate | None = Field(
         None, alias="统计截止日期", description="所有逾期清单和指标按这一天计算；留空则为生成网站当天。"
@@ -133,7 +133,7 @@ DEFAULT_RULES: dict[str, tuple[int, int]] = {"不稳定": (14, 90), "基本稳�
 class Village(Row):
     """村社区: the villages and communities of the township."""
 
-    name: Place = Field(alias="名称", description="村或社区名称，如 幸福村、银水社区。不能重复。")
+    name: FilePlace = Field(alias="名称", description="村或社区名称，如 幸福村、银水社区。不能重复。")
     kind: Vocab(VillageType, width=8) | None = Field(None, alias="类型", description="村 或 社区。")
     head: Name | None = Field(None, alias="负责人", description="支部书记或负责人姓名。")
     head_phone: Phone | None = Field(None, alias="负责人电话", description="负责人的电话。")

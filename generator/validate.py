@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from . import fields, schema
 from .headers import match_headers, title_row
-from .keys import KEY_HEADER, KeyIndex, check_references
+from .keys import KEY_HEADER, KeyIndex, check_group_villages, check_references
 from .report import Problem, Report
 from .schema import SHEETS, Dataset, Row, Settings, SheetSpec
 from .values import ODD_SPACE_RE, show
@@ -85,6 +85,8 @@ def validate_workbook(raw: RawWorkbook, *, today: date, as_of: date | None = Non
         setattr(dataset, attr, rows_by_sheet.get(name, []))
     if "随访记录" in sheets:
         _check_followups(dataset, sheets["随访记录"][0], report)
+    if "患者" in sheets:
+        check_group_villages(dataset, sheets["患者"][0], report)
     return dataset, report
 
 
@@ -226,7 +228,8 @@ def translate(err: Any, model: type[Row] | type[Settings], header: str | None) -
 def schema_codes() -> frozenset[str]:
     """The problem codes raised by value parsers (the type of their PydanticCustomError)."""
     return frozenset({"bad-date", "future-date", "bad-id", "bad-id-checksum", "id-lost-digits", "bad-phone",
-                      "not-in-vocabulary", "bad-number", "bad-code", "unsafe-text", "old-id"})
+                      "not-in-vocabulary", "bad-number", "bad-code", "unsafe-text", "old-id",
+                      "unsafe-file-name"})
 
 
 def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:

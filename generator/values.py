@@ -231,6 +231,29 @@ def parse_place(value: object) -> str | None:
     return share(check_safe(text, "名称")) if text else None
 
 
+# what Windows, macOS or Linux refuse in a file name, or read as a folder or drive (< > and control characters are
+# already unsafe-text); full-width ／ ： are ordinary characters
+FILE_NAME_RE = re.compile(r'[/\\:*?"|]')
+FILE_NAME_RULE = "乡镇和村社区名称会用作导出文件和 Word 文书的文件名，不能含有 / \\ : * ? \" | 这些符号，请删除或改用别的字。"
+
+
+def check_file_name(text: str) -> str:
+    """Refuse a township or village name that cannot be part of a file name (it would name, or leave, a folder)."""
+    found = FILE_NAME_RE.findall(text)
+    if found:
+        raise fail("unsafe-file-name", f"「{text}」含有 {' '.join(dict.fromkeys(found))} 符号。{FILE_NAME_RULE}")
+    if text.startswith("."):
+        raise fail("unsafe-file-name", f"「{text}」以点“.”开头。乡镇和村社区名称会用作文件名，以点开头的文件会被隐藏，"
+                                       "请删除开头的点。")
+    return text
+
+
+def parse_file_place(value: object) -> str | None:
+    """A township or village name (and every reference to a village): a place that is also part of file names."""
+    text = parse_place(value)
+    return check_file_name(text) if text else None
+
+
 CODE_RE = re.compile(r"[A-Z0-9_-]+")
 
 

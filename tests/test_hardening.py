@@ -25,6 +25,9 @@ from tests.workbooks import set_cell, valid_sheets, write_sheets
 
 LINK = "[点我](javascript:window.pwned=1)"
 ATTRS = '{: onclick="window.pwned=2" }'
+# township and village names cannot hold : or " (they become file names): the same attacks spelled without them
+PLACE_LINK = "[点我](javascript&#58;window.pwned=1)"
+PLACE_ATTRS = "{ onclick=window.pwned=2 }"
 HOSTILE_TEMPLATE = """<h2 class="jf-doc-title">监护协议</h2>
 <script>window.pwned = 3</script>
 <p onclick="window.pwned = 4" style="background:url(http://example.invalid/track)">乙方：{{ guardian.name }}</p>
@@ -45,8 +48,8 @@ def hostile_sheets() -> dict:
     sheets = valid_sheets()
     set_cell(sheets, "帮扶小组", 1, "小组名称", f"禾苗村小组 {LINK} **粗** {ATTRS}")
     set_cell(sheets, "患者", 1, "现住址", f"禾苗村2组8号 {LINK}")
-    set_cell(sheets, "基本设置", 1, "值", f"测试镇 {LINK}")
-    rename(sheets, "溪口社区", f"溪口社区 {ATTRS}")
+    set_cell(sheets, "基本设置", 1, "值", f"测试镇 {PLACE_LINK}")
+    rename(sheets, "溪口社区", f"溪口社区 {PLACE_ATTRS}")
     return sheets
 
 
