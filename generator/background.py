@@ -1,4 +1,4 @@
-"""Work a build starts early and collects later (the slow PBKDF2 derivations, opening the last state), on daemon threads.
+"""Work a build starts early and collects later (PBKDF2 derivations, opening the last state), on daemon threads.
 
 ThreadPoolExecutor's threads are joined when the interpreter exits, so one still deriving, or stuck on a read,
 kept a stopped build (SIGTERM, Ctrl+C) alive after it had cleaned up. A daemon thread does not: the process ends

@@ -128,7 +128,8 @@ def is_fresh(site: Path, digest: str, passwords: dict[str, str] | None) -> bool:
             return False
         salts = [bytes.fromhex(entry["salt"]) for entry in data["levels"]]
         # each on a thread of its own, so both cores derive: hashlib releases the GIL while it derives
-        keys = [in_background([(_derive, (level, password, salt))])[0] for (level, password), salt in zip(levels, salts)]
+        keys = [in_background([(_derive, (level, password, salt))])[0]
+                for (level, password), salt in zip(levels, salts)]
         return all(hmac.compare_digest(key.result(), entry["key"]) for key, entry in zip(keys, data["levels"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, InputRefused):
         return False

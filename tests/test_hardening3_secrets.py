@@ -172,8 +172,8 @@ def test_sigterm_stops_a_build_stuck_on_its_state_file(workbook, site, tmp_path)
     before = snapshot(site)
     temp = tmp_path / "tmp"
     temp.mkdir()
-    child = subprocess.Popen([sys.executable, "-m", "generator", "build", str(workbook), "--out", str(site), "--rebuild"],
-                             env=env(TMPDIR=str(temp)), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    args = [sys.executable, "-m", "generator", "build", str(workbook), "--out", str(site), "--rebuild"]
+    child = subprocess.Popen(args, env=env(TMPDIR=str(temp)), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              preexec_fn=_limit_memory)
     try:
         deadline = time.monotonic() + 30
@@ -302,8 +302,9 @@ def test_a_plain_access_file_still_reads(tmp_path):
 
 
 @pytest.mark.parametrize("password", ["pinganban2026!", "zongzhiban2026", "yanzhongjingshenzhangai",
-                                      "Jingshenzhangai-2026", "weishengyuan#paichusuo", "minzhengban@2026", "PingAnBan@2026", "canlianminzhengban",
-                                      "guanaibangfu2026!", "suifangtaizhang2026"])
+                                      "Jingshenzhangai-2026", "weishengyuan#paichusuo", "minzhengban@2026",
+                                      "PingAnBan@2026", "canlianminzhengban", "guanaibangfu2026!",
+                                      "suifangtaizhang2026"])
 def test_passwords_from_the_fields_own_words_are_refused(password):
     reason = weakness(password, hints_for())
     assert reason is not None and "精防工作的常用词" in reason, reason
