@@ -25,7 +25,7 @@ from .schema import Dataset
 from .encryption import STORAGE_PREFIX, TOWNSHIP_LEVEL
 from .site import Staging, check_output, recover_output
 from .changes import state_of
-from .statefile import STATE_FILE, StateKeys
+from .statefile import STATE_FILE, StateKeys, record_state
 from .verify import Secrets, personal_values
 from .validate import validate_workbook
 from .views import build_view
@@ -115,7 +115,9 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
     progress("计算逾期清单和指标……")
     view = build_view(data, report, as_of, now, month)
     if state is not None:
-        view.previous = state.previous()
+        view.previous, unused = state.previous()
+        if unused:
+            progress(f"注意：{unused}这次的“变化”页不与上次比较。")
         staging.files[STATE_FILE] = state.seal(state_of(data.patients, view.states, view.lists, as_of))
     (watch or Stopwatch()).lap("rules")
     pages = with_print_header(render_pages(view, workbook_dir), data.settings.township)
@@ -166,11 +168,20 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
         release_memory()
         progress(f"已写出 {len(staging.pages)} 个页面。")
         extra = {"township": township, "lock_minutes": lock_minutes, "key_prefix": STORAGE_PREFIX, "stale": stale}
-        count = staging.build(out, f"{township}精防台账", NAV, extra, passwords, secrets=secrets, finish=finish,
-                              progress=progress)
+        count = staging.build(out, f"{township}精防台账", NAV, extra, passwords, secrets=secrets,
+                              finish=finish if state is None else _bound(finish), progress=progress)
     watch.lap("mkdocs")
     watch.shift(staging.gate_seconds, "mkdocs", "verify")
     return Built(out, count, day, report, dict(watch.timings), stale)
+
+
+def _bound(finish: Callable[[Path], None]) -> Callable[[Path], None]:
+    """finish, then the state file's digest into the stamp it wrote (the next build accepts only this state file)."""
+    def both(site: Path) -> None:
+        finish(site)
+        record_state(site)
+
+    return both
 
 
 def release_memory() -> None:

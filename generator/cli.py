@@ -17,6 +17,7 @@ from .build import LOCK_MINUTES, InvalidWorkbook, Stopwatch
 from .build import build as run_build
 from .encryption import WrongPluginVersion
 from .freshness import Stamp, as_of_key, input_digest, is_fresh
+from .inputs import InputRefused
 from .lists import BY_KEY
 from .monthly import MonthProblem, parse_month
 from .pages.agreements import TemplateProblem
@@ -364,7 +365,7 @@ def _build_errors() -> Iterator[None]:
     except InvalidWorkbook as exc:
         click.echo(render_report(exc.report), err=True)
         raise JingfangError("台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。") from None
-    except (BuildFailed, TemplateProblem, PasswordProblem, WrongPluginVersion, MonthProblem) as exc:
+    except (BuildFailed, TemplateProblem, PasswordProblem, WrongPluginVersion, MonthProblem, InputRefused) as exc:
         raise JingfangError(f"{exc}（原来的网站保持不变）") from None
     except UnsafeOutput as exc:
         raise JingfangError(str(exc)) from None

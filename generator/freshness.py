@@ -14,29 +14,73 @@ import hashlib
 import hmac
 import json
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+import stat
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
+from .background import in_background
+from .inputs import MB, InputRefused, open_input, read_input
+from .workbook import WORKBOOK_LIMIT
+
 STAMP = ".jingfang-build.json"
+STAMP_LIMIT = 16 * MB  # the stamp lists every file of the site: about 60 bytes each
+TEMPLATE_LIMIT = 16 * MB  # a Word template with its pictures; an HTML one is a few KB
+OVERRIDE_FOLDER = "协议模板"  # pages.agreements.OVERRIDE_FOLDER (not imported: that pulls in the Jinja sandbox)
 ITERATIONS = 10**6
 SALT_BYTES = 16
+CHUNK = MB
 PACKAGE = Path(__file__).resolve().parent
 
 
 def input_digest(workbook: Path, config: Path, as_of_key: str, extra: tuple[str, ...] = ()) -> str:
-    """SHA-256 over everything a build reads, except the passwords."""
+    """SHA-256 over everything a build reads, except the passwords.
+
+    The workbook and the township's templates are read as generator.inputs opens them: InputRefused for a link, a
+    FIFO or a device among them, which the build would refuse to read as well.
+    """
     digest = hashlib.sha256()
-    files = [workbook, config] + sorted(PACKAGE.rglob("*.py")) + sorted(p for p in (PACKAGE / "pages").rglob("*") if p.is_file())
-    override = workbook.parent / "协议模板"
-    if override.is_dir():
-        files += sorted(p for p in override.rglob("*") if p.is_file())
-    for path in files:
+    ours = [config] + sorted(PACKAGE.rglob("*.py")) + sorted(p for p in (PACKAGE / "pages").rglob("*") if p.is_file())
+    for path in ours:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+    _digest_input(digest, workbook, "台账", WORKBOOK_LIMIT)
+    for path in override_files(workbook.parent / OVERRIDE_FOLDER):
+        _digest_input(digest, path, "自定义文书模板", TEMPLATE_LIMIT)
     digest.update(as_of_key.encode())
     for item in extra:
         digest.update(b"\0" + item.encode())
     return digest.hexdigest()
+
+
+def override_files(folder: Path) -> list[Path]:
+    """Everything in the township's template folder (its subfolders too), sorted; links included, to be refused."""
+    try:
+        if stat.S_ISLNK(os.lstat(folder).st_mode):
+            raise InputRefused(f"自定义文书模板文件夹“{folder}”是一个链接（快捷方式），不是文件夹本身。为安全起见不读取链接，"
+                               "请把模板放进一个真正的文件夹。")
+    except FileNotFoundError:
+        return []
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):  # rglob does not descend into linked folders; they are refused here
+        if path.is_symlink() or not path.is_dir():
+            if not path.name.startswith("~$"):  # Word's lock file while a template is open: not read by the build
+                found.append(path)
+    return found
+
+
+def _digest_input(digest: hashlib._Hash, path: Path, what: str, limit: int) -> None:
+    """Add one input file's name and content, opened through generator.inputs and read in chunks."""
+    digest.update(path.name.encode() + b"\0")
+    read = 0
+    with open_input(path, what, limit) as file:
+        while chunk := file.read(CHUNK):
+            read += len(chunk)
+            if read > limit:  # it grew while we read it
+                raise InputRefused(f"{what}“{path}”太大，请确认选对了文件。")
+            digest.update(chunk)
+    digest.update(b"\0")
 
 
 def _derive(level: str, password: str, salt: bytes) -> str:
@@ -53,17 +97,18 @@ class Stamp:
 
     def __init__(self, digest: str, passwords: dict[str, str] | None) -> None:
         self._digest, self._encrypted = digest, passwords is not None
-        self._pool = ThreadPoolExecutor(max_workers=1)
-        self._levels: list[tuple[bytes, Future[str]]] = []
-        for level, password in (passwords or {}).items():
-            salt = os.urandom(SALT_BYTES)
-            self._levels.append((salt, self._pool.submit(_derive, level, password, salt)))
+        levels = list((passwords or {}).items())
+        salts = [os.urandom(SALT_BYTES) for _ in levels]
+        keys: list[Future[str]] = in_background([(_derive, (level, password, salt))
+                                                 for (level, password), salt in zip(levels, salts)], "jingfang-stamp")
+        self._levels = list(zip(salts, keys))
 
     def __enter__(self) -> Stamp:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        self._pool.shutdown(wait=kind is None, cancel_futures=True)
+    def __exit__(self, *_: object) -> None:
+        for _, key in self._levels:
+            key.cancel()  # those not started yet; the one under way ends with its daemon thread
 
     def write(self, site: Path) -> None:
         """Record in folder site what it was built from."""
@@ -75,19 +120,27 @@ class Stamp:
 def is_fresh(site: Path, digest: str, passwords: dict[str, str] | None) -> bool:
     """True when site was built from exactly these inputs and passwords (the levels in the same order)."""
     try:
-        data = json.loads((site / STAMP).read_text(encoding="utf-8"))
+        data = read_stamp(site)
         if not (site / "index.html").is_file() or data["inputs"] != digest:
             return False
         levels = list((passwords or {}).items())
         if data["encrypted"] != (passwords is not None) or len(data["levels"]) != len(levels):
             return False
         salts = [bytes.fromhex(entry["salt"]) for entry in data["levels"]]
-        # both cores: hashlib releases the GIL while it derives
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            keys = list(pool.map(_derive, [lv for lv, _ in levels], [pw for _, pw in levels], salts))
-        return all(hmac.compare_digest(key, entry["key"]) for key, entry in zip(keys, data["levels"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        # each on a thread of its own, so both cores derive: hashlib releases the GIL while it derives
+        keys = [in_background([(_derive, (level, password, salt))])[0]
+                for (level, password), salt in zip(levels, salts)]
+        return all(hmac.compare_digest(key.result(), entry["key"]) for key, entry in zip(keys, data["levels"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, InputRefused):
         return False
+
+
+def read_stamp(site: Path) -> dict:
+    """The stamp of site as written (ValueError when it is not a JSON object; InputRefused when it is no file)."""
+    data = json.loads(read_input(site / STAMP, "生成记录", STAMP_LIMIT).decode("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("not a stamp")
+    return data
 
 
 def as_of_key(as_of: date | None, today: date) -> str:

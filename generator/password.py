@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
+from .accessfile import AccessFileProblem, plain_problem, read_access_yaml
+from .inputs import InputRefused, read_input
 from .lists import DEPARTMENTS, department_named
 from .strength import Hints, guessable, hints_for
 
@@ -24,6 +24,8 @@ MIN_LENGTH = 12
 # 31 symbols x 20 = 99 bits
 PASSPHRASE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PASSPHRASE_GROUPS, PASSPHRASE_GROUP_LENGTH = 5, 4
+FILE_LIMIT = 64 * 1024  # a password file, an access file: a few lines
+NOT_UTF8 = "不是 UTF-8 编码：请用记事本打开它，“另存为”时把编码选为“UTF-8”，保存后再试。"
 
 
 class PasswordProblem(Exception):
@@ -59,11 +61,16 @@ def check_password(password: str, hints: Hints | None = None, who: str = "网站
 def read_password_file(path: Path) -> str:
     """The first line of a password file (trailing newline and spaces stripped)."""
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as exc:
-        raise PasswordProblem(f"读不到密码文件“{path}”：{exc.strerror}。") from None
+        lines = read_input(path, "密码文件", FILE_LIMIT).decode("utf-8-sig").splitlines()
+    except InputRefused as exc:
+        raise PasswordProblem(str(exc)) from None
+    except UnicodeDecodeError:  # its message shows the byte it stopped at: a byte of the password
+        raise PasswordProblem(f"密码文件“{path}”{NOT_UTF8}") from None
     if not lines or not lines[0].strip():
         raise PasswordProblem(f"密码文件“{path}”是空的。")
+    problem = plain_problem(lines[0].strip())
+    if problem:
+        raise PasswordProblem(f"密码文件“{path}”中的密码{problem}")
     return lines[0].strip()
 
 
@@ -89,30 +96,27 @@ class Access:
 
 def read_access_file(path: Path) -> Access:
     """Read a credentials file (YAML): ``乡镇: 密码``, ``村社区: {村名: 密码}`` and ``部门: {派出所: 密码}`` (checked by
-    check_access)."""
+    check_access). Read strictly (accessfile.read_access_yaml): every password a plain string, written once."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise PasswordProblem(f"读不到权限文件“{path}”：{exc.strerror}。") from None
-    except yaml.YAMLError as exc:
-        raise PasswordProblem(f"权限文件“{path}”格式不对：{exc}") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("乡镇"), str):
+        raw = read_access_yaml(read_input(path, "权限文件", FILE_LIMIT).decode("utf-8-sig"))
+    except InputRefused as exc:
+        raise PasswordProblem(str(exc)) from None
+    except UnicodeDecodeError:
+        raise PasswordProblem(f"权限文件“{path}”{NOT_UTF8}") from None
+    except AccessFileProblem as exc:
+        raise PasswordProblem(f"权限文件“{path}”{exc}") from None
+    if raw["乡镇"] is None:
         raise PasswordProblem(f"权限文件“{path}”必须有一行“乡镇: 密码”（能打开所有页面的乡镇密码）。")
-    villages, departments = raw.get("村社区") or {}, raw.get("部门") or {}
-    if not isinstance(villages, dict):
-        raise PasswordProblem(f"权限文件“{path}”中“村社区”下应是“村名: 密码”的列表。")
-    if not isinstance(departments, dict):
-        raise PasswordProblem(f"权限文件“{path}”中“部门”下应是“部门名称: 密码”的列表。")
     slugs = {}
-    for name, secret in departments.items():
-        found = department_named(str(name))
+    for name, secret in raw["部门"].items():
+        found = department_named(name)
         if found is None:
             known = "、".join(d.names[0] for d in DEPARTMENTS)
             raise PasswordProblem(f"权限文件“{path}”中的部门“{name}”不认识：可以写 {known}。")
         if found.slug in slugs:
             raise PasswordProblem(f"权限文件“{path}”中的部门“{found.title}”写了两次。")
-        slugs[found.slug] = str(secret)
-    return Access(str(raw["乡镇"]), {str(name): str(secret) for name, secret in villages.items()}, slugs)
+        slugs[found.slug] = secret
+    return Access(raw["乡镇"], dict(raw["村社区"]), slugs)
 
 
 def check_access(access: Access, township: str, known_villages: list[str], *, county: str | None = None,
@@ -154,10 +158,18 @@ def gather_access(*, password_file: Path | None, access_file: Path | None, proje
         return Access(read_password_file(password_file))
     from_env = password_from_environment()
     if from_env is not None:
-        return Access(from_env)
+        return Access(_plain(from_env, f"环境变量 {ENV_VAR} 中的密码"))
     if prompt is None:
         raise PasswordProblem(f"需要网站密码：请用 --password-file 文件、环境变量 {ENV_VAR} 提供，或在命令行窗口中运行以便输入。")
-    return Access(prompt())
+    return Access(_plain(prompt(), "输入的密码"))
+
+
+def _plain(password: str, what: str) -> str:
+    """password, or PasswordProblem when it is not plain typed text (see accessfile.plain_problem)."""
+    problem = plain_problem(password)
+    if problem:
+        raise PasswordProblem(what + problem)
+    return password
 
 
 def resolve_access(*, password_file: Path | None, access_file: Path | None, township: str, villages: list[str],

@@ -2,11 +2,13 @@
 
 Besides zxcvbn's own dictionaries, keyboard walks, repeats, sequences and dates, the attacker is assumed to know
 the township, its county and villages (in characters, pinyin and pinyin initials), the years around the as-of
-date, and the words Chinese passwords are commonly built from.
+date, the words Chinese passwords are commonly built from, and the words of the field itself (平安办, 精防, 严重精神障碍
+…: whoever finds the site knows what it is for).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import date
 from typing import Iterable
@@ -29,10 +31,21 @@ COMMON_WORDS = (
     "5201314", "1314520", "5211314", "1314", "520", "521", "147258369", "159357", "168", "8888",
     "jingfang", "jingshen", "taizhang", "weisheng", "weishengyuan", "yiyuan", "huanzhe",
 )
+# the field's own words: the offices, the people and the work a 精防 site is about (tried in characters, full pinyin
+# and pinyin initials)
+FIELD_WORDS = (
+    "平安办", "平安", "综治办", "综治", "综治中心", "政法委", "精防", "精防办", "精神卫生", "严重精神障碍", "精神障碍",
+    "精神病", "精神分裂", "精神科", "卫生院", "卫生室", "卫生", "卫健委", "卫健", "疾控", "医院", "医生", "派出所",
+    "公安", "民警", "民政办", "民政", "残联", "关爱帮扶", "关爱", "帮扶", "帮扶小组", "随访", "监护", "监护人",
+    "以奖代补", "患者", "病人", "台账", "村委会", "居委会", "网格员", "网格", "乡镇", "街道", "政府", "服药",
+    "危险性", "肇事肇祸", "应急处置", "信息交换", "在管", "管理", "密码", "网站",
+)
 
-PLACE, YEAR, COMMON, WORD, KEYBOARD, REPEAT, SEQUENCE = "place", "year", "common", "word", "keyboard", "repeat", "sequence"
+PLACE, YEAR, COMMON, FIELD = "place", "year", "common", "field"
+WORD, KEYBOARD, REPEAT, SEQUENCE = "word", "keyboard", "repeat", "sequence"
 REASONS = {
     PLACE: "含有本乡镇、村社区或区县的名称（汉字、拼音或拼音首字母）",
+    FIELD: "含有精防工作的常用词（如平安办、综治办、精防、严重精神障碍、卫生院、派出所的汉字、拼音或拼音首字母）",
     YEAR: "含有年份或日期",
     COMMON: "含有常见密码或常用的密码词（如 123456、password、woaini、5201314）",
     WORD: "含有常见的英文单词、人名或姓氏",
@@ -42,7 +55,7 @@ REASONS = {
 }
 FALLBACK = "字符太少或太有规律"
 
-Hints = dict[str, str]  # a lower-case word the attacker tries early -> its kind (PLACE, YEAR or COMMON)
+Hints = dict[str, str]  # a lower-case word the attacker tries early -> its kind (PLACE, YEAR, COMMON or FIELD)
 
 
 def name_forms(name: str) -> set[str]:
@@ -60,6 +73,20 @@ def name_forms(name: str) -> set[str]:
     return {form.lower() for form in forms if len(form) >= 2}
 
 
+@functools.cache
+def field_hints() -> Hints:
+    """The field's words (FIELD_WORDS) as an attacker would type them: characters, usual full pinyin, initials."""
+    from pypinyin import Style, lazy_pinyin
+
+    hints: Hints = {}
+    for word in FIELD_WORDS:
+        syllables = lazy_pinyin(word, style=Style.NORMAL)
+        for form in (word, "".join(syllables), "".join(syllable[0] for syllable in syllables)):
+            if len(form) >= 2:
+                hints.setdefault(form.lower(), FIELD)
+    return hints
+
+
 def readings(text: str) -> list[list[str]]:
     """The pinyin syllables of text: the usual reading first, then others its characters allow."""
     from pypinyin import Style, lazy_pinyin, pinyin  # its phrase tables take 0.2 s to load: only when building
@@ -73,6 +100,7 @@ def hints_for(township: str = "", county: str | None = None, villages: Iterable[
               as_of: date | None = None) -> Hints:
     """What an attacker of this township's site tries first, each with the kind of guess it is."""
     hints: Hints = {word: COMMON for word in COMMON_WORDS}
+    hints |= {form: kind for form, kind in field_hints().items() if form not in hints}
     if as_of is not None:
         hints |= {str(year): YEAR for year in range(as_of.year - YEARS_AROUND, as_of.year + 2)}
     for name in [township, county or "", *villages]:
