@@ -235,7 +235,7 @@ def test_a_gbk_password_file_gets_a_chinese_error_and_nothing_of_the_password(wo
     assert result.returncode == 1
     assert text(result.stderr) == (f"错误：密码文件“{given}”不是 UTF-8 编码：请用记事本打开它，“另存为”时把编码选为"
                                    "“UTF-8”，保存后再试。（原来的网站保持不变）\n")
-    shown = output(result)
+    shown = output(result).replace(str(given), "")  # the temporary path may hold any two hex digits
     assert not any(char in shown for char in password)
     for byte in password.encode("gbk"):
         assert f"{byte:02x}" not in shown.lower() and f"\\x{byte:02x}" not in shown.lower()
