@@ -19,7 +19,6 @@ from typing import IO, Callable, Iterable
 from xml.etree import ElementTree
 
 SPARSE_CELLS = 1_000_000  # a block this large is looked at cell by cell when it is almost empty
-SPARSE_FILL = 50  # "almost empty": fewer than one valued cell in this many
 ROW_GAP = 1_000  # more empty rows than this end the data block
 COLUMN_GAP = 100  # more empty columns than this end it too
 MAX_STRAYS = 1_000  # more cells beyond the gap than this are not strays: the sheet is read as it is
@@ -55,9 +54,10 @@ class StrayCell:
     value: str
 
 
-def is_sparse(cells: int, values: int) -> bool:
-    """Whether a block of this many cells holding this many values is worth looking at cell by cell."""
-    return cells > SPARSE_CELLS and values * SPARSE_FILL < cells
+def is_sparse(cells: int, size: int) -> bool:
+    """Whether a block of this many cells, from this many bytes of XML, is worth looking at cell by cell: under one
+    byte per cell (a valued cell takes twenty or more), so almost all of it would be empty."""
+    return cells > SPARSE_CELLS and size < cells
 
 
 def find_block(pieces: Iterable[bytes]) -> Block | None:
@@ -74,6 +74,8 @@ def find_block(pieces: Iterable[bytes]) -> Block | None:
             letters, digits = zip(*found)
             by_column.update(letters)
             by_row.update(digits)
+            if len(by_row) > ROWS:
+                return None  # not a sheet Excel saves: left to the extent limit
     numbers = {column_number(letters): n for letters, n in by_column.items()}
     rows = {int(digits): n for digits, n in by_row.items()}
     if max(numbers, default=0) > 16_384 or max(rows, default=0) > ROWS:

@@ -45,7 +45,6 @@ class SheetScan:
     widest: int = 0  # farthest column beyond Z holding a value
     widest_cell: str = ""
     narrow: int = 0  # farthest column up to Z holding a value
-    values: int = 0  # cells holding a value (about: a count of closing tags)
     part: str = ""  # the sheet's XML part in the .xlsx
     block: Block | None = None  # the data block, when cells far beyond it are cut out before reading
     strays: list[StrayCell] = field(default_factory=list)  # the valued cells cut out
@@ -74,7 +73,8 @@ def scan_workbook(file: IO[bytes], name: str) -> dict[str, SheetScan]:
             with zf.open(part) as stream:
                 scan = found[title] = scan_sheet(stream, title, name)
             scan.part = part
-            if is_sparse(scan.last_row * scan.width, scan.values) and scan.values <= MAX_CELLS:
+            cells = scan.last_row * scan.width
+            if cells > MAX_CELLS or is_sparse(cells, zf.getinfo(part).file_size):
                 with zf.open(part) as stream:  # a rare second pass: which cells lie far beyond the data
                     block = find_block(whole_cells(stream, title, name))
                 if block and block.rows * block.columns <= MAX_CELLS:
@@ -132,7 +132,6 @@ def whole_cells(stream: IO[bytes], title: str = "", file: str = "", size: int = 
 
 
 def _scan_piece(data: bytes, scan: SheetScan) -> None:
-    scan.values += data.count(b"</v>") + data.count(b"</is>")
     for formula in FORMULA_RE.finditer(data):
         start = data.rfind(CELL_START, 0, formula.start())
         end = data.find(b"</c>", formula.end())
