@@ -202,7 +202,7 @@ def _report_strays(sheet: RawSheet, ctx: SheetContext | None, spec: SheetSpec, r
     for stray in sheet.strays:
         ref = f"{column_letter(stray.column)}{stray.row}"
         header = columns.get(stray.column)
-        far = f"{ref} 离台账数据很远（数据到第 {sheet.block.rows if sheet.block else 1} 行为止）"
+        far = f"{ref} 离台账数据很远（数据在 A1 到 {sheet.corner} 之间）"
         if not stray.value.strip():
             severity, message = "warning", f"{far}，里面只有空格，已忽略。请在 Excel/WPS 中选中 {ref}，按 Delete 删除后保存。"
         elif header is None:

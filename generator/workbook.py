@@ -66,7 +66,6 @@ class RawSheet:
         self._sheet = sheet
         scan = scan or SheetScan()
         self.strays: list[StrayCell] = scan.strays
-        self.block = scan.block  # the data block read, when far cells were cut out
         self._marked: dict[tuple[int, int], object] = dict.fromkeys(scan.no_value, FORMULA_WITHOUT_VALUE)
         self._marked.update({cell: CellError(code) for cell, code in scan.errors.items()})
         self.headers: dict[int, str] = {}  # normalized header text by column number
@@ -76,6 +75,12 @@ class RawSheet:
                 self.titles = {c: str(v) for c, v in enumerate(values, 1) if normalize_header(v)}
                 self.headers = {c: normalize_header(v) for c, v in self.titles.items()}
             break
+
+    @property
+    def corner(self) -> str:
+        """The last cell of the data read, as Ctrl+End finds it once stray cells are deleted (A1 when none)."""
+        rows, columns = self._sheet.end or (0, 0)
+        return f"{column_letter(columns + 1)}{rows + 1}"
 
     def head(self, rows: int) -> list[tuple[int, list[object]]]:
         """The first rows of the sheet, blank or not (to find a header that is not on row 1)."""

@@ -18,7 +18,7 @@ from tests import messy
 from tests.commands import ROOT, run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets
 
-SPACE_WARNING = "K1000000 离台账数据很远（数据到第 4 行为止），里面只有空格，已忽略。请在 Excel/WPS 中选中 K1000000，按 Delete 删除后保存。"
+SPACE_WARNING = "K1000000 离台账数据很远（数据在 A1 到 I4 之间），里面只有空格，已忽略。请在 Excel/WPS 中选中 K1000000，按 Delete 删除后保存。"
 KEYS = ["sheet", "row", "column", "cell", "value", "code", "message", "severity"]
 
 
@@ -75,7 +75,7 @@ def test_a_stray_value_under_a_header_is_an_error_naming_the_column(tmp_path):
     assert status == 1
     assert problems == [{
         "sheet": "患者", "row": 1000000, "column": "姓名", "cell": "B1000000", "value": "张三", "code": "stray-cell",
-        "message": "B1000000 离台账数据很远（数据到第 4 行为止），没有作为“姓名”读取。如果是误填，请选中 B1000000，"
+        "message": "B1000000 离台账数据很远（数据在 A1 到 O4 之间），没有作为“姓名”读取。如果是误填，请选中 B1000000，"
                    "按 Delete 删除；如果是一条记录，请把它移到数据末尾紧接着的行。",
         "severity": "error"}]
 
@@ -96,7 +96,7 @@ def test_stray_cells_at_xfd1_row_1000000_and_xfd1048576_are_read_in_little_memor
     assert status == 0
     assert [[p["cell"], p["value"], p["severity"]] for p in problems] == [
         ["XFD1", "核对", "warning"], ["K1000000", "\u3000", "warning"], ["XFD1048576", "x", "warning"]]
-    assert problems[0]["message"] == ("XFD1 离台账数据很远（数据到第 4 行为止），不在任何一列标准表头下面，已忽略。"
+    assert problems[0]["message"] == ("XFD1 离台账数据很远（数据在 A1 到 I4 之间），不在任何一列标准表头下面，已忽略。"
                                       "如果是误填，请选中 XFD1，按 Delete 删除后保存。")
 
 
