@@ -144,6 +144,7 @@ def unreadable_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     (tmp_path / "old.xls").write_bytes(OLE_MAGIC + bytes(600))
     (tmp_path / "locked.xlsx").write_bytes(OLE_MAGIC + bytes(600) + "EncryptedPackage".encode("utf-16-le"))
     (tmp_path / "link.xlsx").symlink_to(good)
+    os.mkfifo(tmp_path / "pipe.xlsx")
     with open(tmp_path / "huge.xlsx", "wb") as huge:
         huge.truncate(300 << 20)  # sparse: takes no disk
     return {
@@ -155,6 +156,7 @@ def unreadable_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
                                             "为安全起见不读取链接，请改用它指向的那个文件。"),
         "too large": (tmp_path / "huge.xlsx", f"台账“{tmp_path / 'huge.xlsx'}”太大（300.0 MB），最多 256 MB，请确认选对了文件。"),
         "folder": (tmp_path, f"台账“{tmp_path}”是一个文件夹，请给出文件的路径。"),
+        "fifo": (tmp_path / "pipe.xlsx", f"台账“{tmp_path / 'pipe.xlsx'}”不是普通文件（是设备、管道或套接字），不能读取。"),
     }
 
 
