@@ -15,14 +15,15 @@ import click
 from . import rules
 from .build import LOCK_MINUTES, InvalidWorkbook, Stopwatch
 from .build import build as run_build
+from .dates import RANGE_TEXT, in_range
 from .encryption import WrongPluginVersion
 from .freshness import Stamp, as_of_key, input_digest, is_fresh
 from .inputs import InputRefused
 from .lists import BY_KEY
-from .monthly import MonthProblem, parse_month
+from .monthly import MonthProblem, parse_month, read_month
 from .pages.agreements import TemplateProblem
 from .password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
-from .report import Report, render_report
+from .report import Report, render_report, unreadable_problem
 from .site import BASE_CONFIG, BuildFailed, Interrupted, UnsafeOutput, check_output
 from .validate import validate_workbook
 from .workbook import WorkbookUnreadable, check_readable, read_workbook
@@ -61,9 +62,25 @@ class IsoDate(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(f"“{value}”不是日期，请写成 2025-06-30 这样的格式。", param, ctx)
+        if not in_range(day):
+            self.fail(f"“{value}”超出范围：统计截止日期应在 {RANGE_TEXT}。", param, ctx)
+        return day
+
+
+class YearMonth(click.ParamType):
+    """A month as 2026-10 (checked here; that it is not after the as-of day is checked once that day is known)."""
+
+    name = "YYYY-MM"
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        try:
+            read_month(value)
+        except MonthProblem as exc:
+            self.fail(str(exc), param, ctx)
+        return value
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
@@ -256,7 +273,13 @@ def check(workbook: Path, as_of: date | None, as_json: bool) -> None:
     退出码：0 没有错误（可能有警告）；1 有错误；2 文件无法读取。
     台账只会被读取，不会被修改。
     """
-    _, report = _load(workbook, as_of)
+    try:
+        _, report = _load(workbook, as_of)
+    except Unreadable as exc:
+        if not as_json:
+            raise
+        click.echo(Report([unreadable_problem(exc.format_message())]).to_json())  # JSON whatever happens
+        sys.exit(exc.exit_code)
     click.echo(report.to_json() if as_json else render_report(report))
     sys.exit(0 if report.valid else 1)
 
@@ -302,7 +325,7 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
 @click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
 @click.option("--lock-minutes", type=click.IntRange(1, 720), metavar="MINUTES", default=LOCK_MINUTES, show_default=True,
               help="浏览器多少分钟无人操作后忘记密码，再打开页面需要重新输入（1–720）。")
-@click.option("--month", metavar="YYYY-MM",
+@click.option("--month", type=YearMonth(), metavar="YYYY-MM",
               help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
 @click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
 @click.option("--generate-password", is_flag=True, help="只生成并显示一个随机密码（不生成网站），可用作网站密码。")
@@ -507,7 +530,7 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
 @click.option("--templates", is_flag=True,
               help="只把默认的 Word 模板复制到台账旁边的“协议模板”文件夹（已有的不覆盖），供用 Word 或 WPS 修改；不生成文书。")
 @click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
-@click.option("--month", metavar="YYYY-MM", help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
+@click.option("--month", type=YearMonth(), metavar="YYYY-MM", help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
 def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds: tuple[str, ...],
               patients: tuple[str, ...], everyone: bool, separate: bool, templates: bool, as_of: date | None,
               month: str | None) -> None:

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .dates import EARLIEST, LATEST
 from .rules import Facts, History, observations
 from .schema import Patient
 from .trends import Record, followup_month, village_followups
@@ -53,12 +54,19 @@ def month_before(day: date) -> Month:
     return Month.of(day.replace(day=1) - timedelta(days=1))
 
 
-def parse_month(text: str, as_of: date) -> Month:
-    """A month written 2026-10, 2026/10, 2026.10 or 2026年10月 (full-width digits too), not after as_of's month."""
+def read_month(text: str) -> Month:
+    """A month written 2026-10, 2026/10, 2026.10 or 2026年10月 (full-width digits too), in the years dates.py allows."""
     found = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*", unicodedata.normalize("NFKC", text))
     if not found or not 1 <= int(found[2]) <= 12:
         raise MonthProblem(f"月份“{text}”看不懂：请写成 2026-10 这样的“年-月”。")
-    month = Month.of(date(int(found[1]), int(found[2]), 1))
+    if not EARLIEST.year <= int(found[1]) <= LATEST.year:
+        raise MonthProblem(f"月份“{text}”超出范围：年份应在 {EARLIEST.year} 到 {LATEST.year} 之间，请写成 2026-10 这样的“年-月”。")
+    return Month.of(date(int(found[1]), int(found[2]), 1))
+
+
+def parse_month(text: str, as_of: date) -> Month:
+    """A month as read_month reads it, not after as_of's month."""
+    month = read_month(text)
     if month.first > as_of:
         raise MonthProblem(f"月份 {month.label} 晚于统计截止日期 {as_of.isoformat()}：台账里还没有这个月的记录。")
     return month

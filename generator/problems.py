@@ -46,6 +46,7 @@ CATALOGUE: tuple[ProblemType, ...] = (
     ProblemType("inconsistent", "either", "同一行前后矛盾，如出院早于入院、高风险却填稳定"),
     ProblemType("formula-no-value", "error", "公式没有保存计算结果"),
     ProblemType("formula-error", "error", "公式结果是 #N/A、#DIV/0! 等错误值"),
+    ProblemType("stray-cell", "either", "离数据很远的单元格（如误敲的空格）：有内容且在标准列下是错误，否则是警告"),
     ProblemType("unsafe-text", "error", "姓名、编号、名称或乡镇设置里有 < > 或换行等控制字符"),
     ProblemType("unsafe-file-name", "error", "乡镇或村社区名称里有 / \\ : 等不能用在文件名里的符号，或以点开头（这些名称会用作导出和 Word 文件的文件名）"),
     ProblemType("group-village", "error", "患者的帮扶小组属于别的村社区（小组页面和成立通知会让那个村看到这位患者）"),
@@ -54,6 +55,7 @@ CATALOGUE: tuple[ProblemType, ...] = (
     ProblemType("missing-row", "warning", "随访规则缺一类，按默认值"),
     ProblemType("before-enrolment", "warning", "随访早于纳入管理"),
     ProblemType("too-few-visitors", "warning", "面访人数少于“随访最少人数”"),
+    ProblemType("file-unreadable", "error", "文件无法读取（找不到、不是 .xlsx、有打开密码、太大、是链接等；退出码 2）"),
 )
 BY_CODE: dict[str, ProblemType] = {t.code: t for t in CATALOGUE}
 

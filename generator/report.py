@@ -86,6 +86,11 @@ class Report:
         return json.dumps([{k: asdict(p)[k] for k in keep} for p in self.sorted()], ensure_ascii=False, indent=2)
 
 
+def unreadable_problem(message: str) -> Problem:
+    """The one problem of a file that cannot be read at all (for ``check --json``): no sheet, no cell."""
+    return Problem(None, None, None, None, None, "file-unreadable", message)  # type: ignore[arg-type]
+
+
 def display_width(text: str) -> int:
     """Columns a string takes in a terminal: CJK and full-width characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from pydantic import ValidationError
 
 from . import fields, schema
+from .dates import RANGE_TEXT, in_range
 from .headers import match_headers, title_row
 from .keys import KEY_HEADER, KeyIndex, check_group_villages, check_references
 from .report import Problem, Report
@@ -68,6 +69,7 @@ def validate_workbook(raw: RawWorkbook, *, today: date, as_of: date | None = Non
                 absent.add(spec.name)
             continue
         ctx, ok = _check_headers(sheet, spec, report)
+        _report_strays(sheet, ctx, spec, report)
         if ctx is None:
             continue
         keyed = KeyIndex(ctx, report)
@@ -194,6 +196,28 @@ def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], setti
     return model
 
 
+def _report_strays(sheet: RawSheet, ctx: SheetContext | None, spec: SheetSpec, report: Report) -> None:
+    """Cells far beyond the data (cut out before reading): an error when they hold what would be data, else a
+    warning that says to delete them."""
+    columns = {number: header for header, number in ctx.columns.items()} if ctx else {}
+    headers = ctx.headers if ctx else ()
+    for stray in sheet.strays:
+        ref = f"{column_letter(stray.column)}{stray.row}"
+        header = columns.get(stray.column)
+        far = f"{ref} 离台账数据很远（数据在 A1 到 {sheet.corner} 之间）"
+        if not stray.value.strip():
+            severity, message = "warning", f"{far}，里面只有空格，已忽略。请在 Excel/WPS 中选中 {ref}，按 Delete 删除后保存。"
+        elif header is None:
+            severity, message = "warning", (f"{far}，不在任何一列标准表头下面，已忽略。如果是误填，请选中 {ref}，"
+                                            "按 Delete 删除后保存。")
+        else:
+            severity, message = "error", (f"{far}，没有作为“{header}”读取。如果是误填，请选中 {ref}，按 Delete 删除；"
+                                          "如果是一条记录，请把它移到数据末尾紧接着的行。")
+        report.extend([Problem(spec.name, stray.row, header, ref, show(stray.value), "stray-cell", message,
+                               severity, sheet_order=SHEET_ORDER[spec.name],  # type: ignore[arg-type]
+                               column_order=headers.index(header) if header in headers else len(headers))])
+
+
 def _formula_problem(ctx: SheetContext, number: int, header: str, value: object) -> Problem:
     if type(value) is CellError:
         reason = FORMULA_ERRORS.get(str(value))
@@ -238,12 +262,13 @@ def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
     if sheet is None:
         return PLACEHOLDER_SETTINGS
     ctx, ok = _check_headers(sheet, spec, report)
+    _report_strays(sheet, ctx, spec, report)
     if ctx is None or not ok:
         return PLACEHOLDER_SETTINGS
     items = _setting_items(ctx, sheet, report)
     data = {item: value for item, (_, value) in items.items() if value is not None and value is not FORMULA_WITHOUT_VALUE}
     try:
-        return Settings.model_validate(data)
+        return _sane_as_of(Settings.model_validate(data), ctx, items, report)
     except ValidationError as exc:
         _report_settings(exc, ctx, items, report)
         fallback = {k: v for k, v in data.items() if k not in {str(e["loc"][0]) for e in exc.errors()}}
@@ -251,6 +276,17 @@ def _validate_settings(raw: RawWorkbook, report: Report) -> Settings:
             return Settings.model_validate({"乡镇名称": PLACEHOLDER_SETTINGS.township} | fallback)
         except ValidationError:
             return PLACEHOLDER_SETTINGS
+
+
+def _sane_as_of(settings: Settings, ctx: SheetContext, items: dict[str, tuple[int, object]],
+                report: Report) -> Settings:
+    """The settings, without an 统计截止日期 outside the years the tool computes for (reported at its cell)."""
+    if settings.as_of is None or in_range(settings.as_of):
+        return settings
+    number, value = items["统计截止日期"]
+    report.extend([ctx.problem(number, "值", value, "out-of-range",
+                               f"“统计截止日期”：「{settings.as_of.isoformat()}」超出范围，应在 {RANGE_TEXT}。")])
+    return settings.model_copy(update={"as_of": None})
 
 
 def _setting_items(ctx: SheetContext, sheet, report: Report) -> dict[str, tuple[int, object]]:

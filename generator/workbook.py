@@ -18,7 +18,8 @@ from typing import BinaryIO, Iterator, Sequence
 from python_calamine import CalamineSheet, CalamineWorkbook
 
 from .inputs import MB, InputRefused, open_input
-from .xmlscan import SheetScan, TooLarge, scan_workbook
+from .farcells import StrayCell, cut_workbook
+from .xmlscan import SheetScan, TooLarge, scan_workbook, whole_cells
 
 
 class WorkbookUnreadable(Exception):
@@ -57,12 +58,14 @@ class RawSheet:
     Python objects all at once. Cell values are as calamine gives them: an empty cell is "" (or missing past the
     end of a short row); rows that hold only spaces are left for the validator to recognise as blank. Cells that
     calamine reads as blank but are not (error values, formulas saved without a result) come back marked.
+    Valued cells far beyond the data were cut out before calamine read the sheet; they are in ``strays``.
     """
 
     def __init__(self, title: str, sheet: CalamineSheet, scan: SheetScan | None = None) -> None:
         self.title = title
         self._sheet = sheet
         scan = scan or SheetScan()
+        self.strays: list[StrayCell] = scan.strays
         self._marked: dict[tuple[int, int], object] = dict.fromkeys(scan.no_value, FORMULA_WITHOUT_VALUE)
         self._marked.update({cell: CellError(code) for cell, code in scan.errors.items()})
         self.headers: dict[int, str] = {}  # normalized header text by column number
@@ -72,6 +75,12 @@ class RawSheet:
                 self.titles = {c: str(v) for c, v in enumerate(values, 1) if normalize_header(v)}
                 self.headers = {c: normalize_header(v) for c, v in self.titles.items()}
             break
+
+    @property
+    def corner(self) -> str:
+        """The last cell of the data read, as Ctrl+End finds it once stray cells are deleted (A1 when none)."""
+        rows, columns = self._sheet.end or (0, 0)
+        return f"{column_letter(columns + 1)}{rows + 1}"
 
     def head(self, rows: int) -> list[tuple[int, list[object]]]:
         """The first rows of the sheet, blank or not (to find a header that is not on row 1)."""
@@ -120,10 +129,11 @@ class RawWorkbook:
         self.sheet_seconds = 0.0  # time spent reading sheets, which happens during validation (for the benchmark)
         try:
             self._scans = scan_workbook(file, path.name) if zipfile.is_zipfile(file) else {}
+            self._cut_book = self._cut(file)
         except TooLarge as exc:
             raise WorkbookUnreadable(str(exc)) from None
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError):
-            self._scans = {}  # a damaged file: calamine says what is wrong with it
+            self._scans, self._cut_book = {}, None  # a damaged file: calamine says what is wrong with it
         try:
             file.seek(0)
             # calamine tells an .ods only by its name; the path was checked (a regular file, not a link) just now
@@ -135,6 +145,17 @@ class RawWorkbook:
         for title in self._book.sheet_names:
             self.titles.setdefault(normalize_header(title), []).append(title)
 
+    def _cut(self, file: BinaryIO) -> CalamineWorkbook | None:
+        """The sheets that have far cells, read from a copy without them (None when no sheet has any)."""
+        blocks = {scan.part: scan.block for scan in self._scans.values() if scan.block}
+        if not blocks:
+            return None
+        file.seek(0)
+        copy, strays = cut_workbook(file, blocks, {scan.part for scan in self._scans.values()}, whole_cells)
+        for scan in self._scans.values():
+            scan.strays = strays.get(scan.part, [])
+        return CalamineWorkbook.from_filelike(copy)
+
     @property
     def names(self) -> list[str]:
         return list(self.titles)
@@ -145,8 +166,10 @@ class RawWorkbook:
         if len(titles) != 1:
             return None
         start = time.perf_counter()
+        scan = self._scans.get(titles[0])
+        book = self._cut_book if scan and scan.block and self._cut_book else self._book
         try:
-            return RawSheet(titles[0], self._book.get_sheet_by_name(titles[0]), self._scans.get(titles[0]))
+            return RawSheet(titles[0], book.get_sheet_by_name(titles[0]), scan)
         except Exception as exc:
             raise _damaged(self.path, exc, titles[0]) from exc
         finally:

@@ -2,8 +2,8 @@
 
 calamine builds a sheet as one dense block from A1 to the farthest cell holding a value, and reads error values
 and formulas saved without a result as blank cells. So each sheet's XML is scanned once, in pieces, for those
-cells and for the sheet's extent; a file whose sheets cannot be read within sane limits is refused here, naming
-the cell, instead of taking the machine down.
+cells and for the sheet's extent; a few stray cells far beyond the data are cut out (``farcells.py``), and a file
+whose sheets cannot be read within sane limits is refused here, naming the cell, instead of taking the machine down.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import IO, Iterator
 from xml.etree import ElementTree
+
+from .farcells import Block, StrayCell, find_block, is_sparse
 
 MAX_CELLS = 10_000_000  # rows × columns of one sheet's data block (calamine holds ~40 bytes per cell)
 MAX_PART_BYTES = 2_000_000_000  # uncompressed XML of one sheet
@@ -43,6 +45,15 @@ class SheetScan:
     widest: int = 0  # farthest column beyond Z holding a value
     widest_cell: str = ""
     narrow: int = 0  # farthest column up to Z holding a value
+    part: str = ""  # the sheet's XML part in the .xlsx
+    block: Block | None = None  # the data block, when cells far beyond it are cut out before reading
+    strays: list[StrayCell] = field(default_factory=list)  # the valued cells cut out
+
+    def cut(self, block: Block) -> None:
+        """Read only block: marks beyond it go (the cells they mark are cut out)."""
+        self.block = block
+        self.no_value = {p for p in self.no_value if block.holds(*p)}
+        self.errors = {p: code for p, code in self.errors.items() if block.holds(*p)}
 
     @property
     def width(self) -> int:
@@ -61,6 +72,14 @@ def scan_workbook(file: IO[bytes], name: str) -> dict[str, SheetScan]:
                 raise TooLarge(f"“{name}”的工作表“{title}”超过 2 GB，超出了台账的合理大小，无法检查。")
             with zf.open(part) as stream:
                 scan = found[title] = scan_sheet(stream, title, name)
+            scan.part = part
+            cells = scan.last_row * scan.width
+            if cells > MAX_CELLS or is_sparse(cells, zf.getinfo(part).file_size):
+                with zf.open(part) as stream:  # a rare second pass: which cells lie far beyond the data
+                    block = find_block(whole_cells(stream, title, name))
+                if block and block.rows * block.columns <= MAX_CELLS:
+                    scan.cut(block)
+                    continue
             if scan.last_row * scan.width > MAX_CELLS and not scan.widest:
                 with zf.open(part) as stream:  # a rare second pass: how many columns up to Z are used
                     measure_narrow(stream, scan)

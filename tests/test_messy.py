@@ -268,32 +268,28 @@ def test_a_duplicate_key_is_found_even_when_the_first_row_has_another_error(tmp_
 
 # resources
 
-def test_a_cell_at_xfd1048576_is_refused_quickly_naming_the_cell(tmp_path):
+def test_a_cell_at_xfd1048576_is_read_quickly_and_named(tmp_path):  # issue 19: no longer refused
     path = messy.far_cell(written(tmp_path), "随访记录", "XFD1048576")
     start = time.perf_counter()
-    with pytest.raises(WorkbookUnreadable) as err:
-        read_workbook(path)
+    book = read_workbook(path)
+    sheet = book.sheet("随访记录")
     assert time.perf_counter() - start < 3
-    assert str(err.value) == (
-        "“台账.xlsx”的工作表“随访记录”在 XFD1048576 有内容，离台账数据太远：这张表的数据区域成了 1048576 行 × 16384 列，"
-        "超出了一张表最多 10,000,000 个单元格（行数×列数）的限制。请在 Excel/WPS 中删除 XFD1048576 的内容（或它所在的整行、整列）后保存，再检查。"
-    )
+    assert [(c.column, c.row, c.value) for c in sheet.strays] == [(16384, 1048576, "x")]
 
 
-def test_the_check_command_refuses_a_far_cell_with_exit_status_2(tmp_path):
+def test_the_check_command_names_a_far_cell_and_checks_the_rest(tmp_path):
     path = messy.far_cell(written(tmp_path), "患者", "XFD1048576")
     result = run("check", str(path))
-    assert result.returncode == 2
-    assert "XFD1048576" in text(result.stderr) and "Traceback" not in text(result.stderr)
+    assert result.returncode == 0
+    assert "XFD1048576" in text(result.stdout) and "Traceback" not in text(result.stderr)
 
 
-def test_a_far_column_on_a_long_sheet_is_refused_naming_that_cell(tmp_path):
+def test_a_far_column_on_a_long_sheet_is_a_stray_cell(tmp_path):
     s = valid_sheets()
     s["随访记录"] += [list(s["随访记录"][1]) for _ in range(700)]
     path = messy.far_cell(written(tmp_path, s), "随访记录", "XFD1")
-    with pytest.raises(WorkbookUnreadable) as err:
-        read_workbook(path)
-    assert "在 XFD1 有内容" in str(err.value) and "704 行 × 16384 列" in str(err.value)
+    _, report = check_file(path)
+    assert report.flatten(["cell", "code", "severity"]) == [["XFD1", "stray-cell", "warning"]]
 
 
 def test_a_far_column_on_a_short_sheet_is_read_and_ignored(tmp_path):
