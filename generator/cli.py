@@ -12,21 +12,21 @@ from typing import Iterator
 
 import click
 
-from . import rules
-from .build import LOCK_MINUTES, InvalidWorkbook, Stopwatch
-from .build import build as run_build
-from .dates import RANGE_TEXT, in_range
-from .encryption import WrongPluginVersion
-from .freshness import Stamp, as_of_key, input_digest, is_fresh
-from .inputs import InputRefused
-from .lists import BY_KEY
-from .monthly import MonthProblem, parse_month, read_month
-from .pages.agreements import TemplateProblem
-from .password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
-from .report import Report, render_report, unreadable_problem
-from .site import BASE_CONFIG, BuildFailed, Interrupted, UnsafeOutput, check_output
-from .validate import validate_workbook
-from .workbook import WorkbookUnreadable, check_readable, read_workbook
+from generator.derive import rules
+from generator.app.build import LOCK_MINUTES, InvalidWorkbook, Stopwatch
+from generator.app.build import build as run_build
+from generator.contract.dates import RANGE_TEXT, in_range
+from generator.site.encryption import WrongPluginVersion
+from generator.site.freshness import Stamp, as_of_key, input_digest, is_fresh
+from generator.read.inputs import InputRefused
+from generator.contract.lists import BY_KEY
+from generator.derive.monthly import MonthProblem, parse_month, read_month
+from generator.present.pages.agreements import TemplateProblem
+from generator.app.password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
+from generator.contract.report import Report, render_report, unreadable_problem
+from generator.site.staging import BASE_CONFIG, BuildFailed, Interrupted, UnsafeOutput, check_output
+from generator.validate.workbook import validate_workbook
+from generator.read.workbook import WorkbookUnreadable, check_readable, read_workbook
 
 TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
 SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
@@ -231,7 +231,7 @@ def init(path: Path, force: bool) -> None:
     含“说明”页、所有工作表、表头批注、下拉列表、文本/日期格式，以及默认的基本设置和随访规则。
     文件已存在时不会覆盖，除非加 --force。
     """
-    from .template import default_content, write_workbook  # openpyxl: only for writing workbooks, slow to import
+    from generator.sample.template import default_content, write_workbook  # openpyxl: only for writing workbooks, slow to import
 
     _refuse_overwrite(path, force)
     write_workbook(path, default_content())
@@ -249,8 +249,8 @@ def sample(path: Path, patients: int, seed: int, force: bool) -> None:
     用于演示和测试：每张表都有数据，每类逾期清单都不为空，还有几处常见的“不规范但可识别”的写法。
     --patients 5000 可生成县级规模的台账用于性能测试。
     """
-    from .synthetic import sample_content  # the generator is only needed here
-    from .template import write_workbook
+    from generator.sample.synthetic import sample_content  # the generator is only needed here
+    from generator.sample.template import write_workbook
 
     _refuse_overwrite(path, force)
     if patients >= 1000:
@@ -424,7 +424,7 @@ def verify(workbook: Path, site: Path) -> None:
     发现问题时只列出文件和信息类别（如“姓名”），不显示具体内容。
     退出码：0 没有问题；1 发现问题；2 台账或网站无法读取。
     """
-    from .verify import check_site, describe, personal_values
+    from generator.site.verify import check_site, describe, personal_values
 
     if not (site / "index.html").is_file():
         raise Unreadable(f"“{site}”里没有网站（缺少 index.html）。")
@@ -450,7 +450,7 @@ def serve(out: Path, port: int) -> None:
     只提供网站文件夹里的网页文件：不列出文件夹内容，不提供隐藏文件，不跟随指向文件夹外面的链接。
     按 Ctrl+C 停止。也可以不用服务器，直接双击网站文件夹里的 index.html。
     """
-    from .serve import SiteMissing, make_server
+    from generator.site.serve import SiteMissing, make_server
 
     try:
         server = make_server(out, port)
@@ -485,9 +485,9 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
     导出文件不加密，含敏感个人信息，请妥善保管，用后删除。
     不能导出到已生成的网站文件夹里。台账有错误时不导出（退出码 1）。
     """
-    from .export import ExportRefused, UnknownVillage, check_target, default_path, write_export, write_roster
-    from .outpaths import check_not_input
-    from .views import build_view
+    from generator.present.export import ExportRefused, UnknownVillage, check_target, default_path, write_export, write_roster
+    from generator.present.outpaths import check_not_input
+    from generator.present.views import build_view
 
     try:
         if out is not None:
@@ -543,9 +543,9 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
     保存（仍为 .docx，文件名不变）；模板里 {{ patient.name }} 这样的占位符见网站“协议打印”页。
     Word 文件不加密，含敏感个人信息，请妥善保管，用后删除。台账有错误时不生成（退出码 1）。
     """
-    from .documents import UnknownKind, check_folder, copy_templates, plan, write_documents
-    from .export import ExportRefused, UnknownVillage
-    from .views import build_view
+    from generator.present.documents import UnknownKind, check_folder, copy_templates, plan, write_documents
+    from generator.present.export import ExportRefused, UnknownVillage
+    from generator.present.views import build_view
 
     if templates:
         try:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape
 
-from generator.xmlscan import sheet_parts
+from generator.read.xmlscan import sheet_parts
 
 
 def rewrite_part(path: Path, part: str, change: Callable[[str], str]) -> Path:

@@ -6,7 +6,7 @@ import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-from generator.serve import make_server
+from generator.site.serve import make_server
 from tests.browsing import CHROMIUM, CHROMIUM_ARGS, decrypted, follow, unlock, visit
 from tests.commands import PASSWORD, assert_no_leaks
 
@@ -143,9 +143,9 @@ def test_non_secure_origin_explains_in_chinese(encrypted, browser):  # browser: 
 def test_sharded_build_one_unlock_opens_pages_of_every_shard(workbook, tmp_path, monkeypatch, page):
     from datetime import date, datetime
 
-    from generator import site
-    from generator.build import build
-    from generator.password import Access
+    from generator.site import staging as site
+    from generator.app.build import build
+    from generator.app.password import Access
 
     monkeypatch.setattr(site, "MIN_SHARD_PAGES", 10)  # this small workbook, in several mkdocs processes
     monkeypatch.setattr(site.os, "cpu_count", lambda: 3)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import site
-from generator.build import InvalidWorkbook, build
-from generator.password import Access
-from generator.site import BuildFailed
+from generator.site import staging as site
+from generator.app.build import InvalidWorkbook, build
+from generator.app.password import Access
+from generator.site.staging import BuildFailed
 from tests.commands import PASSWORD, run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets
 
@@ -126,7 +126,7 @@ def test_mkdocs_failure_leaves_the_site_and_no_temp_folder(tmp_path, monkeypatch
 
 def test_a_mkdocs_warning_fails_the_build_and_says_what_it_was(tmp_path, monkeypatch):
     """--strict counts warnings only when mkdocs is not told to be quiet (its --quiet drops them before counting)."""
-    from generator import build as build_module
+    from generator.app import build as build_module
 
     out = tmp_path / "site"
     workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.changes import compare
-from generator.statefile import STATE_FILE, StateUnreadable, read_state, seal, unseal
+from generator.derive.changes import compare
+from generator.site.statefile import STATE_FILE, StateUnreadable, read_state, seal, unseal
 from tests.browsing import unlock
 from tests.commands import PASSWORD, assert_no_leaks, run, text, verify
 from tests.workbooks import ID_1, make_id, set_cell, valid_sheets, write_sheets

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.lists import LISTS
-from generator.problems import BY_CODE
-from generator.reference import (BEGIN, CODES_BEGIN, CODES_END, END, LISTS_BEGIN, LISTS_END, render_code_table,
+from generator.contract.lists import LISTS
+from generator.contract.problems import BY_CODE
+from generator.app.reference import (BEGIN, CODES_BEGIN, CODES_END, END, LISTS_BEGIN, LISTS_END, render_code_table,
                                  render_list_table, render_sheet_reference)
-from generator.report import Problem
+from generator.contract.report import Problem
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

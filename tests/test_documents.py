@@ -10,9 +10,9 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from generator.freshness import STAMP
-from generator.pages.agreements import override_templates
-from generator.word_templates import FOLDER, TEMPLATES, render_template
+from generator.site.freshness import STAMP
+from generator.present.pages.agreements import override_templates
+from generator.present.word_templates import FOLDER, TEMPLATES, render_template
 from tests.commands import run, text
 from tests.workbooks import every_list_sheets, set_cell, write_sheets
 
@@ -62,7 +62,7 @@ def written(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
 def test_the_committed_templates_are_what_the_script_writes():
     assert sorted(p.name for p in FOLDER.iterdir()) == sorted(f"{title}.docx" for title in TEMPLATES)
     for title in TEMPLATES:
-        assert (FOLDER / f"{title}.docx").read_bytes() == render_template(title), f"run python -m generator.word_templates ({title})"
+        assert (FOLDER / f"{title}.docx").read_bytes() == render_template(title), f"run python -m generator.present.word_templates ({title})"
 
 
 def test_one_file_per_village_and_document_listed_with_the_warning(written):

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from generator.export import ROSTER_HEADERS, sheet_title
-from generator.lists import LISTS
-from generator.validate import validate_workbook
-from generator.workbook import read_workbook
+from generator.present.export import ROSTER_HEADERS, sheet_title
+from generator.contract.lists import LISTS
+from generator.validate.workbook import validate_workbook
+from generator.read.workbook import read_workbook
 from tests.commands import run, text
 from tests.workbooks import every_list_sheets, write_sheets
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from generator.freshness import STAMP, Stamp, is_fresh
+from generator.site.freshness import STAMP, Stamp, is_fresh
 
 LEVELS = {"乡镇": "Town-Test-Only-7xq4", "禾苗村": "Village-Test-Only-k9w2", "溪口社区": "Creek-Test-Only-m4p8"}
 

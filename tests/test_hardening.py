@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import site as site_module
-from generator.freshness import STAMP
-from generator.pages.agreements import sanitize
-from generator.pages.html import Page, text as display
-from generator.verify import plaintext
+from generator.site import staging as site_module
+from generator.site.freshness import STAMP
+from generator.present.pages.agreements import sanitize
+from generator.present.pages.html import Page, text as display
+from generator.site.verify import plaintext
 from tests.browsing import decrypted, unlock, visit
 from tests.commands import PASSWORD, ROOT, run, text, verify
 from tests.workbooks import set_cell, valid_sheets, write_sheets
@@ -333,7 +333,7 @@ def test_footer_and_404_are_chinese_and_name_nobody(encrypted):
 
 
 def test_another_version_of_the_encryption_plugin_is_refused(monkeypatch):
-    from generator import encryption
+    from generator.site import encryption
 
     encryption.check_version()  # the pinned one passes
     monkeypatch.setattr(encryption, "version", lambda _: "3.2.0")
@@ -344,9 +344,9 @@ def test_another_version_of_the_encryption_plugin_is_refused(monkeypatch):
 def test_the_gate_finds_the_same_in_parallel(encrypted, workbook, tmp_path, monkeypatch):
     from datetime import date
 
-    from generator import verify as gate
-    from generator.validate import validate_workbook
-    from generator.workbook import read_workbook
+    from generator.site import verify as gate
+    from generator.validate.workbook import validate_workbook
+    from generator.read.workbook import read_workbook
 
     copy = tmp_path / "copy"
     shutil.copytree(encrypted, copy)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.encryption import padded_size
-from generator.verify import plaintext
+from generator.site.encryption import padded_size
+from generator.site.verify import plaintext
 from tests.commands import assert_no_leaks, run, text
 from tests.conftest import ACCESS_YAML
 from tests.workbooks import set_cell, valid_sheets, write_sheets

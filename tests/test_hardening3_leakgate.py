@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import verify as gate
-from generator.freshness import STAMP
+from generator.site import verify as gate
+from generator.site.freshness import STAMP
 from tests.commands import run, text, verify
 from tests.workbooks import valid_sheets, write_sheets
 

@@ -16,12 +16,12 @@ import pytest
 from Crypto.Cipher import AES
 from Crypto.Util.Padding import unpad
 
-from generator.documents import Planned, write_documents
-from generator.export import ExportRefused, default_path, write_private
-from generator.pages.agreements import group_context
-from generator.validate import validate_workbook
-from generator.views import build_view
-from generator.workbook import read_workbook
+from generator.present.documents import Planned, write_documents
+from generator.present.export import ExportRefused, default_path, write_private
+from generator.present.pages.agreements import group_context
+from generator.validate.workbook import validate_workbook
+from generator.present.views import build_view
+from generator.read.workbook import read_workbook
 from tests.commands import run, text
 from tests.test_hardening import rename
 from tests.workbooks import AS_OF, set_cell, valid_sheets, write_sheets

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.workbook import OLE_MAGIC, WorkbookUnreadable, read_workbook
+from generator.read.workbook import OLE_MAGIC, WorkbookUnreadable, read_workbook
 from tests import messy
 from tests.commands import ROOT, run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.freshness import input_digest
-from generator.inputs import InputRefused
-from generator.password import PasswordProblem, read_access_file, weakness
-from generator.statefile import STATE_FILE
-from generator.strength import hints_for
+from generator.site.freshness import input_digest
+from generator.read.inputs import InputRefused
+from generator.app.password import PasswordProblem, read_access_file, weakness
+from generator.site.statefile import STATE_FILE
+from generator.app.strength import hints_for
 from tests.browsing import unlock
 from tests.commands import PASSWORD, ROOT, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets

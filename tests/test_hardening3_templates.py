@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from generator.word_templates import FOLDER
+from generator.present.word_templates import FOLDER
 from tests.commands import PASSWORD, ROOT, run, text
 from tests.workbooks import every_list_sheets, valid_sheets, write_sheets
 
@@ -60,7 +60,7 @@ def files_holding(folder: Path, needle: bytes, skip: Path) -> list[Path]:
     return found
 
 
-# --- finding 1: a template is a regular file of its own, read through generator.inputs --------------------------------
+# --- finding 1: a template is a regular file of its own, read through generator.read.inputs --------------------------------
 
 def test_a_linked_html_template_is_refused_and_the_previous_site_stays(tmp_path):
     workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
@@ -296,7 +296,7 @@ def test_copying_the_word_templates_refuses_a_linked_folder(tmp_path):
 # --- finding 11: serve closes a connection that sends nothing ---------------------------------------------------------
 
 def test_serve_closes_a_connection_that_sends_nothing(tmp_path):
-    from generator.serve import REQUEST_TIMEOUT
+    from generator.site.serve import REQUEST_TIMEOUT
 
     site = tmp_path / "site"
     site.mkdir()

@@ -6,14 +6,15 @@ from datetime import date, datetime
 
 import pytest
 
-from generator import lists, rules
-from generator.export import list_rows
-from generator.lists import ListSpec
-from generator.pages import render_pages
-from generator.report import Report
-from generator.views import build_view
-from generator.validate import validate_workbook
-from generator.workbook import read_workbook
+from generator.contract import lists
+from generator.derive import rules
+from generator.present.export import list_rows
+from generator.contract.lists import ListSpec
+from generator.present.pages import render_pages
+from generator.contract.report import Report
+from generator.present.views import build_view
+from generator.validate.workbook import validate_workbook
+from generator.read.workbook import read_workbook
 from tests.workbooks import AS_OF, every_list_sheets, write_sheets
 from tests.markup import bare
 

@@ -9,16 +9,16 @@ from datetime import date, datetime
 
 import pytest
 
-from generator.indicators import POPULATION, REGISTERED_STATUSES
-from generator.lists import BY_KEY
-from generator.pages import render_pages
-from generator.pages.meeting import census_of
-from generator.report import Report
-from generator.synthetic import SAMPLE_AS_OF, sample_content
-from generator.template import write_workbook
-from generator.validate import validate_workbook
-from generator.views import View, build_view
-from generator.workbook import read_workbook
+from generator.derive.indicators import POPULATION, REGISTERED_STATUSES
+from generator.contract.lists import BY_KEY
+from generator.present.pages import render_pages
+from generator.present.pages.meeting import census_of
+from generator.contract.report import Report
+from generator.sample.synthetic import SAMPLE_AS_OF, sample_content
+from generator.sample.template import write_workbook
+from generator.validate.workbook import validate_workbook
+from generator.present.views import View, build_view
+from generator.read.workbook import read_workbook
 from tests.commands import run, text
 from tests.workbooks import AS_OF, every_list_sheets, make_id, valid_sheets, write_sheets
 from tests.markup import bare

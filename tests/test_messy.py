@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate import validate_workbook
-from generator.workbook import WorkbookUnreadable, read_workbook
-from generator.xmlscan import TooLarge, check_extent, measure_narrow, scan_sheet, whole_cells
+from generator.validate.workbook import validate_workbook
+from generator.read.workbook import WorkbookUnreadable, read_workbook
+from generator.read.xmlscan import TooLarge, check_extent, measure_narrow, scan_sheet, whole_cells
 from tests import messy
 from tests.commands import run, text
 from tests.workbooks import AS_OF, ID_1, set_cell, valid_sheets, write_sheets

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from generator import rules
-from generator.monthly import DEPARTMENT_SECTIONS, Month, MonthProblem, month_before, monthly_report, parse_month
-from generator.schema import Dataset, HospitalStay, Settings, Village
+from generator.derive import rules
+from generator.derive.monthly import DEPARTMENT_SECTIONS, Month, MonthProblem, month_before, monthly_report, parse_month
+from generator.contract.schema import Dataset, HospitalStay, Settings, Village
 from tests.test_rules import A, patient, visit
 from tests.test_rules_v2 import incident, notice
 

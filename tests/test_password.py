@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from generator.password import (PASSPHRASE_ALPHABET, Access, PasswordProblem, check_access, generate_passphrase,
+from generator.app.password import (PASSPHRASE_ALPHABET, Access, PasswordProblem, check_access, generate_passphrase,
                                 read_access_file, weakness)
-from generator.strength import hints_for, name_forms
+from generator.app.strength import hints_for, name_forms
 from tests.commands import run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.pages.agreements import link_phones
-from generator.pages.html import person_phone, phone, table
+from generator.present.pages.agreements import link_phones
+from generator.present.pages.html import person_phone, phone, table
 
 
 def test_a_full_phone_is_a_tel_link_and_a_masked_or_empty_one_text():

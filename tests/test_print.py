@@ -7,14 +7,14 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from generator import rules
-from generator.pages import render_pages
-from generator.pages.agreements import render_agreements
-from generator.pages.printing import print_header
-from generator.pages.wording import amount_in_words
-from generator.report import Report
-from generator.schema import Agreement, Assessment, Dataset, Group, Patient, Settings, Village
-from generator.views import build_view
+from generator.derive import rules
+from generator.present.pages import render_pages
+from generator.present.pages.agreements import render_agreements
+from generator.present.pages.printing import print_header
+from generator.present.pages.wording import amount_in_words
+from generator.contract.report import Report
+from generator.contract.schema import Agreement, Assessment, Dataset, Group, Patient, Settings, Village
+from generator.present.views import build_view
 from tests.markup import bare
 
 A = date(2025, 6, 30)

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from generator import rules
-from generator.schema import (Agreement, Assessment, Dataset, Followup, Group, HealthCheck, HospitalStay, Meeting,
+from generator.derive import rules
+from generator.contract.schema import (Agreement, Assessment, Dataset, Followup, Group, HealthCheck, HospitalStay, Meeting,
                               Patient, Settings)
 
 A = date(2025, 6, 30)

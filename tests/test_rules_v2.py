@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from generator import lists as specs
-from generator import rules
-from generator.report import Report
-from generator.schema import (Agreement, Assessment, Dataset, Incident, Notice, RollCall, Screening, SensitivePeriod,
+from generator.contract import lists as specs
+from generator.derive import rules
+from generator.contract.report import Report
+from generator.contract.schema import (Agreement, Assessment, Dataset, Incident, Notice, RollCall, Screening, SensitivePeriod,
                               Settings, Village, WorkMeeting)
-from generator.views import build_view
+from generator.present.views import build_view
 from tests.test_rules import A, lists, only, patient, visit
 
 D = date

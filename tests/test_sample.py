@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from generator import rules
-from generator.synthetic import SAMPLE_AS_OF, sample_content
-from generator.template import write_workbook
-from generator.validate import validate_workbook
-from generator.values import parse_id_number
-from generator.workbook import read_workbook
+from generator.derive import rules
+from generator.sample.synthetic import SAMPLE_AS_OF, sample_content
+from generator.sample.template import write_workbook
+from generator.validate.workbook import validate_workbook
+from generator.contract.values import parse_id_number
+from generator.read.workbook import read_workbook
 from tests import fingerprints
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,11 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from generator import fields
-from generator.schema import SHEETS
-from generator.template import default_content, write_workbook
-from generator.validate import validate_workbook
-from generator.workbook import read_workbook
+from generator.contract import fields
+from generator.contract.schema import SHEETS
+from generator.sample.template import default_content, write_workbook
+from generator.validate.workbook import validate_workbook
+from generator.read.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from generator import rules, trends
-from generator.pages.charts import bar_chart, hbar_chart, line_chart
-from generator.schema import Dataset, Followup, Patient, Settings, Village
+from generator.derive import rules, trends
+from generator.present.pages.charts import bar_chart, hbar_chart, line_chart
+from generator.contract.schema import Dataset, Followup, Patient, Settings, Village
 
 A = date(2025, 6, 30)
 

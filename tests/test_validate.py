@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from generator.validate import validate_workbook
-from generator.workbook import read_workbook
-from generator.xmlscan import whole_cells
+from generator.validate.workbook import validate_workbook
+from generator.read.workbook import read_workbook
+from generator.read.xmlscan import whole_cells
 from tests.workbooks import AS_OF, ID_1, id_ending_in_x, make_id, messy_sheets, set_cell, valid_sheets, write_sheets
 
 

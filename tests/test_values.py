@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from pydantic_core import PydanticCustomError
 
-from generator import values
+from generator.contract import values
 from tests.workbooks import ID_1, ID_2, make_id
 
 

@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 import pytest
 
-from generator.pages import page_levels, render_pages
-from generator.report import Report
-from generator.validate import validate_workbook
-from generator.views import build_view
-from generator.workbook import read_workbook
+from generator.present.pages import page_levels, render_pages
+from generator.contract.report import Report
+from generator.validate.workbook import validate_workbook
+from generator.present.views import build_view
+from generator.read.workbook import read_workbook
 from tests.browsing import follow, unlock
 from tests.commands import PASSWORD
 from tests.workbooks import AS_OF, make_id, set_cell, valid_sheets, write_sheets

@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from generator.values import id_check_char
+from generator.contract.values import id_check_char
 
 AS_OF = date(2025, 6, 30)
 

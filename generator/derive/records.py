@@ -1,0 +1,134 @@
+"""The rules of the v2 lists (domain.md "v2 (2026-11-24)"): the township's work records and the week's plan.
+
+Registered with rules.rule like the lists before them. rules.py imports this module at its end, so the registry
+keeps the order of lists.LISTS. Whether a list is empty because its sheet is absent is decided by its spec's
+``needs`` (rules.overdue_lists), not here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable, Iterator
+
+from generator.contract.lists import TOWNSHIP_ID
+from generator.derive.rules import Facts, OverdueItem, PatientState, days, observations, reward_expiry, rule
+from generator.contract.schema import Patient, SensitivePeriod
+from generator.contract.vocab import (AGREEMENT_KINDS, AT_HOME, HIGH_RISK_SCOPE, MOVE_LOSS_REASONS, NOTICE_KINDS, REGULAR_MEETINGS,
+                    SCREENING_KINDS, WANDERED)
+
+SOON_DAYS = 7  # followup_due_soon: the doctor's plan for the week
+
+
+def pending(f: Facts, pid: str, due: date) -> OverdueItem:
+    """An item that is on its list before it is late: its due date, and days past it once as_of is past due."""
+    return OverdueItem(pid, due, (f.as_of - due).days if f.as_of > due else None)
+
+
+@rule("followup_due_soon")
+def _followup_due_soon(f: Facts) -> Iterator[OverdueItem]:
+    end = f.as_of + days(SOON_DAYS)
+    return (OverdueItem(p.patient_id, s.followup_due) for p, s, _ in f.patients(at_home=True)
+            if f.as_of <= s.followup_due <= end)
+
+
+@rule("high_risk_report_missing")
+def _high_risk_report(f: Facts) -> Iterator[OverdueItem]:
+    kind, within = NOTICE_KINDS["high_risk"], days(f.data.settings.report_days)
+    for p, s, h in f.patients(open_only=True):
+        if s.high and s.rise_date and not any(n.kind == kind and n.sent >= s.rise_date for n in h.notices):
+            yield pending(f, p.patient_id, s.rise_date + within)
+
+
+@rule("move_report_missing")
+def _move_report(f: Facts) -> Iterator[OverdueItem]:
+    kind, within = NOTICE_KINDS["move"], days(f.data.settings.report_days)
+    for p, _, h in f.patients(open_only=True):
+        left = [v.visit_date for v in h.attempts if not v.is_followup and v.loss_reason in MOVE_LOSS_REASONS]
+        left += [i.happened for i in h.incidents if i.kind == WANDERED]
+        if left and not any(n.kind == kind and n.sent >= max(left) for n in h.notices):
+            yield pending(f, p.patient_id, max(left) + within)
+
+
+@rule("reward_agreement_none")
+def _reward_none(f: Facts) -> Iterator[OverdueItem]:
+    kind = AGREEMENT_KINDS["reward"]
+    return (OverdueItem(p.patient_id) for p, _, h in f.patients(at_home=True)
+            if not any(g.kind == kind and g.signed <= f.as_of for g in h.agreements))
+
+
+@rule("reward_voided")
+def _reward_voided(f: Facts) -> Iterator[OverdueItem]:
+    kind, voiding = AGREEMENT_KINDS["reward"], set(f.data.settings.reward_void_types)
+    for p, _, h in f.patients():
+        terms = [(g.signed, reward_expiry(g)) for g in h.agreements
+                 if g.kind == kind and g.signed <= f.as_of <= reward_expiry(g)]
+        hits = [i.happened for i in h.incidents if i.kind in voiding and i.happened <= f.as_of
+                and any(start <= i.happened <= end for start, end in terms)]
+        if hits:
+            yield OverdueItem(p.patient_id, date=max(hits))
+
+
+def in_roll_call(period: SensitivePeriod, patient: Patient, state: PatientState) -> bool:
+    """Who is called every day of a sensitive period: everyone at home, or only those at high risk."""
+    return patient.status == AT_HOME and (period.scope != HIGH_RISK_SCOPE or state.high)
+
+
+@rule("roll_call_missing")
+def _roll_call(f: Facts) -> Iterator[OverdueItem]:
+    # a day counts once however many periods cover it; only days before the as-of day can have been missed
+    last = f.as_of - days(1)
+    spans = [(period, set(_days(period.start, min(period.end, last)))) for period in f.data.periods]
+    if not any(span for _, span in spans):
+        return
+    for p, s, h in f.patients(at_home=True):
+        due = set().union(*(span for period, span in spans if in_roll_call(period, p, s)))
+        called = {r.called for r in h.roll_calls}
+        yield from (OverdueItem(p.patient_id, date=day) for day in sorted(due - called))
+
+
+def period_days(period: SensitivePeriod) -> list[date]:
+    """Every day of a sensitive period, first to last."""
+    return list(_days(period.start, period.end))
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    return (first + days(k) for k in range((last - first).days + 1))
+
+
+@rule("work_meeting_overdue")
+def _work_meeting(f: Facts) -> list[OverdueItem | None]:
+    held = [m.held for m in f.data.work_meetings if m.kind in REGULAR_MEETINGS]
+    if not held:
+        return [OverdueItem(TOWNSHIP_ID)]
+    return [f.late(TOWNSHIP_ID, max(held) + days(f.data.settings.work_meeting_days))]
+
+
+@rule("screening_overdue")
+def _screening(f: Facts) -> Iterator[OverdueItem | None]:
+    return _village_overdue(f, SCREENING_KINDS["campaign"], f.data.settings.screening_days)
+
+
+@rule("active_search_overdue")
+def _active_search(f: Facts) -> Iterator[OverdueItem | None]:
+    interval = f.data.settings.active_search_days
+    return _village_overdue(f, SCREENING_KINDS["search"], interval) if interval > 0 else iter(())
+
+
+def _village_overdue(f: Facts, kind: str, interval: int) -> Iterator[OverdueItem | None]:
+    """Each village whose latest screening of this kind is more than interval days old, or that never had one."""
+    latest: dict[str, date] = {}
+    for r in f.data.screenings:
+        if r.kind == kind:
+            latest[r.village] = max(r.screened, latest.get(r.village, r.screened))
+    for v in f.data.villages:
+        last = latest.get(v.name)
+        yield OverdueItem(v.name) if last is None else f.late(v.name, last + days(interval))
+
+
+@rule("high_risk_register")
+def _high_risk_register(f: Facts) -> Iterator[OverdueItem]:
+    level, start = f.data.settings.high_risk_level, f.data.settings.register_from or date.min
+    for p, _, h in f.patients(open_only=True):
+        first = next((o.day for o in observations(h) if o.risk >= level and o.day >= start), None)
+        if first is not None:
+            yield OverdueItem(p.patient_id, date=first)

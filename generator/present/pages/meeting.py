@@ -1,0 +1,140 @@
+"""The meeting view: status cards that partition 在册, the village × list table of to-dos, indicators per village."""
+
+from __future__ import annotations
+
+import html
+
+from generator.derive.indicators import Census, Indicator, census
+from generator.contract.lists import BY_KEY
+from generator.present.views import View
+from generator.contract.vocab import AT_HOME, MISSING_STATUSES
+from generator.present.pages import paths
+from generator.present.pages.html import Raw, a, a_to, badge, table
+from generator.present.pages.week import week_plan
+
+TOWNSHIP_COLUMN = "乡镇"
+TOTAL = "合计"
+
+
+def census_of(view: View, village: str | None = None) -> Census:
+    """The census of the township's (or one village's) patients."""
+    return census((p for p in view.data.patients if village is None or p.village == village), _high(view))
+
+
+def village_censuses(view: View) -> dict[str, Census]:
+    """Each village's census (现住村社区), in one pass over the patients."""
+    mine: dict[str, list] = {name: [] for name in view.village_codes}
+    for p in view.data.patients:
+        mine.setdefault(p.village, []).append(p)
+    high = _high(view)
+    return {name: census(patients, high) for name, patients in mine.items()}
+
+
+def _high(view: View) -> set[str]:
+    return {pid for pid, state in view.states.items() if state.high}
+
+
+def _card(n: int, label: str, what: str) -> str:
+    return (f'<div class="jf-card"><div class="jf-num">{n}</div><div>{html.escape(label)}</div>'
+            f'<div class="jf-what">{html.escape(what)}</div></div>')
+
+
+def render_cards(view: View) -> str:
+    """The counts: 在册 and one card per 在管状态 summing to it; who is outside 在册; 在管 and 高风险 within it."""
+    c = census_of(view)
+    level = view.data.settings.high_risk_level
+    statuses = "".join(_card(n, status, f"在册患者中在管状态为“{status}”") for status, n in c.by_status.items())
+    total = _card(c.registered, "在册", "确诊、未死亡、未迁出的患者，等于各在管状态人数之和")
+    closed = "、".join(f"{status} {n}" for status, n in c.closed.items())
+    within = (_card(c.managed, "在管", f"在册减去{'和'.join(MISSING_STATUSES)}")
+              + _card(c.high, "高风险", f"在册患者中当前危险性 {level} 级及以上"))
+    sum_line = " + ".join(f"{status} {n}" for status, n in c.by_status.items())
+    return (f'<div class="jf-cards">{total}{statuses}</div>\n\n'
+            f"在册 {c.registered} 人 = {sum_line}。不计入在册：待诊断 {c.pending} 人（确诊后计入），"
+            f"已结案 {sum(c.closed.values())} 人（{closed}）；台账共 {c.total} 人。\n\n"
+            f'<div class="jf-cards">{within}</div>')
+
+
+def village_counts(view: View) -> dict[str, dict[str, int]]:
+    """Each village's count per to-do list (registers left out): the items its list page shows (one pass)."""
+    counts = {name: {key: 0 for key in view.lists if not BY_KEY[key].register} for name in view.village_codes}
+    for key, items in view.lists.items():
+        if BY_KEY[key].register:
+            continue
+        for item in items:
+            for village in view.villages_of(BY_KEY[key], item):
+                if village in counts:  # a 户籍 village 外地 has no page when nobody lives 外地
+                    counts[village][key] += 1
+    return counts
+
+
+def render_village_counts(view: View, here: str) -> str:
+    """A row per village: 在册, at home, high-risk, to-do items, this week's visits (township pages only: the
+    village index is opened by every password)."""
+    counts, plan, censuses = village_counts(view), week_plan(view), village_censuses(view)
+    rows = []
+    for name, code in view.village_codes.items():
+        c = censuses[name]
+        week = sum(call.patient.village == name for call in plan)
+        rows.append((Raw(a(here, paths.village(code), name)), c.registered, c.by_status[AT_HOME], c.high,
+                     sum(counts[name].values()), Raw(a(here, paths.week_village(code), week))))
+    return (table(["村社区", "在册", "在家居住", "高风险", "待办事项", "本周应访"], rows)
+            + "按现住村社区计；待办事项是该村社区逾期清单里的待办（不含底册），与下表各列的合计相同。")
+
+
+def render_meeting_table(view: View, here: str) -> str:
+    """A row per to-do list with items, a column per village: each count links to that village's list."""
+    counts = village_counts(view)
+    township = {key: sum(not view.villages_of(BY_KEY[key], i) for i in items) for key, items in view.lists.items()}
+    todo = [key for key, items in view.lists.items() if not BY_KEY[key].register]
+    shown = [key for key in todo if view.lists[key]]
+    villages = list(view.village_codes)
+    has_township = any(township[key] for key in shown)
+    rows = []
+    for key in shown:
+        cells = [_count(here, paths.village_lists(view.village_codes[v]), key, counts[v][key]) for v in villages]
+        if has_township:
+            cells.append(_count(here, paths.overdue_list(key), key, township[key], anchor=False))
+        rows.append([Raw(a(here, paths.overdue_list(key), BY_KEY[key].title)), *cells, len(view.lists[key])])
+    sums = [sum(counts[v][key] for key in shown) for v in villages]
+    sums += [sum(township[key] for key in shown)] if has_township else []
+    rows.append([TOTAL, *sums, sum(len(view.lists[key]) for key in shown)])
+    headers = ["清单", *villages, *([TOWNSHIP_COLUMN] if has_township else []), TOTAL]
+    quiet = len(todo) - len(shown)
+    note = ("每个数字链接到该村社区的清单。人户分离待通报的一项在现住和户籍两个村社区各计一次，“合计”按项数计。"
+            + (f"另有 {quiet} 个清单全乡镇都没有待办，未列出。" if quiet else "") + "底册不是待办，不列。")
+    return (table(headers, rows, cls="jf-table jf-meeting") + note) if shown else "全乡镇没有待办事项。"
+
+
+def _count(here: str, target: str, key: str, n: int, *, anchor: bool = True) -> Raw | int:
+    if not n:
+        return 0
+    return Raw(a_to(here, target, key, n) if anchor else a(here, target, n))
+
+
+def indicator_table(indicators: list[Indicator], *, definitions: bool = True) -> str:
+    """Indicators with numerator, denominator (and what it counts), value, target."""
+    return table(["指标", *(["定义"] if definitions else []), "分子", "分母", "数值", "目标", "达标"], [
+        (i.name, *([i.definition] if definitions else []), i.numerator, f"{i.denominator}（{i.base}）", _value(i),
+         "—" if i.target is None else f"≥ {i.target:g}{i.unit}",
+         badge("—", "info") if i.met is None else badge("达标", "ok") if i.met else badge("未达标", "late"))
+        for i in indicators
+    ])
+
+
+def _value(i: Indicator) -> str:
+    return "—" if i.value is None else f"{i.value:.1f}{i.unit}"
+
+
+def render_village_indicators(view: View) -> str:
+    """One table: a row per village and one for the township, each cell value (numerator/denominator)."""
+    names = [i.name for i in next(iter(view.village_indicators.values()), [])]
+    if not names:
+        return "没有患者。"
+    rows = [[village, *(f"{_value(i)}（{i.numerator}/{i.denominator}）" for i in view.village_indicators[village])]
+            for village in view.village_codes if village in view.village_indicators]
+    township = {i.name: i for i in view.indicators}
+    rows.append([f"全{TOWNSHIP_COLUMN}", *(f"{_value(township[n])}（{township[n].numerator}/{township[n].denominator}）"
+                                          for n in names)])
+    return (table(["村社区", *names], rows, cls="jf-table jf-meeting")
+            + "按现住村社区计；各村社区的分子、分母相加等于全乡镇的。各村社区没有常住人口数，不计报告患病率。")

@@ -1,0 +1,152 @@
+"""The one adapter to mkdocs-encryptcontent-plugin: everything that depends on its internals lives here.
+
+Pinned to version 3.1.0 (PINNED); another version is refused before a build starts rather than trusted to keep
+the internals below unchanged:
+
+- its level names: every page gets the level "_global" unless its front matter names another;
+- its options (ours: Chinese prompt, the browser's own crypto, no ES modules so file:// works, 10^6 PBKDF2
+  iterations, keys remembered for the tab only, no cache file that would keep derived keys);
+- its password inventory, which we fill from the mkdocs child's environment (never from a file) as strings;
+- its setup dict (``level_keys``, ``keystore``), rewritten in sharded builds so that all shards share level keys;
+- its ciphertext, AES-CBC of the page's UTF-8 HTML with PKCS#7 (a padded size of n bytes makes n + 16), which
+  is why the HTML is padded to a size bucket (pad) before the plugin encrypts it;
+- its template compiled per page (we compile it once) and its storage prefix and DOM ids, which the browser script
+  (jingfang.js) and the leak gate (verify.py) rely on;
+- its ``os._exit`` on some errors, which is why mkdocs always runs in a child process (site.MkdocsProcesses).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+
+import jinja2
+
+from generator.contract.access import ENTRY_LEVEL, TOWNSHIP_LEVEL
+
+PACKAGE = "mkdocs-encryptcontent-plugin"
+PINNED = "3.1.0"
+PLUGIN = "encryptcontent"  # its name under plugins: in mkdocs.yml
+STORAGE_PREFIX = "encryptcontent_"  # its remember_prefix: the sessionStorage keys of remembered level keys
+CIPHERTEXT_ID = "mkdocs-encrypted-content"  # the element holding a page's ciphertext (gone once decrypted)
+SECRETS_ENV = "JINGFANG_SECRETS"  # {level: [passwords]} as JSON, in the mkdocs child's environment only
+LEVEL_KEYS_ENV = "JINGFANG_LEVEL_KEYS"  # {level: hex key} as JSON, for sharded builds (secret too)
+SECRET_ENVS = (SECRETS_ENV, LEVEL_KEYS_ENV)
+
+# Every text of the password prompt, in Chinese. Keys are the plugin's options.
+PROMPT_TEXTS = {
+    "title_prefix": "",
+    "summary": "本页内容已加密",
+    "placeholder": "请输入密码",
+    "password_button": True,
+    "password_button_text": "打开",
+    "decryption_failure_message": "密码不对，请重新输入。",
+    # on a phone the sections are behind the ☰ button at the top left, not along the top
+    "encryption_info_message": "这是乡镇内部网站，内容受密码保护，请输入密码后点“打开”。村社区工作人员请从“村社区”栏目"
+                               "进入本村页面（手机上点左上角的 ☰ 打开栏目）。",
+}
+
+
+class WrongPluginVersion(Exception):
+    """The installed encryption plugin is not the version this adapter was written for."""
+
+
+def check_version() -> None:
+    """Refuse to build with a plugin version whose internals this module has not been checked against."""
+    try:
+        found = version(PACKAGE)
+    except PackageNotFoundError:
+        found = "未安装"
+    if found != PINNED:
+        raise WrongPluginVersion(f"加密插件 {PACKAGE} 的版本是 {found}，jingfang 只支持 {PINNED}。"
+                                 f"请重新安装 jingfang（pip install -e . 会装上 {PINNED}）。")
+
+
+def options() -> dict:
+    """The plugin's options (its password inventory stays empty in the file: see install_passwords)."""
+    return {
+        **PROMPT_TEXTS,
+        "webcrypto": True,  # the browser's own crypto: no crypto-js from a CDN
+        "esm": False,  # module scripts do not load from file://
+        "kdf_pow": 6,  # 10^6 PBKDF2-SHA256 iterations
+        "remember_keys": True,
+        "session_storage": True,  # keys live with the tab (jingfang.js shortens that further)
+        "remember_password": False,
+        "remember_prefix": STORAGE_PREFIX,
+        "cache_file": "",  # the plugin's cache would keep derived keys next to the config
+        "threshold_warning_min_entropy": 0,  # jingfang checks password strength itself
+        "sharelinks": False,
+        "password_inventory": {},
+    }
+
+
+def inventory(passwords: dict[str, str]) -> dict[str, list[str]]:
+    """Each access level's passwords: the township's opens every level, a village's its own and the entry page."""
+    township = passwords[TOWNSHIP_LEVEL]
+    levels = {level: [township] + ([pw] if level != TOWNSHIP_LEVEL else []) for level, pw in passwords.items()}
+    if len(passwords) > 1:
+        levels[ENTRY_LEVEL] = list(passwords.values())
+    return levels
+
+
+def install_passwords(config, secrets: str) -> None:
+    """Give the plugin its password inventory (JSON from the environment) before it reads it, every value a string.
+
+    YAML would read a password such as 0x1234ABCDEF or 2026-09-30 as a number or a date; JSON keeps strings.
+    """
+    if PLUGIN in config.plugins:
+        levels = json.loads(secrets)
+        config.plugins[PLUGIN].config["password_inventory"] = {
+            str(level): [str(pw) for pw in pws] for level, pws in levels.items()}
+
+
+def install_level_keys(config, keys_json: str) -> None:
+    """Replace each level's random key, in the level table and in every password's keystore, by the parent's."""
+    setup = config.plugins[PLUGIN].setup
+    keys = json.loads(keys_json)
+    if set(setup["level_keys"]) != set(keys):
+        raise ValueError("sharded build: levels differ between the parent and mkdocs")
+    for level, entry in setup["level_keys"].items():
+        key = bytes.fromhex(keys[level])
+        for store in setup["keystore"].values():
+            if entry["id"] in store:
+                store[entry["id"]] = key.hex()
+        entry["key"] = key
+
+
+@lru_cache(maxsize=8)
+def _template(source: str) -> jinja2.Template:
+    return jinja2.Template(source)
+
+
+def compile_form_once() -> None:
+    """The plugin compiles its constant password-form template once per page; compile it once per process."""
+    from encryptcontent import plugin as encryptcontent
+
+    if getattr(encryptcontent, "Template", None) is jinja2.Template:
+        encryptcontent.Template = _template  # same call, same result: jinja2.Template(source)
+
+
+PAD_FLOOR = 8192  # bytes: a page with up to a dozen roster rows or a couple of documents is as long as an empty one
+PAD_STEP = 1024  # every bucket a whole number of KiB (so of AES blocks)
+
+
+def padded_size(length: int) -> int:
+    """The bucket a page's HTML of ``length`` UTF-8 bytes is padded to: the floor, then each a quarter larger."""
+    size = PAD_FLOOR
+    while size < length:
+        size = -(-size * 5 // (4 * PAD_STEP)) * PAD_STEP
+    return size
+
+
+def pad(html: str) -> str:
+    """The page's HTML with trailing spaces up to its bucket (padded_size), so that its ciphertext, whose length the
+    plugin makes the UTF-8 length plus one to sixteen bytes of PKCS#7, tells only the bucket. Spaces after the last
+    element are inert: the browser adds an empty text node."""
+    return html + " " * (padded_size(len(html.encode("utf-8"))) - len(html.encode("utf-8")))
+
+
+def page_secret(page) -> dict | None:
+    """The plugin's per-page state (holds the HTML it will encrypt), or None for a page it leaves alone."""
+    return getattr(page, "encryptcontent", None)
