@@ -129,7 +129,7 @@ def test_a_template_linked_to_the_access_file_is_refused(tmp_path):
     link = plant(folder / "协议模板" / "监护协议.html", "link", access)
     result = jingfang("build", str(workbook), "--out", str(folder / "site"), "--access", str(access), password=None)
     assert result.returncode == 1
-    assert text(result.stderr) == (f"错误：自定义文书模板“{link}”是一个链接（快捷方式），不是文件本身。为安全起见不读取链接，"
+    assert text(result.stderr) == (f"错误：协议模板“{link}”是一个链接（快捷方式），不是文件本身。为安全起见不读取链接，"
                                    "请改用它指向的那个文件。（原来的网站保持不变）\n")
     assert not (folder / "site").exists()
 
@@ -142,7 +142,7 @@ def test_the_freshness_digest_reads_no_link_and_no_fifo(tmp_path, kind):
     secret = tmp_path / "secret.txt"
     secret.write_text("x", encoding="utf-8")
     plant(tmp_path / "协议模板" / "说明.txt", kind, secret)
-    with pytest.raises(InputRefused, match="自定义文书模板"):
+    with pytest.raises(InputRefused, match="协议模板"):
         input_digest(workbook, workbook, "today:2025-06-30")
     linked_book = plant(tmp_path / "链接.xlsx", "link", workbook)
     with pytest.raises(InputRefused, match="台账"):

@@ -45,7 +45,7 @@ def input_digest(workbook: Path, config: Path, as_of_key: str, extra: tuple[str,
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
     _digest_input(digest, workbook, "台账", WORKBOOK_LIMIT)
     for path in override_files(workbook.parent / OVERRIDE_FOLDER):
-        _digest_input(digest, path, "自定义文书模板", TEMPLATE_LIMIT)
+        _digest_input(digest, path, "协议模板", TEMPLATE_LIMIT)
     digest.update(as_of_key.encode())
     for item in extra:
         digest.update(b"\0" + item.encode())
@@ -56,7 +56,7 @@ def override_files(folder: Path) -> list[Path]:
     """Everything in the township's template folder (its subfolders too), sorted; links included, to be refused."""
     try:
         if stat.S_ISLNK(os.lstat(folder).st_mode):
-            raise InputRefused(f"自定义文书模板文件夹“{folder}”是一个链接（快捷方式），不是文件夹本身。为安全起见不读取链接，"
+            raise InputRefused(f"协议模板文件夹“{folder}”是一个链接（快捷方式），不是文件夹本身。为安全起见不读取链接，"
                                "请把模板放进一个真正的文件夹。")
     except FileNotFoundError:
         return []
