@@ -84,7 +84,7 @@ def test_stray_cells_at_xfd1_row_1000000_and_xfd1048576_are_read_in_little_memor
     path = written(tmp_path)
     for ref, typed in (("XFD1", "核对"), ("K1000000", "\u3000"), ("XFD1048576", "x")):
         messy.far_cell(path, "随访记录", ref, typed)
-    probe = ("import resource, sys\nfrom generator.workbook import read_workbook\nbook = read_workbook(sys.argv[1])\n"
+    probe = ("import resource, sys\nfrom generator.read.workbook import read_workbook\nbook = read_workbook(sys.argv[1])\n"
              "sheets = [book.sheet(n) for n in book.names]\nrows = sum(1 for s in sheets for _ in s.rows())\n"
              # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would count the test process's size
              "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
