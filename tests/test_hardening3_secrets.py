@@ -194,7 +194,7 @@ def test_sigterm_stops_a_build_stuck_on_its_state_file(workbook, site, tmp_path)
 
 def test_background_work_never_keeps_a_stopped_process_alive():
     started = time.monotonic()
-    subprocess.run([sys.executable, "-c", "import time\nfrom generator.background import in_background\n"
+    subprocess.run([sys.executable, "-c", "import time\nfrom generator.site.background import in_background\n"
                     "in_background([(time.sleep, (600,))])\nraise SystemExit(0)"],
                    env=env(), cwd=ROOT, timeout=30, check=True)
     assert time.monotonic() - started < 10
