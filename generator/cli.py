@@ -12,7 +12,7 @@ from typing import Iterator
 
 import click
 
-from generator.derive import rules
+from generator.derive import evaluation as rules
 from generator.app.build import LOCK_MINUTES, InvalidWorkbook, Stopwatch
 from generator.app.build import build as run_build
 from generator.contract.dates import RANGE_TEXT, in_range

@@ -1,4 +1,5 @@
-"""The derived contract: a list is one spec (lists.py) and one rule (rules.py), and shows up everywhere from those."""
+"""The derived contract: a list is one spec (contract/lists.py) and one rule (derive/list_rules.py or records.py), and
+shows up everywhere from those; the catalogue decides the order."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from datetime import date, datetime
 import pytest
 
 from generator.contract import lists
-from generator.derive import rules
+from generator.derive.evaluation import lists_json, overdue_lists
+from generator.derive.registry import LIST_RULES, Facts, OverdueItem, rule
 from generator.present.export import list_rows
 from generator.contract.lists import ListSpec
 from generator.present.pages import render_pages
 from generator.contract.report import Report
+from generator.contract.schema import Dataset
+from generator.contract.settings import Settings
 from generator.present.views import build_view
 from generator.validate.workbook import validate_workbook
 from generator.read.workbook import read_workbook
@@ -20,8 +24,27 @@ from tests.markup import bare
 
 
 def test_every_spec_has_a_rule_and_every_rule_a_spec():
-    assert [spec.key for spec in lists.LISTS] == list(rules.RULES)
+    assert set(LIST_RULES) == set(lists.BY_KEY)
     assert len(lists.BY_KEY) == len(lists.LISTS)
+
+
+def test_the_catalogue_decides_the_order(monkeypatch):
+    data = Dataset(settings=Settings(township="测试镇"))
+    order = [spec.key for spec in lists.LISTS]
+    assert list(overdue_lists(data, AS_OF)) == order
+    monkeypatch.setattr(lists, "LISTS", tuple(reversed(lists.LISTS)))
+    assert list(overdue_lists(data, AS_OF)) == order[::-1]
+
+
+def test_a_list_without_a_rule_or_a_rule_without_a_list_is_refused(monkeypatch):
+    spec = ListSpec("sunday_visit", "周日面访", "在星期日进行的面访。", shows="none")
+    monkeypatch.setattr(lists, "LISTS", lists.LISTS + (spec,))
+    with pytest.raises(RuntimeError, match="lists of generator/contract/lists.py LISTS without a rule: sunday_visit"):
+        overdue_lists(Dataset(settings=Settings(township="测试镇")), AS_OF)
+    with pytest.raises(ValueError, match="list rule 'no_such_list' has no entry in generator/contract/lists.py LISTS"):
+        rule("no_such_list")
+    with pytest.raises(ValueError, match="list 'missing' has two rules"):
+        rule("missing")
 
 
 @pytest.fixture
@@ -31,22 +54,22 @@ def made_up_list(monkeypatch):
     monkeypatch.setattr(lists, "LISTS", lists.LISTS + (spec,))
     monkeypatch.setitem(lists.BY_KEY, spec.key, spec)
 
-    def sunday_visits(f: rules.Facts):
-        return (rules.OverdueItem(v.patient_id, date=v.visit_date) for v in f.data.followups
+    def sunday_visits(f: Facts):
+        return (OverdueItem(v.patient_id, date=v.visit_date) for v in f.data.followups
                 if v.face_to_face and v.visit_date.weekday() == 6)
 
-    monkeypatch.setitem(rules.RULES, spec.key, sunday_visits)
+    monkeypatch.setitem(LIST_RULES, spec.key, sunday_visits)
     return spec
 
 
 def test_a_made_up_list_appears_in_json_pages_export_and_readme(made_up_list, every_list_data):
     data = every_list_data
-    found = rules.overdue_lists(data, AS_OF)
+    found = overdue_lists(data, AS_OF)
     sunday = sorted((v for v in data.followups if v.face_to_face and v.visit_date.weekday() == 6),
                     key=lambda v: (v.patient_id, v.visit_date))
     assert sunday, "the every-list workbook should hold a face-to-face visit on a Sunday"
     expected = [{"id": v.patient_id, "due": None, "days_overdue": None, "date": v.visit_date.isoformat()} for v in sunday]
-    assert rules.lists_json(found, AS_OF)["lists"]["sunday_visit"] == expected
+    assert lists_json(found, AS_OF)["lists"]["sunday_visit"] == expected
     view = build_view(data, Report(), AS_OF, datetime(2025, 7, 1, 8, 0))
     pages = dict(render_pages(view))
     home = pages["index.md"].markdown()

@@ -6,9 +6,12 @@ from datetime import date
 
 import pytest
 
-from generator.derive import rules
+from generator.derive.evaluation import evaluate
 from generator.derive.monthly import DEPARTMENT_SECTIONS, Month, MonthProblem, month_before, monthly_report, parse_month
-from generator.contract.schema import Dataset, HospitalStay, Settings, Village
+from generator.contract.organisation import Village
+from generator.contract.patients import HospitalStay
+from generator.contract.schema import Dataset
+from generator.contract.settings import Settings
 from tests.test_rules import A, patient, visit
 from tests.test_rules_v2 import incident, notice
 
@@ -18,7 +21,7 @@ MAY = Month(D(2025, 5, 1), D(2025, 5, 31))
 
 def report(**sheets) -> dict:
     data = Dataset(settings=Settings(township="测试镇"), **sheets)
-    return {k: [tuple(row) for row in s.rows] for k, s in monthly_report(rules.evaluate(data, A), MAY).items()}
+    return {k: [tuple(row) for row in s.rows] for k, s in monthly_report(evaluate(data, A), MAY).items()}
 
 
 def test_months_are_parsed_as_clerks_write_them_and_default_to_the_month_before():

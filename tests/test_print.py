@@ -7,13 +7,16 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from generator.derive import rules
+from generator.derive.evaluation import evaluate
 from generator.present.pages import render_pages
 from generator.present.pages.agreements import render_agreements
 from generator.present.pages.printing import print_header
 from generator.present.pages.wording import amount_in_words
 from generator.contract.report import Report
-from generator.contract.schema import Agreement, Assessment, Dataset, Group, Patient, Settings, Village
+from generator.contract.organisation import Group, Village
+from generator.contract.patients import Agreement, Assessment, Patient
+from generator.contract.schema import Dataset
+from generator.contract.settings import Settings
 from generator.present.views import build_view
 from tests.markup import bare
 
@@ -59,7 +62,7 @@ def documents_in(body: str, *, printed: bool = False) -> list[str]:
 
 
 def test_each_agreement_says_why_it_is_to_be_signed():
-    states = rules.evaluate(FIVE, A).states
+    states = evaluate(FIVE, A).states
     standing = {pid: next(p.reason for p in s.papers if p.kind == "reward") for pid, s in states.items()}
     assert standing == {"P1": None, "P2": "已过期", "P3": "20 天后到期", "P4": None, "P5": "未签"}
     assert [pid for pid, s in states.items() if "reward" in s.to_sign] == ["P2", "P3", "P5"]
@@ -68,7 +71,7 @@ def test_each_agreement_says_why_it_is_to_be_signed():
 def test_thirty_days_ahead_is_still_in_the_batch_and_thirty_one_is_not():
     data = dataset([patient("P1"), patient("P2")],
                    [reward("P1", date(2025, 1, 1), A + timedelta(days=30)), reward("P2", date(2025, 1, 1), A + timedelta(days=31))])
-    states = rules.evaluate(data, A).states
+    states = evaluate(data, A).states
     # (监护协议, 以奖代补协议): neither has a 监护协议
     assert [p.reason for p in states["P1"].papers] == ["未签", "30 天后到期"]
     assert [p.reason for p in states["P2"].papers] == ["未签", None]
@@ -107,7 +110,7 @@ def test_only_the_documents_that_apply_to_a_patient():
                                                                                   free_medication=True, group_id=None),
          patient("P5", free_medication=True)],
         assessments=[Assessment(patient_id="P5", assessed=date(2025, 6, 1), risk=4)])
-    states = rules.evaluate(data, A).states
+    states = evaluate(data, A).states
     assert {pid: s.documents for pid, s in states.items()} == {
         "P1": ("guardian", "reward"), "P2": ("guardian", "reward", "consent"), "P3": ("consent",), "P4": (),
         "P5": ("guardian", "reward", "consent", "joint_visit")}

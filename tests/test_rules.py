@@ -6,9 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from generator.derive import rules
-from generator.contract.schema import (Agreement, Assessment, Dataset, Followup, Group, HealthCheck, HospitalStay, Meeting,
-                              Patient, Settings)
+from generator.derive.evaluation import evaluate, lists_json, overdue_lists
+from generator.derive.history import History, current_class, current_risk
+from generator.derive.registry import OverdueItem
+from generator.derive.state import reward_expiry
+from generator.contract.organisation import Group, Meeting
+from generator.contract.patients import Agreement, Assessment, Followup, HealthCheck, HospitalStay, Patient
+from generator.contract.schema import Dataset
+from generator.contract.settings import Settings
 
 A = date(2025, 6, 30)
 
@@ -25,7 +30,7 @@ def visit(d: date, pid: str = "P1", risk: int | None = 0, condition: str = "稳�
 
 def lists(as_of: date = A, settings: dict | None = None, **sheets) -> dict[str, list[tuple]]:
     data = Dataset(settings=Settings(township="测试镇", **(settings or {})), **sheets)
-    found = rules.overdue_lists(data, as_of)
+    found = overdue_lists(data, as_of)
     return {k: [(i.id, i.due, i.days_overdue) if i.date is None else (i.id, i.date) for i in v] for k, v in found.items()}
 
 
@@ -60,10 +65,10 @@ def test_a_missed_attempt_is_not_a_follow_up():
 
 
 def test_interval_comes_from_the_workbook_rules():
-    data = Dataset(settings=Settings(township="测试镇"), rules={"不稳定": (7, 90), "基本稳定": (15, 90), "稳定": (30, 180)},
+    data = Dataset(settings=Settings(township="测试镇"), intervals={"不稳定": (7, 90), "基本稳定": (15, 90), "稳定": (30, 180)},
                    patients=[patient()], followups=[visit(date(2025, 6, 1))])
-    assert rules.overdue_lists(data, A)["followup_overdue"] == []  # due 2025-07-01
-    assert rules.overdue_lists(data, date(2025, 7, 2))["followup_overdue"] == [rules.OverdueItem("P1", date(2025, 7, 1), 1)]
+    assert overdue_lists(data, A)["followup_overdue"] == []  # due 2025-07-01
+    assert overdue_lists(data, date(2025, 7, 2))["followup_overdue"] == [OverdueItem("P1", date(2025, 7, 1), 1)]
 
 
 def test_only_patients_at_home_are_listed():
@@ -78,18 +83,18 @@ def test_high_risk_forces_unstable_whatever_was_typed():
 
 
 def test_current_risk_takes_the_latest_and_an_assessment_wins_a_tie():
-    h = rules.History(followups=[visit(date(2025, 5, 1), risk=4, condition="不稳定")],
+    h = History(followups=[visit(date(2025, 5, 1), risk=4, condition="不稳定")],
                       assessments=[Assessment(patient_id="P1", assessed=date(2025, 5, 1), risk=1)])
-    assert rules.current_risk(h) == 1
+    assert current_risk(h) == 1
     h.followups.append(visit(date(2025, 5, 2), risk=3, condition="不稳定"))
-    assert rules.current_risk(h) == 3 and rules.current_class(h, 3) == "不稳定"
-    assert rules.current_risk(rules.History()) is None and rules.current_class(rules.History(), 3) == "不稳定"
+    assert current_risk(h) == 3 and current_class(h, 3) == "不稳定"
+    assert current_risk(History()) is None and current_class(History(), 3) == "不稳定"
 
 
 @pytest.mark.parametrize("risk, expected", [(0, "稳定"), (1, "基本稳定"), (2, "基本稳定"), (3, "不稳定")])
 def test_class_derived_from_risk_when_there_is_no_follow_up(risk, expected):
-    h = rules.History(assessments=[Assessment(patient_id="P1", assessed=date(2025, 1, 1), risk=risk)])
-    assert rules.current_class(h, 3) == expected
+    h = History(assessments=[Assessment(patient_id="P1", assessed=date(2025, 1, 1), risk=risk)])
+    assert current_class(h, 3) == expected
 
 
 # assessments, checks, high-risk visits, discharge -----------------------------------------------------------
@@ -148,7 +153,7 @@ def test_reward_agreement_defaults_to_one_year_less_a_day():
         [("P1", date(2025, 6, 29), 1)]
     assert only("reward_agreement_expired", patients=[patient()]) == []  # never had one: not this list
     leap = Agreement(patient_id="P1", kind="以奖代补协议", signed=date(2024, 2, 29))
-    assert rules.reward_expiry(leap) == date(2025, 2, 28)
+    assert reward_expiry(leap) == date(2025, 2, 28)
 
 
 def test_free_medication_consent():
@@ -202,13 +207,13 @@ def test_lists_are_sorted_most_overdue_first():
 def test_never_done_is_marked_so_pages_can_say_so_instead_of_counting_from_enrolment():
     data = Dataset(settings=Settings(township="测试镇"), patients=[patient(enrolled=date(2016, 1, 1)), patient("P2")],
                    followups=[visit(date(2025, 1, 2), "P2")], assessments=[Assessment(patient_id="P2", assessed=date(2024, 1, 2), risk=0)])
-    found = rules.overdue_lists(data, A)
+    found = overdue_lists(data, A)
     never = {key: [(i.id, i.never) for i in items] for key, items in found.items()
              if key in ("followup_overdue", "assessment_overdue", "health_check_overdue")}
     assert never == {"followup_overdue": [("P1", True), ("P2", False)], "assessment_overdue": [("P1", True), ("P2", False)],
                      "health_check_overdue": [("P1", True), ("P2", True)]}
-    state = rules.evaluate(data, A).states["P1"]
+    state = evaluate(data, A).states["P1"]
     assert [(d.label, d.never) for d in state.dues] == [("随访", True), ("危险性评估", True), ("健康体检", True),
                                                          ("高风险面访", True)]
-    assert rules.lists_json(found, A)["lists"]["followup_overdue"][0] == {"id": "P1", "due": "2016-01-15",
+    assert lists_json(found, A)["lists"]["followup_overdue"][0] == {"id": "P1", "due": "2016-01-15",
                                                                           "days_overdue": 3454}  # JSON unchanged

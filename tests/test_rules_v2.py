@@ -9,10 +9,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from generator.contract import lists as specs
-from generator.derive import rules
+from generator.derive.evaluation import evaluate, lists_json, overdue_lists
+from generator.derive.history import Observation, rise_date
+from generator.derive.state import PatientState
 from generator.contract.report import Report
-from generator.contract.schema import (Agreement, Assessment, Dataset, Incident, Notice, RollCall, Screening, SensitivePeriod,
-                              Settings, Village, WorkMeeting)
+from generator.contract.organisation import Village
+from generator.contract.patients import Agreement, Assessment
+from generator.contract.schema import Dataset
+from generator.contract.settings import Settings
+from generator.contract.work_records import Incident, Notice, RollCall, Screening, SensitivePeriod, WorkMeeting
 from generator.present.views import build_view
 from tests.test_rules import A, lists, only, patient, visit
 
@@ -27,9 +32,9 @@ def notice(d: date, kind: str, pid: str = "P1") -> Notice:
     return Notice(patient_id=pid, sent=d, kind=kind)
 
 
-def state(**sheets) -> rules.PatientState:
+def state(**sheets) -> PatientState:
     data = Dataset(settings=Settings(township="测试镇"), **sheets)
-    return rules.evaluate(data, A).states["P1"]
+    return evaluate(data, A).states["P1"]
 
 
 def high(d: date, pid: str = "P1", risk: int = 3, **kw):
@@ -54,7 +59,7 @@ def test_due_soon_most_urgent_first_in_json():
     ps = [patient("P1"), patient("P2")]
     vs = [visit(D(2025, 4, 5), "P1"), visit(D(2025, 6, 1), "P2", next_due=D(2025, 7, 1))]
     data = Dataset(settings=Settings(township="测试镇"), patients=ps, followups=vs)
-    found = rules.lists_json(rules.overdue_lists(data, A), A)["lists"]["followup_due_soon"]
+    found = lists_json(overdue_lists(data, A), A)["lists"]["followup_due_soon"]
     assert found == [{"id": "P2", "due": "2025-07-01", "days_overdue": None},
                      {"id": "P1", "due": "2025-07-04", "days_overdue": None}]
 
@@ -79,12 +84,12 @@ def test_an_incident_without_a_risk_level_is_not_an_observation():
 
 
 def test_rise_date_is_the_first_high_after_the_last_below():
-    found = [rules.Observation(D(2025, 5, 1), 0, 1), rules.Observation(D(2025, 6, 1), 0, 3),
-             rules.Observation(D(2025, 6, 10), 2, 4)]
-    assert rules.rise_date(found, 3) == D(2025, 6, 1)
-    assert rules.rise_date(found[1:], 3) == D(2025, 6, 1)  # none below: the first ever
-    assert rules.rise_date(found[:1], 3) is None and rules.rise_date([], 3) is None
-    assert rules.rise_date(found, 5) is None
+    found = [Observation(D(2025, 5, 1), 0, 1), Observation(D(2025, 6, 1), 0, 3),
+             Observation(D(2025, 6, 10), 2, 4)]
+    assert rise_date(found, 3) == D(2025, 6, 1)
+    assert rise_date(found[1:], 3) == D(2025, 6, 1)  # none below: the first ever
+    assert rise_date(found[:1], 3) is None and rise_date([], 3) is None
+    assert rise_date(found, 5) is None
 
 
 # high_risk_report_missing --------------------------------------------------------------------------------------
@@ -150,7 +155,7 @@ def test_cross_village_until_notified_names_both_villages():
     ns = [notice(D(2025, 1, 1), "人户分离通报", "P2"), notice(D(2025, 1, 1), "外出报告", "P3")]
     data = Dataset(settings=Settings(township="测试镇"), villages=[Village(name="甲村"), Village(name="乙村")],
                    patients=ps, notices=ns)
-    found = rules.overdue_lists(data, A)["cross_village"]
+    found = overdue_lists(data, A)["cross_village"]
     assert [i.to_json() for i in found] == [
         {"id": "P1", "due": None, "days_overdue": None, "villages": ["甲村", "乙村"]},
         {"id": "P3", "due": None, "days_overdue": None, "villages": ["甲村", "外地"]},
@@ -278,11 +283,11 @@ def test_lists_made_from_an_absent_sheet_are_empty_others_keep_working():
     ps = [patient("P1", home_village="乙村")]
     data = Dataset(settings=Settings(township="测试镇", 主动搜索间隔天数=31), villages=VILLAGES, patients=ps,
                    followups=[high(D(2025, 6, 1))], absent=absent)
-    got = {k: [i.id for i in v] for k, v in rules.overdue_lists(data, A).items()}
+    got = {k: [i.id for i in v] for k, v in overdue_lists(data, A).items()}
     assert {k for k, v in got.items() if v} == {"followup_overdue", "assessment_overdue", "health_check_overdue",
                                                 "high_risk_at_home",
                                                 "guardian_agreement_missing", "police_db_missing", "cross_village",
                                                 "reward_agreement_none", "high_risk_register"}
-    present = rules.overdue_lists(Dataset(**{**data.__dict__, "absent": frozenset()}), A)
+    present = overdue_lists(Dataset(**{**data.__dict__, "absent": frozenset()}), A)
     assert [k for k in ("high_risk_report_missing", "work_meeting_overdue", "screening_overdue", "active_search_overdue")
             if not present[k]] == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from generator.derive import rules
+from generator.derive.evaluation import overdue_lists
 from generator.sample.synthetic import SAMPLE_AS_OF, sample_content
 from generator.sample.template import write_workbook
 from generator.validate.workbook import validate_workbook
@@ -39,7 +39,7 @@ def test_sample_is_valid_with_a_few_warnings(sample):
 
 def test_every_overdue_list_is_non_empty(sample):
     _, data, _ = sample
-    lists = rules.overdue_lists(data, SAMPLE_AS_OF)
+    lists = overdue_lists(data, SAMPLE_AS_OF)
     assert [key for key, items in lists.items() if not items] == []
     assert len(lists) == 25  # the 15 lists of v1 and the 10 of v2
     home = sum(p.status == "在家居住" for p in data.patients)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from generator.derive import rules, trends
+from generator.derive import trends
+from generator.derive.history import histories
 from generator.present.pages.charts import bar_chart, hbar_chart, line_chart
-from generator.contract.schema import Dataset, Followup, Patient, Settings, Village
+from generator.contract.organisation import Village
+from generator.contract.patients import Followup, Patient
+from generator.contract.schema import Dataset
+from generator.contract.settings import Settings
 
 A = date(2025, 6, 30)
 
@@ -42,7 +46,7 @@ def township() -> Dataset:
 
 def computed() -> trends.Trends:
     data = township()
-    return trends.compute(data, rules.histories(data), A)
+    return trends.compute(data, histories(data), A)
 
 
 def test_twelve_months_ending_with_the_as_of_month():

@@ -39,7 +39,7 @@ def test_messy_but_valid_workbook_checks_clean(tmp_path):
     assert dataset.villages[0].head_phone == "0827-5211234"
     assert [v.visit_date for v in dataset.followups] == [date(2025, 5, 20), date(2025, 4, 10), date(2025, 6, 1)]
     assert dataset.followups[0].row == 2 and dataset.followups[1].row == 4  # real Excel rows, blank row 3 skipped
-    assert dataset.rules["不稳定"] == (14, 90)
+    assert dataset.intervals["不稳定"] == (14, 90)
 
 
 def planted() -> dict:
@@ -173,7 +173,7 @@ def test_missing_rule_row_falls_back_to_default_with_a_warning(tmp_path):
     del s["随访规则"][3]  # 稳定
     dataset, report = check(tmp_path, s)
     assert report.flatten(["sheet", "code", "severity"]) == [["随访规则", "missing-row", "warning"]]
-    assert dataset.rules["稳定"] == (90, 180)
+    assert dataset.intervals["稳定"] == (90, 180)
 
 
 def test_as_of_override_makes_later_records_future(tmp_path):

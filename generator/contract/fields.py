@@ -18,7 +18,8 @@ from generator.contract import values
 from generator.contract.values import fail
 
 if TYPE_CHECKING:
-    from generator.contract.schema import Row, Settings
+    from generator.contract.row import Row
+    from generator.contract.settings import Settings
 
 ColumnKind = Literal["text", "place", "name", "names", "code", "date", "int", "amount", "yesno", "id", "phone", "vocab",
                      "vocabs"]

@@ -1,8 +1,9 @@
 """The derived contract: one specification per overdue list, declared once.
 
 The rules' output (its keys and their order), the overdue pages, the home page, ``overdue --json``, ``export`` and
-the README's table are all made from these specs. A list's logic is the rule registered under its key in rules.py;
-adding a list means one spec here and one rule function there.
+the README's table are all made from these specs, in the order of LISTS. A list's logic is the rule registered under
+its key in generator/derive/list_rules.py (v1) or records.py (v2); adding a list means one spec here and one rule
+function there.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class ListSpec:
         return {"due": ["应办日期", "逾期天数"], "date": [self.date_label], "none": []}[self.shows]
 
     def when_cells(self, item: Any) -> list[Any]:
-        """An item's cells under when_headers (item: rules.OverdueItem)."""
+        """An item's cells under when_headers (item: derive.registry.OverdueItem)."""
         if self.shows == "due":
             return [item.due or self.never or None, item.days_overdue]
         return [item.date] if self.shows == "date" else []

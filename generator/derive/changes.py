@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.derive.rules import OverdueItem, PatientState
-from generator.contract.schema import Patient
+from generator.derive.registry import OverdueItem
+from generator.derive.state import PatientState
+from generator.contract.patients import Patient
 from generator.contract.vocab import CLOSED_STATUSES
 
 VERSION = 1

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, get_args
 
-from generator.derive.rules import History
-from generator.contract.schema import Dataset, Patient
+from generator.derive.history import History
+from generator.contract.patients import Patient
+from generator.contract.schema import Dataset
 from generator.contract.vocab import AT_HOME, CLOSED_STATUSES, MISSING_STATUSES, PENDING_DIAGNOSIS, Status
 
 LOST = MISSING_STATUSES

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from generator.contract.dates import EARLIEST, LATEST
-from generator.derive.rules import Facts, History, observations
-from generator.contract.schema import Patient
+from generator.derive.history import History, observations
+from generator.derive.registry import Facts
+from generator.contract.patients import Patient
 from generator.derive.trends import Record, followup_month, village_followups
 from generator.contract.vocab import MISSING_STATUSES, MOVED_AWAY, NOT_REACHED, NOTICE_KINDS, WANDERED
 

@@ -1,8 +1,8 @@
 """The rules of the v2 lists (domain.md "v2 (2026-11-24)"): the township's work records and the week's plan.
 
-Registered with rules.rule like the lists before them. rules.py imports this module at its end, so the registry
-keeps the order of lists.LISTS. Whether a list is empty because its sheet is absent is decided by its spec's
-``needs`` (rules.overdue_lists), not here.
+Registered with registry.rule like the lists before them (list_rules.py); the catalogue (generator.contract.lists
+LISTS) gives their order. Whether a list is empty because its sheet is absent is decided by its spec's ``needs``
+(evaluation.overdue_lists), not here.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from datetime import date
 from typing import Iterable, Iterator
 
 from generator.contract.lists import TOWNSHIP_ID
-from generator.derive.rules import Facts, OverdueItem, PatientState, days, observations, reward_expiry, rule
-from generator.contract.schema import Patient, SensitivePeriod
+from generator.contract.patients import Patient
 from generator.contract.vocab import (AGREEMENT_KINDS, AT_HOME, HIGH_RISK_SCOPE, MOVE_LOSS_REASONS, NOTICE_KINDS, REGULAR_MEETINGS,
                     SCREENING_KINDS, WANDERED)
+from generator.contract.work_records import SensitivePeriod
+from generator.derive.history import observations
+from generator.derive.registry import Facts, OverdueItem, rule
+from generator.derive.state import PatientState, days, reward_expiry
 
 SOON_DAYS = 7  # followup_due_soon: the doctor's plan for the week
 
@@ -27,8 +30,8 @@ def pending(f: Facts, pid: str, due: date) -> OverdueItem:
 @rule("followup_due_soon")
 def _followup_due_soon(f: Facts) -> Iterator[OverdueItem]:
     end = f.as_of + days(SOON_DAYS)
-    return (OverdueItem(p.patient_id, s.followup_due) for p, s, _ in f.patients(at_home=True)
-            if f.as_of <= s.followup_due <= end)
+    return (OverdueItem(p.patient_id, s.dues.followup.due) for p, s, _ in f.patients(at_home=True)
+            if f.as_of <= s.dues.followup.due <= end)
 
 
 @rule("high_risk_report_missing")

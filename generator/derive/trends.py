@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from generator.derive.indicators import standard_management
-from generator.derive.rules import History, due_for_followup
-from generator.contract.schema import Dataset, Patient
+from generator.derive.history import History
+from generator.derive.state import due_for_followup
+from generator.contract.patients import Patient
+from generator.contract.schema import Dataset
 from generator.contract.vocab import AT_HOME, DEAD, PENDING_DIAGNOSIS
 
 MONTHS = 12

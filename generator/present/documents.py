@@ -20,8 +20,8 @@ from generator.present.own_templates import TemplateProblem
 from generator.present.pages.agreements import (DOCUMENTS, GROUP_DOCUMENTS, OVERRIDE_FOLDER, TOWNSHIP_DOCUMENTS, VILLAGE_DOCUMENTS,
                                context, group_context, roll_call_contexts)
 from generator.present.pages.monthly import report_context
-from generator.derive.rules import Facts
-from generator.contract.schema import Patient
+from generator.derive.registry import Facts
+from generator.contract.patients import Patient
 from generator.present.views import View
 from generator.contract.vocab import AGREEMENT_KINDS
 from generator.present.word import DEFAULTS, SUFFIX, render_documents, template_path

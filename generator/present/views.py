@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import get_args
 
-from generator.derive import indicators, rules
+from generator.derive import indicators
+from generator.derive.evaluation import evaluate, overdue_lists
+from generator.derive.history import History
+from generator.derive.registry import OverdueItem
+from generator.derive.state import PatientState
 from generator.derive.monthly import Month, month_before
 from generator.contract.lists import BY_KEY, ListSpec
 from generator.contract.report import Report
-from generator.contract.schema import Dataset, Group, Meeting, Patient, Staff
+from generator.contract.organisation import Group, Meeting, Staff
+from generator.contract.patients import Patient
+from generator.contract.schema import Dataset
 from generator.contract.vocab import OUTSIDE, Status
 
 STATUS_SLUGS = {
@@ -30,9 +36,9 @@ class View:
     report: Report
     as_of: date
     built_at: datetime
-    histories: dict[str, rules.History]
-    states: dict[str, rules.PatientState]
-    lists: dict[str, list[rules.OverdueItem]]
+    histories: dict[str, History]
+    states: dict[str, PatientState]
+    lists: dict[str, list[OverdueItem]]
     indicators: list[indicators.Indicator]
     village_codes: dict[str, str]
     patients: dict[str, Patient]
@@ -62,7 +68,7 @@ class View:
         person = self.staff.get(name or "")
         return person.phone if person else ""
 
-    def villages_of(self, spec: ListSpec, item: rules.OverdueItem) -> list[str]:
+    def villages_of(self, spec: ListSpec, item: OverdueItem) -> list[str]:
         """The villages whose pages show an item: those it names (cross_village: both), else where its patient lives,
         its group's, the village itself."""
         if item.villages is not None:
@@ -75,7 +81,7 @@ class View:
             return [item.id]
         return []
 
-    def items_of_village(self, village: str) -> dict[str, list[rules.OverdueItem]]:
+    def items_of_village(self, village: str) -> dict[str, list[OverdueItem]]:
         """Each list's items that a village's pages show."""
         return {key: [i for i in items if village in self.villages_of(BY_KEY[key], i)] for key, items in self.lists.items()}
 
@@ -83,9 +89,9 @@ class View:
 def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime, month: Month | None = None) -> View:
     """Compute every derived fact the pages need (pure: no files, no clock); month: the report month (default: the
     month before as_of)."""
-    facts = rules.evaluate(data, as_of)
+    facts = evaluate(data, as_of)
     histories, states = facts.histories, facts.states
-    lists = rules.overdue_lists(data, as_of, facts)
+    lists = overdue_lists(data, as_of, facts)
     codes = {v.name: f"V{i:02d}" for i, v in enumerate(data.villages, 1)}
     if any(p.village == OUTSIDE for p in data.patients):
         codes[OUTSIDE] = OUTSIDE_CODE

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from generator.derive.rules import Observation, rise_date
+from generator.derive.history import Observation, rise_date
 from generator.contract.vocab import (CLOSED_STATUSES, DEAD, HIGH_RISK_SCOPE, MOVE_LOSS_REASONS, NOT_REACHED, NOTICE_KINDS,
                     SCREENING_KINDS, SERIOUS_INCIDENT, WANDERED)
 

@@ -224,7 +224,7 @@ def assign_groups(b: Builder, plist: list[P], villages: list[str], heads: dict[s
 
 def interval(profile: str) -> tuple[int, int]:
     """(follow-up, assessment) days of a condition class, as in the default 随访规则."""
-    return schema.DEFAULT_RULES[profile]
+    return schema.DEFAULT_INTERVALS[profile]
 
 
 def risk_for(rng: random.Random, profile: str) -> int:

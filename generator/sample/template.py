@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from generator.contract import fields, schema
-from generator.contract.schema import SETTINGS_SHEET, SHEETS, Settings
+from generator.contract.schema import SETTINGS_SHEET, SHEETS
+from generator.contract.settings import DEFAULT_INTERVALS, Settings
 
 GUIDE_SHEET = "说明"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -57,8 +58,8 @@ class WorkbookContent:
 def default_content() -> WorkbookContent:
     """The blank template: default settings and the default 随访规则 rows."""
     settings = {f.alias: f.default for f in Settings.model_fields.values() if not f.is_required() and f.default is not None}
-    rules = [{"病情分类": c, "随访间隔天数": f, "评估间隔天数": a} for c, (f, a) in schema.DEFAULT_RULES.items()]
-    return WorkbookContent(settings=settings, rows={"随访规则": rules})
+    intervals = [{"病情分类": c, "随访间隔天数": f, "评估间隔天数": a} for c, (f, a) in DEFAULT_INTERVALS.items()]
+    return WorkbookContent(settings=settings, rows={"随访规则": intervals})
 
 
 def write_workbook(path: Path, content: WorkbookContent) -> None:

@@ -15,7 +15,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from generator.contract import fields
 from generator.contract.report import Report
-from generator.contract.schema import Dataset, Row, Settings
+from generator.contract.row import Row
+from generator.contract.schema import Dataset
+from generator.contract.settings import Settings
 from generator.contract.vocab import OUTSIDE
 
 if TYPE_CHECKING:

@@ -18,7 +18,9 @@ from generator.contract.dates import RANGE_TEXT, in_range
 from generator.validate.headers import match_headers, title_row
 from generator.validate.keys import KEY_HEADER, KeyIndex, check_group_villages, check_references
 from generator.contract.report import Problem, Report
-from generator.contract.schema import SHEETS, Dataset, Row, Settings, SheetSpec
+from generator.contract.row import Row
+from generator.contract.schema import SHEETS, Dataset, SheetSpec
+from generator.contract.settings import DEFAULT_INTERVALS, Settings
 from generator.contract.values import ODD_SPACE_RE, show
 from generator.read.workbook import FORMULA_WITHOUT_VALUE, CellError, RawSheet, RawWorkbook, column_letter, normalize_header
 
@@ -81,7 +83,7 @@ def validate_workbook(raw: RawWorkbook, *, today: date, as_of: date | None = Non
     for ctx, rows in sheets.values():
         check_references(ctx, rows, keys, report)
     rows_by_sheet = {name: rows for name, (_, rows) in sheets.items()}
-    dataset = Dataset(settings=settings, rules=_rules(sheets.get("随访规则"), report), as_of=as_of,
+    dataset = Dataset(settings=settings, intervals=_intervals(sheets.get("随访规则"), report), as_of=as_of,
                       absent=frozenset(absent))
     for name, attr in schema.DATASET_FIELD.items():
         setattr(dataset, attr, rows_by_sheet.get(name, []))
@@ -328,19 +330,19 @@ def _report_settings(exc: ValidationError, ctx: SheetContext, items: dict[str, t
                                    f"缺少“{item}”一行：请在“项目”列加上“{item}”，并在“值”列填写。", sheet_order=0)])
 
 
-def _rules(sheet: tuple[SheetContext, list[Row]] | None, report: Report) -> dict[str, tuple[int, int]]:
-    rules = dict(schema.DEFAULT_RULES)
+def _intervals(sheet: tuple[SheetContext, list[Row]] | None, report: Report) -> dict[str, tuple[int, int]]:
+    intervals = dict(DEFAULT_INTERVALS)
     seen = set()
-    for rule in sheet[1] if sheet else []:
-        rules[rule.condition] = (rule.followup_days, rule.assessment_days)  # type: ignore[attr-defined]
-        seen.add(rule.condition)  # type: ignore[attr-defined]
+    for row in sheet[1] if sheet else []:
+        intervals[row.condition] = (row.followup_days, row.assessment_days)  # type: ignore[attr-defined]
+        seen.add(row.condition)  # type: ignore[attr-defined]
     if sheet is not None:
-        for condition, (followup, assessment) in schema.DEFAULT_RULES.items():
+        for condition, (followup, assessment) in DEFAULT_INTERVALS.items():
             if condition not in seen:
                 report.extend([Problem("随访规则", None, "病情分类", None, condition, "missing-row",
                                        f"没有“{condition}”一行，按默认值计算（随访间隔 {followup} 天，评估间隔 {assessment} 天）。",
                                        "warning", sheet_order=1)])
-    return rules
+    return intervals
 
 
 def _check_followups(data: Dataset, ctx: SheetContext, report: Report) -> None:

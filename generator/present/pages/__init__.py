@@ -15,10 +15,12 @@ from generator.present.pages.departments import render_departments
 from generator.present.pages.groups import render_groups
 from generator.present.pages.html import Page
 from generator.present.pages.home import render_home
-from generator.present.pages.misc import render_leaders, render_quality, render_rules
+from generator.present.pages.guidelines import render_guidelines
+from generator.present.pages.leaders import render_leaders
 from generator.present.pages.monthly import render_monthly
 from generator.present.pages.overdue import render_overdue
 from generator.present.pages.patients import render_patients
+from generator.present.pages.quality import render_quality
 from generator.present.pages.roster import render_rosters
 from generator.present.pages.trends import render_trends
 from generator.present.pages.villages import render_villages
@@ -36,7 +38,7 @@ NAV = [
     {"部门": paths.DEPARTMENTS},
     {"协议打印": paths.AGREEMENTS},
     {"领导小组与通讯录": paths.LEADERS},
-    {"工作规则": paths.RULES},
+    {"工作规则": paths.GUIDELINES},
     {"数据质量": paths.QUALITY},
     {"趋势": paths.TRENDS},
     {"变化": paths.CHANGES},
@@ -46,7 +48,7 @@ NAV = [
 def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     """Every page of the site, one at a time: a county's pages would not fit in memory all at once."""
     for render in (render_home, render_rosters, render_overdue, render_villages, render_departments, render_leaders,
-                   render_rules, render_quality, render_trends, render_changes, render_week):
+                   render_guidelines, render_quality, render_trends, render_changes, render_week):
         yield from render(view).items()
     yield from render_groups(view, workbook_dir)
     yield from render_patients(view, workbook_dir)

@@ -21,7 +21,7 @@ from jinja2.exceptions import SecurityError
 from generator.read.inputs import MB
 from generator.present.own_templates import HTML_LIMIT, OVERRIDE_FOLDER, FolderLoader, TemplateProblem, read_template
 from generator.derive.records import in_roll_call, period_days
-from generator.derive.rules import RENEWAL_DAYS, Paper, PatientState
+from generator.derive.state import RENEWAL_DAYS, Paper, PatientState
 from generator.present.sandbox import BoundedSandbox
 from generator.contract.schema import Group, Patient, SensitivePeriod
 from generator.contract.vocab import AGREEMENT_KINDS
@@ -144,7 +144,7 @@ def group_context(view: View, g: Group) -> dict:
         "guardians": [{"name": p.guardian, "relation": relation(p.guardian_relation), "phone": p.guardian_phone or ""}
                       for p in view.patients_of_group.get(g.group_id, []) if p.guardian and not p.closed],
         "meeting_days": s.group_meeting_days, "min_visitors": s.min_visitors,
-        "intervals": {condition: days for condition, (days, _) in view.data.rules.items()},
+        "intervals": {condition: days for condition, (days, _) in view.data.intervals.items()},
     }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.contract.lists import BY_KEY
-from generator.contract.schema import Group
+from generator.contract.organisation import Group
 from generator.contract.values import mask_phone
 from generator.present.views import View
 from generator.present.pages import paths
@@ -61,7 +61,7 @@ def render_group(view: View, g: Group, documents: str) -> Page:
         rows.append((Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.status,
                      risk_label(s.risk), s.condition,
                      s.last_followup.visit_date if s.last_followup else "",
-                     Raw(f"{s.followup_due.isoformat()} " + (badge("逾期", "late") if late else ""))))
+                     Raw(f"{s.dues.followup.due.isoformat()} " + (badge("逾期", "late") if late else ""))))
     meetings = view.meetings_of_group.get(g.group_id, [])
     overdue = [(BY_KEY[key].title, Raw(a(here, paths.patient(pid), pid)) if pid in view.patients else pid,
                 "" if days is None else BY_KEY[key].never if (key, pid) in view.never_done and BY_KEY[key].never

@@ -45,7 +45,7 @@ def render_home(view: View) -> dict[str, Page]:
 
 ## 工作指标
 
-统计期为截至 {view.as_of.isoformat()} 的 365 天。{a(HERE, paths.RULES, "口径说明")}
+统计期为截至 {view.as_of.isoformat()} 的 365 天。{a(HERE, paths.GUIDELINES, "口径说明")}
 
 最近 12 个月的变化见 {a(HERE, paths.TRENDS, "趋势")}；与上次生成网站相比的变化见 {a(HERE, paths.CHANGES, "变化")}。
 

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from generator.contract.lists import DEPARTMENTS, Department
 from generator.derive.monthly import DEPARTMENT_SECTIONS, Section, monthly_report
-from generator.derive.rules import Facts
+from generator.derive.registry import Facts
 from generator.present.views import View
 from generator.present.pages import paths
 from generator.present.pages.agreements import environment, place_context, render_document

@@ -9,8 +9,9 @@ from collections import defaultdict
 from typing import Any, Callable
 
 from generator.contract.lists import BY_KEY, ListSpec
-from generator.derive.rules import History, OverdueItem
-from generator.contract.schema import Patient
+from generator.derive.history import History
+from generator.derive.registry import OverdueItem
+from generator.contract.patients import Patient
 from generator.contract.values import mask_phone
 from generator.present.views import View
 from generator.present.pages import paths

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.contract.lists import BY_KEY
-from generator.derive.rules import Due, History, PatientState
+from generator.derive.history import History
+from generator.derive.state import Due, PatientState
 from generator.contract.vocab import DEAD
-from generator.contract.schema import Patient
+from generator.contract.patients import Patient
 from generator.present.views import View
 from generator.present.pages.agreements import environment, render_patient_documents
 from generator.present.pages import paths

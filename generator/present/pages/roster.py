@@ -7,7 +7,7 @@ without a password, so they must not tell whether anyone has a status.
 from __future__ import annotations
 
 from generator.derive.indicators import census
-from generator.contract.schema import Patient
+from generator.contract.patients import Patient
 from generator.contract.values import mask_phone
 from generator.present.views import STATUS_SLUGS, View
 from generator.present.pages import paths
@@ -22,7 +22,7 @@ def roster_table(view: View, here: str, patients: list[Patient]) -> str:
     rows, searches = [], []
     for p in sorted(patients, key=lambda p: p.patient_id):
         state = view.states[p.patient_id]
-        due = state.followup_due
+        due = state.dues.followup.due
         late = state.followup_overdue
         rows.append((
             Raw(a(here, paths.patient(p.patient_id), p.patient_id)), p.name, p.sex, view.age(p), p.village,

@@ -23,7 +23,7 @@ def render_trends(view: View) -> dict[str, Page]:
     gap = view.data.settings.max_followup_gap_days
     body = f"""
 最近 12 个月，到统计截止日期 {view.as_of.isoformat()} 为止（最后一个月只算到这一天）。每张图下面的表格是图中的数字。
-台账只记录患者现在的在管状态，所以“在家居住”按现在的状态计。{a(HERE, paths.RULES, "口径说明")}
+台账只记录患者现在的在管状态，所以“在家居住”按现在的状态计。{a(HERE, paths.GUIDELINES, "口径说明")}
 
 ## 随访：应随访与已随访
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from generator.derive.rules import OverdueItem
-from generator.contract.schema import Patient
+from generator.derive.registry import OverdueItem
+from generator.contract.patients import Patient
 from generator.present.views import View
 from generator.contract.vocab import DOCTOR
 from generator.present.pages import paths
