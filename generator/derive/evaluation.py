@@ -56,4 +56,4 @@ def _most_overdue_first(item: OverdueItem) -> tuple:
     return (-(item.days_overdue or 0), item.due or date.max, item.id, item.date or date.min)
 
 
-check_catalogue()
+check_catalogue()  # at import: a catalogue and rules that disagree fail before any workbook is read

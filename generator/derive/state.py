@@ -45,7 +45,6 @@ class Due:
     never: bool = False  # no earlier record of it: the due date counts from enrolment
 
 
-
 @dataclass(frozen=True)
 class Dues:
     """What a patient is due for, by name; iterating gives them in the order a patient's page lists them."""
@@ -61,7 +60,7 @@ class Dues:
 
 @dataclass(frozen=True)
 class PatientState:
-    """What the rules derive for one patient at as_of; pages only format it."""
+    """What is derived for one patient at as_of; pages only format it."""
 
     risk: int | None
     condition: str
@@ -151,16 +150,6 @@ def due_for_followup(patient: Patient, history: History, data: Dataset, conditio
     """When the next follow-up is due: the latest one's 下次随访日期, else its date + 随访间隔 of the class (condition,
     derived from history when not given); with no follow-up, 纳入管理日期 + that interval."""
     condition = condition or current_class(history, data.settings.high_risk_level)
-    interval = days(data.rules[condition][0])
-    last = history.followups[-1] if history.followups else None
-    return patient.enrolled + interval if last is None else last.next_due or last.visit_date + interval
-
-
-
-def due_for_followup(patient: Patient, history: History, data: Dataset, condition: str | None = None) -> date:
-    """When the next follow-up is due: the latest one's 下次随访日期, else its date + 随访间隔 of the class (condition,
-    derived from history when not given); with no follow-up, 纳入管理日期 + that interval."""
-    condition = condition or current_class(history, data.settings.high_risk_level)
     interval = days(data.intervals[condition][0])
     last = history.followups[-1] if history.followups else None
     return patient.enrolled + interval if last is None else last.next_due or last.visit_date + interval
@@ -170,28 +159,29 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
     """Current risk and class with their sources, due dates and what is late, documents needed (pure)."""
     settings = data.settings
     condition = current_class(history, settings.high_risk_level)
-    faces = [v for v in history.followups if v.face_to_face]
+    faces = [v.visit_date for v in history.followups if v.face_to_face]
+    last_face = faces[-1] if faces else None
     found = observations(history)
     observed = (found[-1].day, found[-1].source, found[-1].risk) if found else None
     risk = observed[2] if observed else None
     high = risk is not None and risk >= settings.high_risk_level
     documents = documents_needed(patient, high)
     return PatientState(
-        risk=risk, condition=condition, dues=patient_dues(patient, history, data, as_of, condition, high),
+        risk=risk, condition=condition, dues=patient_dues(patient, history, data, as_of, condition, high, last_face),
         last_followup=history.followups[-1] if history.followups else None,
-        last_face_visit=faces[-1].visit_date if faces else None, at_home=patient.status == AT_HOME, high=high,
+        last_face_visit=last_face, at_home=patient.status == AT_HOME, high=high,
         risk_source=observed[:2] if observed else None, rise_date=rise_date(found, settings.high_risk_level),
         class_source=class_source(history, settings.high_risk_level),
         documents=documents, papers=papers(documents, history, as_of),
     )
 
 
-def patient_dues(patient: Patient, history: History, data: Dataset, as_of: date, condition: str, high: bool) -> Dues:
+def patient_dues(patient: Patient, history: History, data: Dataset, as_of: date, condition: str, high: bool,
+                 last_face: date | None) -> Dues:
     """Each due date of a patient of this class, whether it applies (at home; face visits only when high) and how
     late it is; a thing never done counts from 纳入管理日期."""
     settings = data.settings
     home = patient.status == AT_HOME
-    faces = [v.visit_date for v in history.followups if v.face_to_face]
 
     def due(label: str, when: date, applies: bool, never: bool) -> Due:
         return Due(label, when, applies, (as_of - when).days if applies and as_of > when else None, never)
@@ -206,6 +196,5 @@ def patient_dues(patient: Patient, history: History, data: Dataset, as_of: date,
                                          data.intervals[condition][1]), home, not history.assessments),
         check=due("健康体检", after(history.checks[-1].checked if history.checks else None, settings.health_check_days),
                   home, not history.checks),
-        face_visit=due("高风险面访", after(faces[-1] if faces else None, settings.high_risk_visit_days), home and high,
-                       not faces),
+        face_visit=due("高风险面访", after(last_face, settings.high_risk_visit_days), home and high, last_face is None),
     )

@@ -17,7 +17,7 @@ from generator.present.pages.html import Page, Raw, a, badge, page, phone, table
 
 
 def derivation(view: View, state: PatientState) -> str:
-    """How the current risk and class were derived (decided by the rules), in words."""
+    """How the current risk and class were derived (derive/history.py), in words."""
     if state.risk_source:
         day, source = state.risk_source
         risk = f"当前危险性 {state.risk} 级，取自最近一次记录（{day.isoformat()} {source}）。"
