@@ -11,7 +11,7 @@ from generator.derive import rules
 from generator.present.pages import render_pages
 from generator.present.pages.agreements import render_agreements
 from generator.present.pages.printing import print_header
-from generator.present.pages.wording import amount_in_words
+from generator.present.wording import amount_in_words
 from generator.contract.report import Report
 from generator.contract.schema import Agreement, Assessment, Dataset, Group, Patient, Settings, Village
 from generator.present.views import build_view

@@ -17,7 +17,7 @@ from typing import Callable
 
 from generator.derive.monthly import Month, parse_month
 from generator.present.pages import NAV, department_level, page_levels, render_pages, with_levels
-from generator.present.pages.agreements import ALL_DOCUMENTS, OVERRIDE_FOLDER, override_templates
+from generator.present.document_html import ALL_DOCUMENTS, OVERRIDE_FOLDER, override_templates
 from generator.present.pages.printing import with_print_header
 from generator.app.password import Access, check_access
 from generator.contract.report import Report

@@ -10,8 +10,10 @@ from generator.contract.schema import Group
 from generator.contract.values import mask_phone
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.agreements import environment, render_group_documents
-from generator.present.pages.html import Page, Raw, a, badge, page, person_phone, print_button, risk_label, table, text
+from generator.present.document_html import environment
+from generator.present.pages.agreements import render_group_documents
+from generator.present.pages.html import Page, Raw, a, badge, page, person_phone, print_button, table, text
+from generator.present.wording import risk_label
 from generator.present.pages.html import phone as phone_link
 
 

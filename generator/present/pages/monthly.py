@@ -6,14 +6,13 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.contract.lists import DEPARTMENTS, Department
-from generator.derive.monthly import DEPARTMENT_SECTIONS, Section, monthly_report
+from generator.derive.monthly import monthly_report
 from generator.derive.rules import Facts
+from generator.present.document_context import report_context
+from generator.present.document_html import environment, render_document
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.agreements import environment, place_context, render_document
 from generator.present.pages.html import Page, Raw, a, page, print_button
-
-NUMBERS = "一二三四五六七八九十"
 
 
 def render_monthly(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
@@ -28,32 +27,6 @@ def render_monthly(view: View, workbook_dir: Path | None = None) -> Iterator[tup
     intro = (f'<p class="jf-noprint">统计月份 {view.month.label}（生成网站时可用 --month 选择其他月份）。'
              f"每个部门一份，只含该部门要办的事。分部门查看：{links}</p>")
     yield paths.MONTHLY, page(title, intro + print_button(f"打印全部 {len(copies)} 份") + "".join(copies.values()))
-
-
-def report_context(view: View, d: Department, sections: dict[str, Section]) -> dict:
-    """What the report template sees for one department."""
-    mine = [sections[key] for key in DEPARTMENT_SECTIONS[d.slug]]
-    return place_context(view, "") | {
-        "department": d.title, "month": view.month.label, "first": view.month.first.isoformat(),
-        "last": view.month.last.isoformat(),
-        "sections": [{"number": NUMBERS[k] if k < len(NUMBERS) else str(k + 1), "title": s.title, "about": s.about,
-                      "summary": summary(s), "columns": list(s.columns),
-                      "rows": [[_cell(v) for v in row] for row in s.rows]} for k, s in enumerate(mine)],
-    }
-
-
-def summary(s: Section) -> str:
-    """One clause of the report's overview: how many, in the section's own terms."""
-    if s.key == "followups":
-        due, done = s.rows[-1][1], s.rows[-1][2]
-        return f"应随访 {due} 人、已随访 {done} 人"
-    return f"{s.title} {len(s.rows)} {'人' if s.key in ('new', 'rises') else '项'}"
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def report_title(view: View) -> str:

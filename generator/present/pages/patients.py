@@ -10,7 +10,8 @@ from generator.derive.rules import Due, History, PatientState
 from generator.contract.vocab import DEAD
 from generator.contract.schema import Patient
 from generator.present.views import View
-from generator.present.pages.agreements import environment, render_patient_documents
+from generator.present.document_html import environment
+from generator.present.pages.agreements import render_patient_documents
 from generator.present.pages import paths
 from generator.present.pages.html import Page, Raw, a, badge, page, phone, table, text
 

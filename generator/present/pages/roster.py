@@ -11,7 +11,8 @@ from generator.contract.schema import Patient
 from generator.contract.values import mask_phone
 from generator.present.views import STATUS_SLUGS, View
 from generator.present.pages import paths
-from generator.present.pages.html import Page, Raw, a, badge, filter_box, page, risk_label, table
+from generator.present.pages.html import Page, Raw, a, badge, filter_box, page, table
+from generator.present.wording import risk_label
 
 HEADERS = ["编号", "姓名", "性别", "年龄", "村社区", "诊断", "当前危险性", "病情分类", "在管状态", "帮扶小组", "末次随访",
            "下次应随访", "监护人及电话"]

@@ -10,7 +10,7 @@ from generator.contract.lists import BY_KEY, DEPARTMENTS
 from generator.contract.vocab import AT_HOME
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.agreements import DOCUMENTS
+from generator.contract.documents import DOCUMENTS
 from generator.present.pages.html import Page, Raw, a, href, page, print_button, table
 from generator.present.pages.meeting import indicator_table, village_censuses
 from generator.present.pages.overdue import REGISTER_TAB, TODO_TAB, item_table, tab_of
