@@ -106,7 +106,7 @@ def _signing_batches(env: Environment, view: View, village: str, code: str, kind
     title, here = AGREEMENT_KINDS[kind], paths.batch(code, kind)
     everyone = _patients(view, village, lambda state: kind in state.documents)
     if not everyone:
-        yield here, page(f"{title} · {code}", NOBODY, heading=f"{title} · {village}")
+        yield here, page(f"{title} · {code}", NOBODY, heading=f"{title} · {village}", owner=code)
         return
     due = _patients(view, village, lambda state: kind in state.to_sign)
     to_sign = {p.patient_id for p in due}
@@ -120,7 +120,7 @@ def _signing_batches(env: Environment, view: View, village: str, code: str, kind
     else:
         lead = f'<p class="jf-noprint">本村目前没有{scope}。</p>'
     body = lead + _batch_buttons(len(due), len(everyone)) + docs
-    yield here, page(f"{title} · {code}", body, heading=f"{title} · {village}")
+    yield here, page(f"{title} · {code}", body, heading=f"{title} · {village}", owner=code)
     signing.append((village, title, f"{len(due)} 份", f"{len(everyone)} 份", Raw(a(paths.AGREEMENTS, here, "批量打印"))))
 
 
@@ -143,7 +143,7 @@ def _batch(rel: str, title: str, code: str, village: str, docs: list[str],
            batches: list[tuple]) -> Iterator[tuple[str, Page]]:
     """One village's batch page of one document (written when nobody needs it, too); noted in batches for the index."""
     body = print_button(f"打印全部 {len(docs)} 份") + "".join(docs) if docs else NOBODY
-    yield rel, page(f"{title} · {code}", body, heading=f"{title} · {village}")
+    yield rel, page(f"{title} · {code}", body, heading=f"{title} · {village}", owner=code)
     if docs:
         batches.append((village, title, len(docs), Raw(a(paths.AGREEMENTS, rel, "批量打印"))))
 

@@ -87,4 +87,5 @@ def render_group(view: View, g: Group, documents: str) -> Page:
 
 {table(["日期", "参会人员", "内容"], [(m.held, m.attendees, m.content) for m in meetings]) if meetings else "没有会议记录。"}
 """
-    return page(f"帮扶小组 {g.group_id}", body + "\n\n## 成立通知\n\n" + documents, toc=True)
+    return page(f"帮扶小组 {g.group_id}", body + "\n\n## 成立通知\n\n" + documents, toc=True,
+                owner=view.village_code(g.village))

@@ -108,8 +108,10 @@ class Page:
 
     The title is shown unencrypted (browser tab, header): fixed words and codes only, never a name. The heading
     and body are inside the ciphertext. A table of contents is shown beside the page only when asked for (toc):
-    it is outside the ciphertext, so only pages whose headings are fixed labels may have one. level is the access
-    level (None: the township's).
+    it is outside the ciphertext, so only pages whose headings are fixed labels may have one. owner is whose page it
+    is, declared where it is made: a village's code (its pages, and its patients' and groups'), a department's access
+    level (contract.access.department_level), or None for the township. level is the access level the build gives it
+    (pages.with_levels: the owner's when the owner has a password; None: the township's).
     """
 
     title: str
@@ -117,6 +119,7 @@ class Page:
     heading: str | None = None
     toc: bool = False
     level: str | None = None  # the encryption level (encryption.py): a village code or the entry level
+    owner: str | None = None
 
     def markdown(self) -> str:
         """The page as Markdown with YAML front matter (written by a YAML serializer: values are data)."""
@@ -129,9 +132,10 @@ class Page:
         return f"---\n{front}---\n\n# {text(self.heading or self.title)}\n\n{self.body.strip()}\n"
 
 
-def page(title: str, body: str, *, heading: str | None = None, toc: bool = False) -> Page:
-    """A page of the site (see Page): title codes only; heading, when given, may name a village."""
-    return Page(title, body, heading, toc)
+def page(title: str, body: str, *, heading: str | None = None, toc: bool = False, owner: str | None = None) -> Page:
+    """A page of the site (see Page): title codes only; heading, when given, may name a village; owner, whose it is
+    (None: the township's)."""
+    return Page(title, body, heading, toc, owner=owner)
 
 
 def badge(label: str, kind: str) -> Raw:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from generator.contract.access import department_level
 from generator.contract.lists import DEPARTMENTS, Department
 from generator.derive.monthly import monthly_report
 from generator.derive.rules import Facts
@@ -22,7 +23,8 @@ def render_monthly(view: View, workbook_dir: Path | None = None) -> Iterator[tup
     copies = {d.slug: render_document(env, "monthly", report_context(view, d, sections)) for d in DEPARTMENTS}
     title = report_title(view)
     for d in DEPARTMENTS:
-        yield paths.monthly(d.slug), page(f"{title} · {d.title}", print_button("打印通报") + copies[d.slug])
+        yield paths.monthly(d.slug), page(f"{title} · {d.title}", print_button("打印通报") + copies[d.slug],
+                                          owner=department_level(d.slug))
     links = "　".join(a(paths.MONTHLY, paths.monthly(d.slug), d.title) for d in DEPARTMENTS)
     intro = (f'<p class="jf-noprint">统计月份 {view.month.label}（生成网站时可用 --month 选择其他月份）。'
              f"每个部门一份，只含该部门要办的事。分部门查看：{links}</p>")

@@ -58,7 +58,7 @@ def render_patient(view: View, p: Patient, documents: str) -> Page:
         _history(view.histories.get(p.patient_id) or History()),
         "## 协议打印", documents,
     ])
-    return page(f"患者档案 {p.patient_id}", body, toc=True)
+    return page(f"患者档案 {p.patient_id}", body, toc=True, owner=view.village_code(p.village))
 
 
 def _identity(view: View, p: Patient) -> str:

@@ -56,7 +56,7 @@ def render_rosters(view: View) -> dict[str, Page]:
         rel = paths.village_roster(code)
         chosen = [p for p in patients if p.village == name]
         pages[rel] = page(f"花名册 · {code}", roster_count(chosen) + roster_table(view, rel, chosen),
-                          heading=f"花名册 · {name}")
+                          heading=f"花名册 · {name}", owner=code)
     for status, slug in STATUS_SLUGS.items():
         chosen = [p for p in patients if p.status == status]
         rel = paths.status_roster(slug)
