@@ -21,7 +21,7 @@ from generator.site.freshness import Stamp, as_of_key, input_digest, is_fresh
 from generator.read.inputs import InputRefused
 from generator.contract.lists import BY_KEY
 from generator.derive.monthly import MonthProblem, parse_month, read_month
-from generator.present.pages.agreements import TemplateProblem
+from generator.present.own_templates import TemplateProblem
 from generator.app.password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
 from generator.contract.report import Report, render_report, unreadable_problem
 from generator.site.staging import BASE_CONFIG, BuildFailed, Interrupted, UnsafeOutput, check_output

@@ -11,7 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from generator.site.freshness import STAMP
-from generator.present.pages.agreements import override_templates
+from generator.present.document_html import override_templates
 from generator.present.word_templates import FOLDER, TEMPLATES, render_template
 from tests.commands import run, text
 from tests.workbooks import every_list_sheets, set_cell, write_sheets

@@ -16,7 +16,7 @@ import yaml
 
 from generator.site import staging as site_module
 from generator.site.freshness import STAMP
-from generator.present.pages.agreements import sanitize
+from generator.present.document_html import sanitize
 from generator.present.pages.html import Page, text as display
 from generator.site.verify import plaintext
 from tests.browsing import decrypted, unlock, visit

@@ -18,7 +18,7 @@ from Crypto.Util.Padding import unpad
 
 from generator.present.documents import Planned, write_documents
 from generator.present.export import ExportRefused, default_path, write_private
-from generator.present.pages.agreements import group_context
+from generator.present.document_context import group_context
 from generator.validate.workbook import validate_workbook
 from generator.present.views import build_view
 from generator.read.workbook import read_workbook

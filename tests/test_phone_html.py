@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.present.pages.agreements import link_phones
+from generator.present.document_html import link_phones
 from generator.present.pages.html import person_phone, phone, table
 
 

@@ -11,7 +11,7 @@ from generator.derive.evaluation import evaluate
 from generator.present.pages import render_pages
 from generator.present.pages.agreements import render_agreements
 from generator.present.pages.printing import print_header
-from generator.present.pages.wording import amount_in_words
+from generator.present.wording import amount_in_words
 from generator.contract.report import Report
 from generator.contract.organisation import Group, Village
 from generator.contract.patients import Agreement, Assessment, Patient

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from generator.present.pages import page_levels, render_pages
+from generator.present.pages import render_pages
 from generator.contract.report import Report
 from generator.validate.workbook import validate_workbook
 from generator.present.views import build_view
@@ -101,9 +101,9 @@ def test_per_doctor_pages_follow_the_groups_doctor_and_the_rest_are_unassigned(w
     assert ('<td><a href="D01.html">骆思源</a></td><td><a class="jf-tel jf-nw" href="tel:13900000003">13900000003</a></td>'
             "<td>3</td><td>1</td>") in index
     assert '<td><a href="D00.html">未指定</a></td><td></td><td>3</td><td>2</td>' in index
-    levels = page_levels(view)
-    assert levels["week/V01.md"] == "V01" and levels["week/V02.md"] == "V02"
-    assert "week/D01.md" not in levels and "week/index.md" not in levels  # the doctors' plans are the township's
+    owners = {rel: item.owner for rel, item in render_pages(view)}
+    assert owners["week/V01.md"] == "V01" and owners["week/V02.md"] == "V02"
+    assert owners["week/D01.md"] is None and owners["week/index.md"] is None  # the doctors' plans are the township's
 
 
 def test_the_week_plan_is_linked_from_home_each_village_and_the_health_department(week_pages):

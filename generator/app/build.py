@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Callable
 
 from generator.derive.monthly import Month, parse_month
-from generator.present.pages import NAV, department_level, page_levels, render_pages, with_levels
-from generator.present.pages.agreements import ALL_DOCUMENTS, OVERRIDE_FOLDER, override_templates
+from generator.present.pages import NAV, render_pages, with_levels
+from generator.present.document_html import ALL_DOCUMENTS, OVERRIDE_FOLDER, override_templates
 from generator.present.pages.printing import with_print_header
 from generator.app.password import Access, check_access
 from generator.contract.report import Report
 from generator.contract.schema import Dataset
-from generator.contract.access import TOWNSHIP_LEVEL
+from generator.contract.access import TOWNSHIP_LEVEL, department_level
 from generator.site.encryption import STORAGE_PREFIX
 from generator.site.staging import Staging, check_output, recover_output
 from generator.derive.changes import state_of
@@ -127,7 +127,7 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
         passwords = {TOWNSHIP_LEVEL: access.township}
         passwords |= {view.village_codes[name]: pw for name, pw in access.villages.items() if name in view.village_codes}
         passwords |= {department_level(slug): pw for slug, pw in access.departments.items()}
-        pages = with_levels(pages, page_levels(view), set(passwords) - {TOWNSHIP_LEVEL})
+        pages = with_levels(pages, set(passwords) - {TOWNSHIP_LEVEL})
         staging.passwords = tuple(passwords.values())
     progress("生成页面……")
     staging.write(pages)

@@ -12,18 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from generator.present.export import ExportRefused, check_target, check_village, write_private
+from generator.contract.documents import DOCUMENTS, GROUP_DOCUMENTS, TOWNSHIP_DOCUMENTS, VILLAGE_DOCUMENTS
 from generator.contract.lists import DEPARTMENTS
-from generator.derive.monthly import monthly_report
-from generator.present.outpaths import check_not_input, file_in
-from generator.present.own_templates import TemplateProblem
-from generator.present.pages.agreements import (DOCUMENTS, GROUP_DOCUMENTS, OVERRIDE_FOLDER, TOWNSHIP_DOCUMENTS, VILLAGE_DOCUMENTS,
-                               context, group_context, roll_call_contexts)
-from generator.present.pages.monthly import report_context
-from generator.derive.registry import Facts
 from generator.contract.patients import Patient
-from generator.present.views import View
 from generator.contract.vocab import AGREEMENT_KINDS
+from generator.derive.monthly import monthly_report
+from generator.derive.registry import Facts
+from generator.present.document_context import context, group_context, report_context, roll_call_contexts
+from generator.present.export import ExportRefused, check_target, check_village, write_private
+from generator.present.outpaths import check_not_input, file_in
+from generator.present.own_templates import OVERRIDE_FOLDER, TemplateProblem
+from generator.present.views import View
 from generator.present.word import DEFAULTS, SUFFIX, render_documents, template_path
 
 TITLES = [*DOCUMENTS.values(), *GROUP_DOCUMENTS.values(), *VILLAGE_DOCUMENTS.values(), *TOWNSHIP_DOCUMENTS.values()]

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generator.contract.outputs import STAMP
 from generator.contract.lists import BY_KEY, SUBJECT_IDS, ListSpec
 from generator.present.outpaths import ExportRefused, check_not_input, file_in
-from generator.present.pages.html import risk_label
+from generator.present.wording import risk_label
 from generator.present.views import View
 from generator.contract.vocab import DOCTOR
 

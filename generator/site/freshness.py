@@ -26,7 +26,7 @@ from generator.contract.outputs import STAMP
 
 STAMP_LIMIT = 16 * MB  # the stamp lists every file of the site: about 60 bytes each
 TEMPLATE_LIMIT = 16 * MB  # a Word template with its pictures; an HTML one is a few KB
-OVERRIDE_FOLDER = "协议模板"  # pages.agreements.OVERRIDE_FOLDER (not imported: that pulls in the Jinja sandbox)
+OVERRIDE_FOLDER = "协议模板"  # own_templates.OVERRIDE_FOLDER (not imported: that pulls in Jinja)
 ITERATIONS = 10**6
 SALT_BYTES = 16
 CHUNK = MB

@@ -1,15 +1,15 @@
-"""Markdown pages of the internal site, rendered from a View (pure: yields (docs path, Page), writes nothing)."""
+"""Markdown pages of the internal site, rendered from a View (pure: yields (docs path, Page), writes nothing); each
+page says whose it is (Page.owner) where it is made, and with_levels turns that into its access level."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from generator.contract.access import ENTRY_LEVEL, department_level
-from generator.contract.lists import DEPARTMENTS
+from generator.contract.access import ENTRY_LEVEL
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.agreements import DOCUMENTS, GROUP_DOCUMENTS, render_agreements
+from generator.present.pages.agreements import render_agreements
 from generator.present.pages.changes import render_changes
 from generator.present.pages.departments import render_departments
 from generator.present.pages.groups import render_groups
@@ -45,8 +45,20 @@ NAV = [
 ]
 
 
+class Unowned(Exception):
+    """A page at the address of one village, patient, group or department made without its owner (a slip in a page
+    module: the build stops rather than let the page fall to the township's level)."""
+
+
 def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
     """Every page of the site, one at a time: a county's pages would not fit in memory all at once."""
+    for rel, item in _pages(view, workbook_dir):
+        if item.owner is None and paths.OWNED.fullmatch(rel):
+            raise Unowned(f"{rel}: a page of one village or department made without its owner (Page.owner)")
+        yield rel, item
+
+
+def _pages(view: View, workbook_dir: Path | None) -> Iterator[tuple[str, Page]]:
     for render in (render_home, render_rosters, render_overdue, render_villages, render_departments, render_leaders,
                    render_guidelines, render_quality, render_trends, render_changes, render_week):
         yield from render(view).items()
@@ -59,31 +71,12 @@ def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple
 ENTRY_PAGE = paths.VILLAGES  # the way in for village and department staff: any password of the site opens it
 
 
-def page_levels(view: View) -> dict[str, str]:
-    """The access level of every page that belongs to one village (its roster, lists, groups, patients, papers: the
-    village code) or to one department (its page and monthly report copy)."""
-    levels: dict[str, str] = {}
-    for d in DEPARTMENTS:
-        levels[paths.department(d.slug)] = levels[paths.monthly(d.slug)] = department_level(d.slug)
-    for name, code in view.village_codes.items():
-        for rel in (paths.village_roster(code), paths.village_lists(code), paths.village(code), paths.week_village(code)):
-            levels[rel] = code
-        for kind in [*DOCUMENTS, *GROUP_DOCUMENTS, *(f"rollcall{k}" for k in range(1, len(view.data.periods) + 1))]:
-            levels[paths.batch(code, kind)] = code
-    for p in view.data.patients:
-        levels[paths.patient(p.patient_id)] = view.village_code(p.village)
-    for g in view.data.groups:
-        levels[paths.group(g.group_id)] = view.village_code(g.village)
-    return levels
-
-
-def with_levels(pages: Iterable[tuple[str, Page]], levels: dict[str, str],
-                protected: set[str]) -> Iterator[tuple[str, Page]]:
-    """Give each page its access level: its village's where that village has a password, the entry level to the
-    village index (every password opens it), the township's to the rest."""
+def with_levels(pages: Iterable[tuple[str, Page]], protected: set[str]) -> Iterator[tuple[str, Page]]:
+    """Give each page its access level: its owner's where the owner has a password, the entry level to the village
+    index (every password opens it), the township's to the rest."""
     for rel, item in pages:
         if rel == ENTRY_PAGE and protected:
             item.level = ENTRY_LEVEL
-        elif levels.get(rel) in protected:
-            item.level = levels[rel]
+        elif item.owner in protected:
+            item.level = item.owner
         yield rel, item

@@ -1,207 +1,31 @@
-"""协议打印: the three documents prefilled per patient, and per-village batches of one document type.
+"""协议打印: the documents prefilled per patient (end of the record page) and per group (end of the group page), each
+village's batches of one document, and the index listing them with the placeholders a township's template may use.
 
-Default wording lives in ``templates/``; a township overrides it with a file of the same name (Jinja, HTML) in a
-``协议模板/`` folder beside its workbook. Placeholders are listed in PLACEHOLDERS (and on the index page).
-Anyone who can write to the workbook's folder can write a template, so a template is read only as a regular file of
-its own (own_templates: never through a link), runs in Jinja's sandbox with bounds on time and memory (sandbox: no
-access to Python internals, hence none to the machine or its passwords) and its output is cleaned by an allow-list
-sanitizer: document markup only — no script, no event handlers, no links, images or styles that could reach out.
+The documents themselves are rendered by document_html from document_context's values; this module only arranges
+them on pages.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Callable, Iterator
 
-import nh3
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateError
-from jinja2.exceptions import SecurityError
+from jinja2 import Environment
 
-from generator.read.inputs import MB
-from generator.present.own_templates import HTML_LIMIT, OVERRIDE_FOLDER, FolderLoader, TemplateProblem, read_template
-from generator.derive.records import in_roll_call, period_days
-from generator.derive.state import RENEWAL_DAYS, Paper, PatientState
-from generator.present.sandbox import BoundedSandbox
+from generator.contract.documents import ALL_DOCUMENTS, DOCUMENTS, GROUP_DOCUMENTS, PLACEHOLDERS, VILLAGE_DOCUMENTS
 from generator.contract.schema import Group, Patient, SensitivePeriod
 from generator.contract.vocab import AGREEMENT_KINDS
+from generator.derive.state import RENEWAL_DAYS, Paper, PatientState
+from generator.present.document_context import context, group_context, roll_call_contexts
+from generator.present.document_html import environment, opening, render_document
+from generator.present.own_templates import OVERRIDE_FOLDER
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.html import Page, Raw, a, page, phone, print_button, table, text
-from generator.present.pages.wording import amount_in_words, date_words, relation
+from generator.present.pages.html import Page, Raw, a, page, print_button, table, text
 
-DEFAULTS = Path(__file__).resolve().parent / "templates"
-DOCUMENT_TEXT = 8 * MB  # the most HTML one document may be (a township's monthly report is some hundred KB)
-DOCUMENTS = {**AGREEMENT_KINDS, "joint_visit": "高风险患者联合随访记录单"}  # a patient's: kind → title (= file name)
-GROUP_DOCUMENTS = {"notice": "成立关爱帮扶小组的通知"}  # a group's
-VILLAGE_DOCUMENTS = {"rollcall": "敏感时期点名表"}  # a village's, per sensitive period
-TOWNSHIP_DOCUMENTS = {"monthly": "月度信息交换通报"}  # the township's, one copy per department
-ALL_DOCUMENTS = {**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS, **TOWNSHIP_DOCUMENTS}  # kind → title
 # Every village has every batch page, an empty one too: the pages that exist and their titles are visible without a
 # password, so they must not tell whether a village has, say, a high-risk patient at home.
 NOBODY = "没有。"
-DAYS_PER_PAGE = 7  # day columns of a roll-call sheet that fit across an A4 page
-PLACEHOLDERS = {
-    "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
-    "village_committee": "村（居）民委员会全称，如 禾苗村村民委员会", "year": "统计截止日期所在年份",
-    "amount": "以奖代补年度金额（最近一份协议的金额，否则取基本设置）", "amount_words": "年度金额的人民币大写，如 贰仟元整",
-    "term.start": "以奖代补协议期限的起始日（如 2026年10月1日；续签从原协议到期次日起；未签或已过期时为空，由签订人填写）",
-    "term.end": "以奖代补协议期限的截止日（起始日加一年减一天，或协议记录的到期日期）",
-    "patient.name": "患者姓名", "patient.sex": "性别", "patient.id_number": "身份证号", "patient.address": "现住址",
-    "patient.diagnosis": "诊断", "patient.patient_id": "患者编号",
-    "guardian.name": "监护人姓名", "guardian.relation": "监护人与患者的关系，如 父亲或母亲（台账只记“父母”时）、配偶",
-    "guardian.relation_tick": "签字时勾选的关系，如 □父亲　□母亲（台账记“父母”“子女”“兄弟姐妹”时）",
-    "guardian.phone": "监护人电话",
-    "group.leader": "帮扶小组组长", "group.leader_phone": "组长电话", "group.name": "帮扶小组名称",
-    "risk": "当前危险性（联合随访记录单）",
-    "members": "小组成员列表（每项有 name、role、unit、title、phone），如 {% for m in members %}{{ m.name }}{% endfor %}",
-    "guardians": "小组所管患者的监护人列表（每项有 name、relation、phone；成立通知）",
-    "meeting_days": "小组会议间隔天数（成立通知）", "intervals": "各病情分类的随访间隔天数，如 {{ intervals[\"稳定\"] }}",
-    "min_visitors": "随访最少人数",
-    "department": "月度通报的接收部门（派出所、卫生院（精防医生）、民政办、残联）", "month": "通报月份，如 2026年10月",
-    "sections": "月度通报的各部分（每项有 number、title、about、summary、columns、rows）",
-}
-
-
-# the markup a printed document needs; everything else (and the content of script/style) is removed
-DOCUMENT_TAGS = {"h1", "h2", "h3", "h4", "p", "br", "hr", "ol", "ul", "li", "strong", "em", "b", "i", "u", "small",
-                 "sup", "sub", "span", "div", "section", "table", "thead", "tbody", "tr", "th", "td"}
-DOCUMENT_ATTRIBUTES = {"*": {"class"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
-
-
-def environment(workbook_dir: Path | None) -> Environment:
-    """Templates from 协议模板/ beside the workbook first (regular files only), then the defaults; all of them in
-    the bounded sandbox."""
-    env = BoundedSandbox(max_text=DOCUMENT_TEXT)
-    loaders = [FolderLoader(workbook_dir / OVERRIDE_FOLDER)] if workbook_dir else []
-    env.loader = ChoiceLoader(loaders + [FileSystemLoader(str(DEFAULTS))])
-    return env
-
-
-def override_templates(workbook_dir: Path) -> tuple[list[str], list[str]]:
-    """The township's own templates beside the workbook: (used, ignored) file names. A template name that is not a
-    regular file of its own (a link, a FIFO) is a TemplateProblem now, before any page is rendered."""
-    folder = workbook_dir / OVERRIDE_FOLDER
-    if not folder.is_dir():
-        return [], []
-    known = {f"{title}.html" for title in ALL_DOCUMENTS.values()}
-    # Word templates (.docx) there are for `jingfang documents`, not the site
-    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith((".", "~$")) and not p.name.endswith(".docx")
-                   and (p.name in known or p.is_file()))
-    for name in names:
-        if name in known:
-            read_template(folder / name, OVERRIDE_FOLDER, HTML_LIMIT)
-    return [n for n in names if n in known], [n for n in names if n not in known]
-
-
-def sanitize(markup: str) -> str:
-    """Document markup only: no script, no event handler, no URL of any kind."""
-    return nh3.clean(markup, tags=DOCUMENT_TAGS, attributes=DOCUMENT_ATTRIBUTES, url_schemes=set())
-
-
-def place_context(view: View, village: str) -> dict:
-    """What every document may use: the township, county, village, its committee and the year."""
-    s = view.data.settings
-    return {"township": s.township, "county": s.county or "", "village": village, "village_committee": committee(village),
-            "year": view.as_of.year}
-
-
-def context(view: View, p: Patient) -> dict:
-    """Everything a template may use for one patient."""
-    s = view.data.settings
-    group = view.groups.get(p.group_id or "")
-    rewards = [g for g in (view.histories.get(p.patient_id).agreements if p.patient_id in view.histories else [])
-               if g.kind == AGREEMENT_KINDS["reward"] and g.amount]
-    amount = rewards[-1].amount if rewards else s.reward_amount
-    term = next((paper.term for paper in view.states[p.patient_id].papers if paper.kind == "reward"), None) or (None, None)
-    return place_context(view, p.village) | {
-        "amount": f"{amount:g}" if amount else "", "amount_words": amount_in_words(amount),
-        "term": {"start": date_words(term[0]), "end": date_words(term[1])},
-        "patient": {"name": p.name, "sex": p.sex, "id_number": p.id_number or "", "address": p.address or "",
-                    "diagnosis": p.diagnosis, "patient_id": p.patient_id},
-        "guardian": {"name": p.guardian or "", "relation": relation(p.guardian_relation),
-                     "relation_tick": relation(p.guardian_relation, tick=True), "phone": p.guardian_phone or ""},
-        "group": {"leader": group.leader if group else "", "leader_phone": view.phone_of(group.leader) if group else "",
-                  "name": group.name if group else ""},
-        "members": members(view, group.group_id) if group else [],
-        "risk": "" if view.states[p.patient_id].risk is None else view.states[p.patient_id].risk,
-    }
-
-
-def members(view: View, group_id: str) -> list[dict]:
-    """A group's staff members as a template sees them."""
-    return [{"name": name, "role": role, "unit": view.staff[name].unit or "" if name in view.staff else "",
-             "title": view.staff[name].title or "" if name in view.staff else "", "phone": view.phone_of(name)}
-            for name, role in view.members.get(group_id, [])]
-
-
-def group_context(view: View, g: Group) -> dict:
-    """Everything a group's template may use."""
-    s = view.data.settings
-    return place_context(view, g.village) | {
-        "group": {"name": g.name, "leader": g.leader, "leader_phone": view.phone_of(g.leader)},
-        "members": members(view, g.group_id),
-        "guardians": [{"name": p.guardian, "relation": relation(p.guardian_relation), "phone": p.guardian_phone or ""}
-                      for p in view.patients_of_group.get(g.group_id, []) if p.guardian and not p.closed],
-        "meeting_days": s.group_meeting_days, "min_visitors": s.min_visitors,
-        "intervals": {condition: days for condition, (days, _) in view.data.intervals.items()},
-    }
-
-
-def committee(village: str) -> str:
-    """The name of a village's or community's committee, as printed on an agreement."""
-    if village.endswith("社区"):
-        return village + "居民委员会"
-    if village.endswith("村"):
-        return village + "村民委员会"
-    return village + "（村（居）民委员会）"
-
-
-def render_document(env: Environment, kind: str, ctx: dict) -> str:
-    """One document from its template (the township's own or the default), sanitized, its phones linked."""
-    name = f"{ALL_DOCUMENTS[kind]}.html"
-    try:
-        body = env.get_template(name).render(**ctx)
-    except TemplateProblem:
-        raise
-    except SecurityError as exc:
-        raise TemplateProblem(f"协议模板“{name}”里有不允许的写法（{exc}）：模板里只能用占位符和简单的判断，不能调用程序。"
-                              "可用的占位符见网站“协议打印”页。") from None
-    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:  # 1/0, 2.0 ** 5000 …
-        raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from None
-    return f'\n\n{_opening(kind)}\n{link_phones(sanitize(body), ctx)}\n</section>\n\n'
-
-
-def _opening(kind: str, more: str = "") -> str:
-    """A document's opening tag: its kind as a class (jingfang.css sets its print size by it), and more classes."""
-    return f'<section class="jf-doc jf-doc-{kind}{more}">'
-
-
-def _phones(value: object, key: str = "") -> Iterator[str]:
-    """Every phone number in a document's context (the values of keys ending in phone)."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k.endswith("phone") or isinstance(v, (dict, list)):
-                yield from _phones(v, k)
-    elif isinstance(value, list):
-        for v in value:
-            if key.endswith("phone") or isinstance(v, (dict, list)):
-                yield from _phones(v, key)
-    elif key.endswith("phone") and isinstance(value, str) and value:
-        yield value
-
-
-# a number in text (never inside a tag) that may be a phone: linked only when it is one of the context's phones
-_NUMBER = re.compile(r"(?<![\d-])\+?\d[\d-]{5,}\d(?![\d-])(?![^<]*>)")
-
-
-def link_phones(markup: str, ctx: dict) -> str:
-    """The context's phone numbers in a sanitized document as tel: links, in text only (never inside a tag); the
-    links are ours, added after the sanitizer, so a template still cannot link anywhere. Printed, they are text."""
-    phones = set(_phones(ctx))
-    if not phones:
-        return markup
-    return _NUMBER.sub(lambda m: phone(m.group(0)) if m.group(0) in phones else m.group(0), markup)
 
 
 def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
@@ -239,22 +63,6 @@ def render_group_documents(env: Environment, view: View, g: Group) -> str:
 def roll_call_sheets(env: Environment, view: View, period: SensitivePeriod, village: str) -> list[str]:
     """A village's roll-call sheets for one sensitive period: the patients in scope, a column per day, a page a week."""
     return [render_document(env, "rollcall", ctx) for ctx in roll_call_contexts(view, period, village)]
-
-
-def roll_call_contexts(view: View, period: SensitivePeriod, village: str) -> list[dict]:
-    """What each roll-call sheet of a village and period may use (one per week; none when nobody is in scope)."""
-    patients = [{"patient_id": p.patient_id, "name": p.name, "guardian": p.guardian or "",
-                 "guardian_phone": p.guardian_phone or ""}
-                for p in view.data.patients if p.village == village and in_roll_call(period, p, view.states[p.patient_id])]
-    if not patients:
-        return []
-    days = [d.strftime("%m-%d") for d in period_days(period)]
-    pages = [days[i:i + DAYS_PER_PAGE] for i in range(0, len(days), DAYS_PER_PAGE)]
-    return [place_context(view, village) | {
-        "patients": patients, "days": chunk,
-        "part": k if len(pages) > 1 else 0,
-        "period": {"name": period.name, "start": period.start.isoformat(), "end": period.end.isoformat(),
-                   "scope": period.scope}} for k, chunk in enumerate(pages, 1)]
 
 
 def printable(count: int, docs: str) -> str:
@@ -298,7 +106,7 @@ def _signing_batches(env: Environment, view: View, village: str, code: str, kind
     title, here = AGREEMENT_KINDS[kind], paths.batch(code, kind)
     everyone = _patients(view, village, lambda state: kind in state.documents)
     if not everyone:
-        yield here, page(f"{title} · {code}", NOBODY, heading=f"{title} · {village}")
+        yield here, page(f"{title} · {code}", NOBODY, heading=f"{title} · {village}", owner=code)
         return
     due = _patients(view, village, lambda state: kind in state.to_sign)
     to_sign = {p.patient_id for p in due}
@@ -312,13 +120,13 @@ def _signing_batches(env: Environment, view: View, village: str, code: str, kind
     else:
         lead = f'<p class="jf-noprint">本村目前没有{scope}。</p>'
     body = lead + _batch_buttons(len(due), len(everyone)) + docs
-    yield here, page(f"{title} · {code}", body, heading=f"{title} · {village}")
+    yield here, page(f"{title} · {code}", body, heading=f"{title} · {village}", owner=code)
     signing.append((village, title, f"{len(due)} 份", f"{len(everyone)} 份", Raw(a(paths.AGREEMENTS, here, "批量打印"))))
 
 
 def in_force(document: str, kind: str) -> str:
     """A batch's document of an agreement still in force: shown, printed only with 打印全部 (jingfang.css)."""
-    return document.replace(_opening(kind), _opening(kind, " jf-in-force"), 1)
+    return document.replace(opening(kind), opening(kind, " jf-in-force"), 1)
 
 
 def _batch_buttons(due: int, everyone: int) -> str:
@@ -335,7 +143,7 @@ def _batch(rel: str, title: str, code: str, village: str, docs: list[str],
            batches: list[tuple]) -> Iterator[tuple[str, Page]]:
     """One village's batch page of one document (written when nobody needs it, too); noted in batches for the index."""
     body = print_button(f"打印全部 {len(docs)} 份") + "".join(docs) if docs else NOBODY
-    yield rel, page(f"{title} · {code}", body, heading=f"{title} · {village}")
+    yield rel, page(f"{title} · {code}", body, heading=f"{title} · {village}", owner=code)
     if docs:
         batches.append((village, title, len(docs), Raw(a(paths.AGREEMENTS, rel, "批量打印"))))
 

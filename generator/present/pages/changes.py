@@ -7,7 +7,8 @@ from generator.derive.changes import Changes, compare, state_of
 from generator.contract.lists import BY_KEY
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.html import Page, Raw, a, badge, page, risk_label, table, text
+from generator.present.pages.html import Page, Raw, a, badge, page, table, text
+from generator.present.wording import risk_label
 
 HERE = paths.CHANGES
 NO_COMPARISON = "无法比较（首次生成或密码已更换）"

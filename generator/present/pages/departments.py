@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from generator.contract.access import department_level
 from generator.contract.lists import BY_KEY, DEPARTMENTS, Department
 from generator.present.views import View
 from generator.contract.vocab import AGREEMENT_KINDS, POOR
@@ -36,7 +37,7 @@ def render_department(view: View, d: Department) -> Page:
         parts.append(f"## {spec.title}（{len(items)}）\n\n{spec.about}\n\n"
                      + (item_table(view, here, spec, items) if items else "没有。"))
     parts += EXTRA.get(d.slug, lambda view, here: [])(view, here)
-    return page(f"部门 · {d.title}", "\n\n".join(parts))
+    return page(f"部门 · {d.title}", "\n\n".join(parts), owner=department_level(d.slug))
 
 
 def _incidents(view: View, here: str) -> list[str]:

@@ -10,8 +10,10 @@ from generator.contract.organisation import Group
 from generator.contract.values import mask_phone
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.agreements import environment, render_group_documents
-from generator.present.pages.html import Page, Raw, a, badge, page, person_phone, print_button, risk_label, table, text
+from generator.present.document_html import environment
+from generator.present.pages.agreements import render_group_documents
+from generator.present.pages.html import Page, Raw, a, badge, page, person_phone, print_button, table, text
+from generator.present.wording import risk_label
 from generator.present.pages.html import phone as phone_link
 
 
@@ -85,4 +87,5 @@ def render_group(view: View, g: Group, documents: str) -> Page:
 
 {table(["日期", "参会人员", "内容"], [(m.held, m.attendees, m.content) for m in meetings]) if meetings else "没有会议记录。"}
 """
-    return page(f"帮扶小组 {g.group_id}", body + "\n\n## 成立通知\n\n" + documents, toc=True)
+    return page(f"帮扶小组 {g.group_id}", body + "\n\n## 成立通知\n\n" + documents, toc=True,
+                owner=view.village_code(g.village))

@@ -1,4 +1,4 @@
-"""Small HTML/Markdown helpers shared by the page modules: escaping, links between pages, tables."""
+"""Small HTML/Markdown helpers shared by the page modules: links between pages, tables, the Page (escaping: markup)."""
 
 from __future__ import annotations
 
@@ -12,33 +12,10 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
+from generator.present.markup import Raw, phone, text
+
 _NEEDS_ESCAPE = re.compile(r"[&<>\"']")
-# what HTML and Markdown read as markup: links and images ([ ] !), emphasis, code, attribute lists ({ }), tables,
-# headings, raw HTML. Written as character references, which both pass through as the character itself.
-_MARKUP = re.compile(r"[&<>\"'\\`*_\[\]{}!|~#]")
-
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, where PyYAML was built with it: 10× faster
-
-
-def _reference(match: re.Match) -> str:
-    return f"&#{ord(match.group())};"
-
-
-def text(value: Any) -> str:
-    """A value as display text that is never markup, in HTML and Markdown alike: dates ISO, 是/否, lists with 、."""
-    if isinstance(value, str):
-        return _MARKUP.sub(_reference, value) if _MARKUP.search(value) else value  # most values need no escaping
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return text("、".join(str(v) for v in value))
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return html.escape(str(value))
 
 
 @lru_cache(maxsize=4096)
@@ -59,10 +36,6 @@ def a(here: str, target: str, label: Any) -> str:
 def a_to(here: str, target: str, anchor: str, label: Any) -> str:
     """A link to a section of another page (anchor: the heading's id, letters and digits only)."""
     return f'<a href="{href(here, target)}#{html.escape(anchor)}">{text(label)}</a>'
-
-
-class Raw(str):
-    """Markup that is already escaped (links, badges)."""
 
 
 def cell(value: Any) -> str:
@@ -119,19 +92,6 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, cls: str = "
     return "\n\n" + "".join(out) + "\n\n"
 
 
-_NOT_DIALLED = re.compile(r"[^0-9+\-]")
-
-
-def phone(value: Any) -> Raw:
-    """A phone number shown in full as a tap-to-call tel: link (only digits, + and - reach the address); a masked
-    (138****5678) or empty value stays plain text."""
-    shown = text(value)
-    number = _NOT_DIALLED.sub("", value) if isinstance(value, str) and "*" not in value else ""
-    if sum(c.isdigit() for c in number) < 3:
-        return Raw(shown)
-    return Raw(f'<a class="jf-tel jf-nw" href="tel:{number}">{shown}</a>')
-
-
 def person_phone(name: Any, number: Any) -> Raw:
     """A name and a phone in one cell (组长及电话): the phone a tel: link when in full."""
     return Raw(" ".join(part for part in (text(name), phone(number)) if part))
@@ -148,8 +108,10 @@ class Page:
 
     The title is shown unencrypted (browser tab, header): fixed words and codes only, never a name. The heading
     and body are inside the ciphertext. A table of contents is shown beside the page only when asked for (toc):
-    it is outside the ciphertext, so only pages whose headings are fixed labels may have one. level is the access
-    level (None: the township's).
+    it is outside the ciphertext, so only pages whose headings are fixed labels may have one. owner is whose page it
+    is, declared where it is made: a village's code (its pages, and its patients' and groups'), a department's access
+    level (contract.access.department_level), or None for the township. level is the access level the build gives it
+    (pages.with_levels: the owner's when the owner has a password; None: the township's).
     """
 
     title: str
@@ -157,6 +119,7 @@ class Page:
     heading: str | None = None
     toc: bool = False
     level: str | None = None  # the encryption level (encryption.py): a village code or the entry level
+    owner: str | None = None
 
     def markdown(self) -> str:
         """The page as Markdown with YAML front matter (written by a YAML serializer: values are data)."""
@@ -169,14 +132,10 @@ class Page:
         return f"---\n{front}---\n\n# {text(self.heading or self.title)}\n\n{self.body.strip()}\n"
 
 
-def page(title: str, body: str, *, heading: str | None = None, toc: bool = False) -> Page:
-    """A page of the site (see Page): title codes only; heading, when given, may name a village."""
-    return Page(title, body, heading, toc)
-
-
-def risk_label(risk: int | None) -> str:
-    """A current risk as shown in tables: 3 级, or 未评估 when there is no observation."""
-    return "未评估" if risk is None else f"{risk} 级"
+def page(title: str, body: str, *, heading: str | None = None, toc: bool = False, owner: str | None = None) -> Page:
+    """A page of the site (see Page): title codes only; heading, when given, may name a village; owner, whose it is
+    (None: the township's)."""
+    return Page(title, body, heading, toc, owner=owner)
 
 
 def badge(label: str, kind: str) -> Raw:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from generator.contract.access import department_level
 from generator.contract.lists import DEPARTMENTS, Department
-from generator.derive.monthly import DEPARTMENT_SECTIONS, Section, monthly_report
+from generator.derive.monthly import monthly_report
 from generator.derive.registry import Facts
+from generator.present.document_context import report_context
+from generator.present.document_html import environment, render_document
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.agreements import environment, place_context, render_document
 from generator.present.pages.html import Page, Raw, a, page, print_button
-
-NUMBERS = "一二三四五六七八九十"
 
 
 def render_monthly(view: View, workbook_dir: Path | None = None) -> Iterator[tuple[str, Page]]:
@@ -23,37 +23,12 @@ def render_monthly(view: View, workbook_dir: Path | None = None) -> Iterator[tup
     copies = {d.slug: render_document(env, "monthly", report_context(view, d, sections)) for d in DEPARTMENTS}
     title = report_title(view)
     for d in DEPARTMENTS:
-        yield paths.monthly(d.slug), page(f"{title} · {d.title}", print_button("打印通报") + copies[d.slug])
+        yield paths.monthly(d.slug), page(f"{title} · {d.title}", print_button("打印通报") + copies[d.slug],
+                                          owner=department_level(d.slug))
     links = "　".join(a(paths.MONTHLY, paths.monthly(d.slug), d.title) for d in DEPARTMENTS)
     intro = (f'<p class="jf-noprint">统计月份 {view.month.label}（生成网站时可用 --month 选择其他月份）。'
              f"每个部门一份，只含该部门要办的事。分部门查看：{links}</p>")
     yield paths.MONTHLY, page(title, intro + print_button(f"打印全部 {len(copies)} 份") + "".join(copies.values()))
-
-
-def report_context(view: View, d: Department, sections: dict[str, Section]) -> dict:
-    """What the report template sees for one department."""
-    mine = [sections[key] for key in DEPARTMENT_SECTIONS[d.slug]]
-    return place_context(view, "") | {
-        "department": d.title, "month": view.month.label, "first": view.month.first.isoformat(),
-        "last": view.month.last.isoformat(),
-        "sections": [{"number": NUMBERS[k] if k < len(NUMBERS) else str(k + 1), "title": s.title, "about": s.about,
-                      "summary": summary(s), "columns": list(s.columns),
-                      "rows": [[_cell(v) for v in row] for row in s.rows]} for k, s in enumerate(mine)],
-    }
-
-
-def summary(s: Section) -> str:
-    """One clause of the report's overview: how many, in the section's own terms."""
-    if s.key == "followups":
-        due, done = s.rows[-1][1], s.rows[-1][2]
-        return f"应随访 {due} 人、已随访 {done} 人"
-    return f"{s.title} {len(s.rows)} {'人' if s.key in ('new', 'rises') else '项'}"
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def report_title(view: View) -> str:

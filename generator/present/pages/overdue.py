@@ -15,7 +15,8 @@ from generator.contract.patients import Patient
 from generator.contract.values import mask_phone
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.html import Page, Raw, a, page, person_phone, print_button, risk_label, table, text
+from generator.present.pages.html import Page, Raw, a, page, person_phone, print_button, table, text
+from generator.present.wording import risk_label
 
 TOWNSHIP_SECTION = "乡镇"
 

@@ -5,6 +5,8 @@ Addresses carry codes only (patient, group and village codes, list keys): they a
 
 from __future__ import annotations
 
+import re
+
 HOME = "index.md"
 ROSTER = "roster/index.md"
 GROUPS = "groups/index.md"
@@ -20,6 +22,11 @@ TRENDS = "trends.md"
 CHANGES = "changes.md"
 WEEK = "week/index.md"
 FOLLOWUPS = "followups"  # the id of a patient record's 随访记录 heading (the visit history one tap away)
+# The addresses of pages that belong to one village (named by its code, V01…: roster/V01.md, agreements/V01-reward.md;
+# or by one of its patients' or groups' codes) or to one department (departments/police.md and its monthly copy):
+# a page made at one of them without its owner (html.Page.owner) is refused (pages.render_pages), as it would
+# otherwise fall silently to the township's level. A new per-village address names its village's code, so it is here.
+OWNED = re.compile(r"[a-z]+/V\d+[.-].+|patients/.+|groups/(?!index\.md$).+|departments/(?!index\.md$|monthly\.md$).+")
 
 
 def patient(patient_id: str) -> str:

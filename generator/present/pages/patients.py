@@ -11,7 +11,8 @@ from generator.derive.state import Due, PatientState
 from generator.contract.vocab import DEAD
 from generator.contract.patients import Patient
 from generator.present.views import View
-from generator.present.pages.agreements import environment, render_patient_documents
+from generator.present.document_html import environment
+from generator.present.pages.agreements import render_patient_documents
 from generator.present.pages import paths
 from generator.present.pages.html import Page, Raw, a, badge, page, phone, table, text
 
@@ -58,7 +59,7 @@ def render_patient(view: View, p: Patient, documents: str) -> Page:
         _history(view.histories.get(p.patient_id) or History()),
         "## 协议打印", documents,
     ])
-    return page(f"患者档案 {p.patient_id}", body, toc=True)
+    return page(f"患者档案 {p.patient_id}", body, toc=True, owner=view.village_code(p.village))
 
 
 def _identity(view: View, p: Patient) -> str:

@@ -11,7 +11,8 @@ from generator.contract.patients import Patient
 from generator.contract.values import mask_phone
 from generator.present.views import STATUS_SLUGS, View
 from generator.present.pages import paths
-from generator.present.pages.html import Page, Raw, a, badge, filter_box, page, risk_label, table
+from generator.present.pages.html import Page, Raw, a, badge, filter_box, page, table
+from generator.present.wording import risk_label
 
 HEADERS = ["编号", "姓名", "性别", "年龄", "村社区", "诊断", "当前危险性", "病情分类", "在管状态", "帮扶小组", "末次随访",
            "下次应随访", "监护人及电话"]
@@ -55,7 +56,7 @@ def render_rosters(view: View) -> dict[str, Page]:
         rel = paths.village_roster(code)
         chosen = [p for p in patients if p.village == name]
         pages[rel] = page(f"花名册 · {code}", roster_count(chosen) + roster_table(view, rel, chosen),
-                          heading=f"花名册 · {name}")
+                          heading=f"花名册 · {name}", owner=code)
     for status, slug in STATUS_SLUGS.items():
         chosen = [p for p in patients if p.status == status]
         rel = paths.status_roster(slug)

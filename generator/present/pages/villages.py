@@ -10,7 +10,7 @@ from generator.contract.lists import BY_KEY, DEPARTMENTS
 from generator.contract.vocab import AT_HOME
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.agreements import DOCUMENTS
+from generator.contract.documents import DOCUMENTS
 from generator.present.pages.html import Page, Raw, a, href, page, print_button, table
 from generator.present.pages.meeting import indicator_table, village_censuses
 from generator.present.pages.overdue import REGISTER_TAB, TODO_TAB, item_table, tab_of
@@ -60,7 +60,7 @@ def render_village(view: View, name: str, code: str, overdue: int, registered: i
 
 {indicator_table(view.village_indicators[name], definitions=False) if name in view.village_indicators else "本村没有患者。"}
 """
-    return page(f"村社区 {code}", body, heading=f"村社区 · {name}")
+    return page(f"村社区 {code}", body, heading=f"村社区 · {name}", owner=code)
 
 
 def render_village_lists(view: View, name: str, code: str, mine: dict) -> Page:
@@ -73,4 +73,4 @@ def render_village_lists(view: View, name: str, code: str, mine: dict) -> Page:
     body = (f"统计截止日期 {view.as_of.isoformat()}。" + print_button()
             + f"\n\n## 待办清单 {{#todo}}\n\n需要办理的事项。{sections[TODO_TAB]}"
             + f"\n\n## 底册台账 {{#registers}}\n\n备查的底册，不是待办事项。{sections[REGISTER_TAB] or '没有底册。'}")
-    return page(f"待办清单 · {code}", body, heading=f"待办清单与底册 · {name}")
+    return page(f"待办清单 · {code}", body, heading=f"待办清单与底册 · {name}", owner=code)

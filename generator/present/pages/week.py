@@ -97,7 +97,7 @@ def render_week(view: View) -> dict[str, Page]:
     for name, code in view.village_codes.items():
         mine = [c for c in plan if c.patient.village == name]
         pages[paths.week_village(code)] = _plan_page(view, paths.week_village(code), mine, f"本周应访 · {code}",
-                                                     f"本周应访 · {name}", village_column=False)
+                                                     f"本周应访 · {name}", village_column=False, owner=code)
     for name, calls in doctors.items():
         code = codes.get(name, UNASSIGNED_CODE)
         heading = f"本周应访 · {name}（{DOCTOR}）" if name in codes else f"本周应访 · {DOCTOR}{UNASSIGNED}"
@@ -132,12 +132,12 @@ def _counts(calls: list[Call]) -> tuple[int, int]:
 
 
 def _plan_page(view: View, here: str, calls: list[Call], title: str, heading: str, *,
-               village_column: bool = True) -> Page:
+               village_column: bool = True, owner: str | None = None) -> Page:
     headers = ["编号", "姓名", *(["村社区"] if village_column else []), "现住址", "监护人", "监护人电话", "应办事项",
                "应访日期", "逾期", "末次随访"]
     rows = [_row(view, here, call, village_column) for call in calls]
     body = _about(view) + print_button() + (f"共 {len(calls)} 人。" + table(headers, rows) if calls else "本周没有应访的患者。")
-    return page(title, body, heading=heading)
+    return page(title, body, heading=heading, owner=owner)
 
 
 def _row(view: View, here: str, call: Call, village_column: bool) -> list:

@@ -1,4 +1,5 @@
-"""How numbers, dates and relations are written on a printed document: 人民币大写, 2026年10月1日, 父亲或母亲."""
+"""How numbers, dates, relations and risks are written for people: 人民币大写, 2026年10月1日, 父亲或母亲 on a printed
+document; 3 级 or 未评估 in a table."""
 
 from __future__ import annotations
 
@@ -59,3 +60,8 @@ def relation(category: str | None, *, tick: bool = False) -> str:
     if not category:
         return ""
     return RELATION_WORDING[category][1 if tick else 0]
+
+
+def risk_label(risk: int | None) -> str:
+    """A current risk as shown in tables: 3 级, or 未评估 when there is no observation."""
+    return "未评估" if risk is None else f"{risk} 级"
