@@ -24,7 +24,9 @@ from generator.derive.monthly import MonthProblem, parse_month, read_month
 from generator.present.pages.agreements import TemplateProblem
 from generator.app.password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
 from generator.contract.report import Report, render_report, unreadable_problem
-from generator.site.staging import BASE_CONFIG, BuildFailed, Interrupted, UnsafeOutput, check_output
+from generator.site.mkdocs_processes import BASE_CONFIG, BuildFailed
+from generator.site.output_folder import UnsafeOutput, check_output
+from generator.site.staging import Interrupted
 from generator.validate.workbook import validate_workbook
 from generator.read.workbook import WorkbookUnreadable, check_readable, read_workbook
 
