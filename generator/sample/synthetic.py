@@ -7,15 +7,19 @@ and phones are generated. The same (patients, seed) always gives the same workbo
 from __future__ import annotations
 
 import random
+from pathlib import Path
+from typing import Callable
 
 from generator.sample.histories import SAMPLE_AS_OF, Builder, assign_groups, make_patient, write_history
 from generator.sample.people import People, villages_for
 from generator.sample.planted import add_mess, plant_cases
 from generator.sample.records import SETTINGS as RECORD_SETTINGS
 from generator.sample.records import write_records
-from generator.sample.template import WorkbookContent, default_content
+from generator.present.outpaths import refuse_overwrite
+from generator.sample.template import WorkbookContent, default_content, write_workbook
 
 TOWNSHIP, COUNTY = "青禾镇", "云岭县"
+SLOW_PATIENTS = 1000  # from this many patients on, the sample takes long enough to say that it is being made
 
 
 def sample_content(patients: int = 60, seed: int = 2026) -> WorkbookContent:  # noqa: C901
@@ -49,3 +53,15 @@ def sample_content(patients: int = 60, seed: int = 2026) -> WorkbookContent:  # 
     content.rows |= b.rows
     content.extra_columns = {"随访记录": ["核对情况"]}
     return content
+
+
+def write_sample(path: Path, patients: int, seed: int, force: bool, progress: Callable[[str], None]) -> str:
+    """Write the sample workbook to path (ExportRefused when a file is there and force is not given); say how many
+    rows each sheet got."""
+    refuse_overwrite(path, force)
+    if patients >= SLOW_PATIENTS:
+        progress(f"正在生成 {patients} 名患者的示例台账……")
+    content = sample_content(patients=patients, seed=seed)
+    write_workbook(path, content)
+    counts = "，".join(f"{name} {len(rows)} 行" for name, rows in content.rows.items() if rows)
+    return f"已生成示例台账：{path}（{counts}）"
