@@ -15,10 +15,10 @@ import click
 
 from generator.app.build import LOCK_MINUTES, InvalidWorkbook
 from generator.app.checking import SiteUnreadable, check_workbook, list_overdue, verify_site
+from generator.app.commandline import HEADINGS, BadOption, check_month, chinese_extra, chinese_usage, read_as_of
 from generator.app.outcome import Outcome, Refused
 from generator.app.password import generate_passphrase
 from generator.app.publishing import SiteOptions, publish
-from generator.app.commandline import HEADINGS, BadOption, check_month, chinese_extra, chinese_usage, read_as_of
 from generator.contract.report import render_report
 from generator.present.outpaths import ExportRefused
 from generator.read.workbook import WorkbookUnreadable
@@ -36,7 +36,7 @@ class JingfangError(click.ClickException):
 
 
 class Unreadable(JingfangError):
-    """The workbook cannot be read at all: exit status 2."""
+    """The workbook (or the site verify is given) cannot be read at all: exit status 2."""
 
     exit_code = 2
 
