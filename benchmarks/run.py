@@ -128,7 +128,7 @@ def stage_timings(result: dict) -> dict:
 
 def plain_mkdocs_floor(workbook: Path, work: Path) -> dict:
     """mkdocs alone on our generated Markdown: no encryption, no hooks, no fragment bypass, one process."""
-    from generator.site import staging as site
+    from generator.site import mkdocs_processes as site
     from generator.app.build import load
     from generator.present.pages import NAV, render_pages
     from generator.present.views import build_view

@@ -1,38 +1,31 @@
-"""The ``jingfang`` command: a thin click layer over the library (the only module that imports click)."""
+"""The ``jingfang`` command: a thin click layer over the library (the only module that imports click). Each command
+parses its options, reads the clock, calls one library function and prints what it returns; the library's named
+exceptions become one Chinese error line and an exit status here."""
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import click
 
-from generator.derive import evaluation as rules
-from generator.app.build import LOCK_MINUTES, InvalidWorkbook, Stopwatch
-from generator.app.build import build as run_build
-from generator.contract.dates import RANGE_TEXT, in_range
-from generator.site.encryption import WrongPluginVersion
-from generator.site.freshness import Stamp, as_of_key, input_digest, is_fresh
-from generator.read.inputs import InputRefused
-from generator.contract.lists import BY_KEY
-from generator.derive.monthly import MonthProblem, parse_month, read_month
-from generator.present.own_templates import TemplateProblem
-from generator.app.password import ENV_VAR, PasswordProblem, gather_access, generate_passphrase
-from generator.contract.report import Report, render_report, unreadable_problem
-from generator.site.staging import BASE_CONFIG, BuildFailed, Interrupted, UnsafeOutput, check_output
-from generator.validate.workbook import validate_workbook
-from generator.read.workbook import WorkbookUnreadable, check_readable, read_workbook
+from generator.app.build import LOCK_MINUTES, InvalidWorkbook
+from generator.app.checking import SiteUnreadable, check_workbook, list_overdue, verify_site
+from generator.app.commandline import HEADINGS, BadOption, check_month, chinese_extra, chinese_usage, read_as_of
+from generator.app.outcome import Outcome, Refused
+from generator.app.password import generate_passphrase
+from generator.app.publishing import SiteOptions, publish
+from generator.contract.report import render_report
+from generator.present.outpaths import ExportRefused
+from generator.read.workbook import WorkbookUnreadable
+from generator.site.staging import Interrupted
 
 TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
 SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
-PROJECT = Path(__file__).resolve().parent.parent
-WARNINGS_SHOWN = 20  # the rest are on the site's 数据质量 page
-EXPORT_WARNING = "注意：导出文件不加密，含患者姓名和联系电话，请只发给负责的工作人员，用后删除。"
 
 
 class JingfangError(click.ClickException):
@@ -43,68 +36,60 @@ class JingfangError(click.ClickException):
 
 
 class Unreadable(JingfangError):
-    """The workbook cannot be read at all: exit status 2."""
+    """The workbook (or the site verify is given) cannot be read at all: exit status 2."""
 
     exit_code = 2
 
 
-def _safe_console() -> None:
-    # A Windows console or a pipe may use GBK: replace what it cannot print instead of crashing.
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-
-
-class IsoDate(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value, param, ctx):  # type: ignore[override]
-        if isinstance(value, date):
-            return value
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"“{value}”不是日期，请写成 2025-06-30 这样的格式。", param, ctx)
-        if not in_range(day):
-            self.fail(f"“{value}”超出范围：统计截止日期应在 {RANGE_TEXT}。", param, ctx)
-        return day
-
-
-class YearMonth(click.ParamType):
-    """A month as 2026-10 (checked here; that it is not after the as-of day is checked once that day is known)."""
-
-    name = "YYYY-MM"
-
-    def convert(self, value, param, ctx):  # type: ignore[override]
-        try:
-            read_month(value)
-        except MonthProblem as exc:
-            self.fail(str(exc), param, ctx)
-        return value
-
-
-def _refuse_overwrite(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise JingfangError(f"“{path}”已经存在，没有覆盖。确实要覆盖请加 --force。")
-
-
-def _load(workbook: Path, as_of: date | None):
-    """Read and validate; the as-of day is resolved there once (data.as_of), today read here, at the edge."""
+@contextmanager
+def _library_errors(invalid: str | None = None) -> Iterator[None]:
+    """The library's exceptions as the user sees them. A workbook with errors: its report, then exit status 1 (or
+    the sentence invalid)."""
     try:
-        return validate_workbook(read_workbook(workbook), as_of=as_of, today=date.today())
-    except WorkbookUnreadable as exc:  # a sheet is read only when the validator reaches it
+        yield
+    except (WorkbookUnreadable, SiteUnreadable) as exc:
         raise Unreadable(str(exc)) from None
+    except InvalidWorkbook as exc:
+        click.echo(render_report(exc.report), err=True)
+        if invalid is not None:
+            raise JingfangError(invalid) from None
+        sys.exit(1)
+    except (Refused, ExportRefused) as exc:
+        raise JingfangError(str(exc)) from None
+    except Interrupted:
+        click.echo("已中断：没有生成网站，临时文件已清除，原来的网站保持不变。", err=True)
+        sys.exit(130)
 
 
-HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数"}
-_EXTRA = re.compile(r"\[((?:default: |required)[^\]]*)\]$")  # click's "[default: 30; 1<=x<=720]" after a help text
+def _say(outcome: Outcome) -> None:
+    """Print what a command returned, and end with its exit status."""
+    click.echo(outcome.text)
+    if outcome.note:
+        click.echo(outcome.note, err=True)
+    if outcome.code:
+        sys.exit(outcome.code)
 
 
-def _chinese_extra(help_text: str) -> str:
-    """click's bracketed default/required note after an option's help, in Chinese."""
-    def word(match: re.Match) -> str:
-        return "［" + match.group(1).replace("default: ", "默认：").replace("required", "必填").replace("; ", "；") + "］"
-    return _EXTRA.sub(word, help_text)
+_to_stderr = partial(click.echo, err=True)  # progress lines, notices and warnings
+
+
+class Checked(click.ParamType):
+    """An option's value, read and checked by the library; its BadOption is said as a usage error."""
+
+    def __init__(self, name: str, read: Callable[[str], object]) -> None:
+        self.name, self.read = name, read
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        if not isinstance(value, str):
+            return value  # already read
+        try:
+            return self.read(value)
+        except BadOption as exc:
+            self.fail(str(exc), param, ctx)
+
+
+AS_OF_DAY = Checked("YYYY-MM-DD", read_as_of)
+MONTH = Checked("YYYY-MM", check_month)
 
 
 class ChineseHelpFormatter(click.HelpFormatter):
@@ -117,36 +102,11 @@ class ChineseHelpFormatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[override]
-        super().write_dl([(term, _chinese_extra(help_text)) for term, help_text in rows], col_max, col_spacing)
+        super().write_dl([(term, chinese_extra(help_text)) for term, help_text in rows], col_max, col_spacing)
 
 
 class ChineseContext(click.Context):
     formatter_class = ChineseHelpFormatter
-
-
-# click's own usage errors, in the words a clerk reads (anything not listed stays as click wrote it)
-USAGE_WORDS = (
-    (r"No such command '(.+?)'\.", r"没有“\1”这个命令。"),
-    (r"No such option:? '?([^\s']+)'?\.?", r"没有 \1 这个选项。"),
-    (r"\s*Did you mean '?([^\s'?]+)'?\?", r"是不是要写 \1？"),
-    (r"\(Possible options: (.+)\)", r"（可能是：\1）"),
-    (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
-    (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
-    (r"Option '(.+?)' requires an argument\.", r"选项 \1 后面要写一个值。"),
-    (r"Got unexpected extra arguments? \((.+)\)", r"多写了：\1。"),
-    (r"Invalid value for '(.+?)': ", r"\1 的值不对："),
-    (r"'?(-?[0-9.]+)'? is not in the range (.+?)\.", r"“\1”不在 \2 之内。"),
-    (r"'(.+?)' is not a valid integer( range)?\.", r"“\1”不是整数。"),
-    (r"(?:File|Path|Directory) '(.+?)' does not exist\.", r"“\1”不存在。"),
-    (r"(?:File|Path) '(.+?)' is a directory\.", r"“\1”是文件夹，不是文件。"),
-)
-
-
-def chinese_usage(message: str) -> str:
-    """A click usage error's message in Chinese, phrase by phrase."""
-    for pattern, words in USAGE_WORDS:
-        message = re.sub(pattern, words, message)
-    return message
 
 
 class ChineseUsageError(click.UsageError):
@@ -219,7 +179,9 @@ def main() -> None:
 
     台账只会被读取，任何命令都不会修改它。
     """
-    _safe_console()
+    for stream in (sys.stdout, sys.stderr):  # a Windows console or a pipe may use GBK: replace what it cannot print
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 @main.command()
@@ -231,11 +193,10 @@ def init(path: Path, force: bool) -> None:
     含“说明”页、所有工作表、表头批注、下拉列表、文本/日期格式，以及默认的基本设置和随访规则。
     文件已存在时不会覆盖，除非加 --force。
     """
-    from generator.sample.template import default_content, write_workbook  # openpyxl: only for writing workbooks, slow to import
+    from generator.sample.template import write_template  # openpyxl: only for writing workbooks, slow to import
 
-    _refuse_overwrite(path, force)
-    write_workbook(path, default_content())
-    click.echo(f"已生成标准台账：{path}\n请先在“基本设置”中填写乡镇名称，再录入各表。")
+    with _library_errors():
+        click.echo(write_template(path, force))
 
 
 @main.command()
@@ -249,21 +210,15 @@ def sample(path: Path, patients: int, seed: int, force: bool) -> None:
     用于演示和测试：每张表都有数据，每类逾期清单都不为空，还有几处常见的“不规范但可识别”的写法。
     --patients 5000 可生成县级规模的台账用于性能测试。
     """
-    from generator.sample.synthetic import sample_content  # the generator is only needed here
-    from generator.sample.template import write_workbook
+    from generator.sample.synthetic import write_sample  # the generator is only needed here
 
-    _refuse_overwrite(path, force)
-    if patients >= 1000:
-        click.echo(f"正在生成 {patients} 名患者的示例台账……", err=True)
-    content = sample_content(patients=patients, seed=seed)
-    write_workbook(path, content)
-    counts = "，".join(f"{name} {len(rows)} 行" for name, rows in content.rows.items() if rows)
-    click.echo(f"已生成示例台账：{path}（{counts}）")
+    with _library_errors():
+        click.echo(write_sample(path, patients, seed, force, progress=_to_stderr))
 
 
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出问题（键：sheet, row, column, cell, value, code, message, severity）。")
 def check(workbook: Path, as_of: date | None, as_json: bool) -> None:
     """检查台账 WORKBOOK，一次列出所有问题。
@@ -273,51 +228,27 @@ def check(workbook: Path, as_of: date | None, as_json: bool) -> None:
     退出码：0 没有错误（可能有警告）；1 有错误；2 文件无法读取。
     台账只会被读取，不会被修改。
     """
-    try:
-        _, report = _load(workbook, as_of)
-    except Unreadable as exc:
-        if not as_json:
-            raise
-        click.echo(Report([unreadable_problem(exc.format_message())]).to_json())  # JSON whatever happens
-        sys.exit(exc.exit_code)
-    click.echo(report.to_json() if as_json else render_report(report))
-    sys.exit(0 if report.valid else 1)
+    with _library_errors():
+        _say(check_workbook(workbook, as_of, date.today(), as_json))
 
 
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：{\"as_of\": …, \"lists\": {清单键: [{id, due, days_overdue}, …]}}。")
 def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
     """列出台账 WORKBOOK 的各类逾期清单（随访、评估、体检、协议、高风险……）。
 
     台账有错误时先列出错误，不输出清单（退出码 1）。
     """
-    data, report = _load(workbook, as_of)
-    if not report.valid:
-        click.echo(render_report(report), err=True)
-        sys.exit(1)
-    day = data.as_of  # resolved by the validator
-    lists = rules.overdue_lists(data, day)
-    if as_json:
-        click.echo(json.dumps(rules.lists_json(lists, day), ensure_ascii=False, indent=2))
-        return
-    click.echo(f"统计截止日期：{day.isoformat()}")
-    for key, items in lists.items():
-        click.echo(f"\n{BY_KEY[key].title}（{len(items)}）")
-        for item in items:
-            never = BY_KEY[key].never if item.never else ""
-            late = f"，{never}（应于 {item.due.isoformat()}）" if item.due and never else \
-                f"，逾期 {item.days_overdue} 天（应于 {item.due.isoformat()}）" if item.due and item.days_overdue else \
-                f"，应于 {item.due.isoformat()}" if item.due else ""  # not late yet: 近期应随访, a report due today
-            when = f"，{item.date.isoformat()}" if item.date else ""
-            click.echo(f"  {item.id}{when}{late}")
+    with _library_errors():
+        _say(list_overdue(workbook, as_of, date.today(), as_json))
 
 
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path), default=SAMPLE_PATH)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="网站输出文件夹。")
-@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
               help="从这个文件的第一行读取网站密码（文件应放在项目文件夹之外）。")
 @click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -325,7 +256,7 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
 @click.option("--insecure-no-password", is_flag=True, help="不加密（只用于本机测试！网站将以明文保存姓名、身份证号和电话）。")
 @click.option("--lock-minutes", type=click.IntRange(1, 720), metavar="MINUTES", default=LOCK_MINUTES, show_default=True,
               help="浏览器多少分钟无人操作后忘记密码，再打开页面需要重新输入（1–720）。")
-@click.option("--month", type=YearMonth(), metavar="YYYY-MM",
+@click.option("--month", type=MONTH, metavar="YYYY-MM",
               help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
 @click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
 @click.option("--generate-password", is_flag=True, help="只生成并显示一个随机密码（不生成网站），可用作网站密码。")
@@ -346,69 +277,18 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
     点“退出”或关闭窗口后，需要重新输入。
     网站可以直接从文件夹打开（双击 index.html），也可以用 jingfang serve 在本机查看。
     """
-    def progress(message: str) -> None:
-        click.echo(message, err=True)
-
     if generate_password:
         click.echo(generate_passphrase())
         return
-    watch = Stopwatch()
-    with _build_errors():
-        check_readable(workbook)
-        check_output(out, workbook)
-        access = None if insecure_no_password else gather_access(
-            password_file=password_file, access_file=access_file, project=PROJECT, prompt=_ask_password)
-        levels = None if access is None else {"乡镇": access.township, **access.others}
-        today = date.today()
-        digest = input_digest(workbook, BASE_CONFIG, as_of_key(as_of, today), (f"lock_minutes={lock_minutes}", f"month={month or ''}"))
-        if not rebuild and is_fresh(out, digest, levels):
-            click.echo(f"台账、模板和密码都没有变化，网站已是最新：{out.resolve()}（要强制重新生成请加 --rebuild）")
-            return
-        if insecure_no_password:
-            click.echo("警告：--insecure-no-password：网站不加密，任何拿到文件夹的人都能看到全部个人信息！只用于本机测试。", err=True)
-        with Stamp(digest, levels) as stamp:
-            built = run_build(workbook, out, as_of=as_of, today=today, now=datetime.now(), access=access,
-                              finish=stamp.write, progress=progress, watch=watch, lock_minutes=lock_minutes,
-                              month=month)
-    _show_warnings(built.report)
-    if built.stale:
-        click.echo(f"警告：{built.stale}。", err=True)
-    if timings:
-        click.echo(json.dumps({"pages": built.pages, **{k: round(v, 3) for k, v in built.timings.items()}}), err=True)
-    click.echo(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")
-
-
-@contextmanager
-def _build_errors() -> Iterator[None]:
-    """The library's exceptions as one Chinese sentence each (the previous site is always left as it was)."""
-    try:
-        yield
-    except WorkbookUnreadable as exc:
-        raise Unreadable(str(exc)) from None
-    except InvalidWorkbook as exc:
-        click.echo(render_report(exc.report), err=True)
-        raise JingfangError("台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。") from None
-    except (BuildFailed, TemplateProblem, PasswordProblem, WrongPluginVersion, MonthProblem, InputRefused) as exc:
-        raise JingfangError(f"{exc}（原来的网站保持不变）") from None
-    except UnsafeOutput as exc:
-        raise JingfangError(str(exc)) from None
-    except Interrupted:
-        click.echo("已中断：没有生成网站，临时文件已清除，原来的网站保持不变。", err=True)
-        sys.exit(130)
-
-
-def _show_warnings(report: Report) -> None:
-    warnings = report.warnings
-    if warnings:
-        shown = Report(warnings[:WARNINGS_SHOWN])
-        click.echo(render_report(shown).rsplit("\n", 1)[0], err=True)
-        more = f"上面列出前 {WARNINGS_SHOWN} 条，" if len(warnings) > WARNINGS_SHOWN else ""
-        click.echo(f"台账有 {len(warnings)} 条警告，不影响生成网站；{more}全部警告见网站“数据质量”页。", err=True)
+    options = SiteOptions(as_of=as_of, password_file=password_file, access_file=access_file,
+                          insecure=insecure_no_password, lock_minutes=lock_minutes, month=month, rebuild=rebuild,
+                          timings=timings)
+    with _library_errors(invalid="台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。"):
+        _say(publish(workbook, out, options, today=date.today(), now=datetime.now(), prompt=_ask_password,
+                     progress=_to_stderr))
 
 
 def _ask_password() -> str:
-    if not sys.stdin.isatty():
-        raise PasswordProblem(f"需要网站密码：请用 --password-file 或环境变量 {ENV_VAR} 提供。")
     return click.prompt("请设置网站密码（至少 12 个字符）", hide_input=True, confirmation_prompt="请再输入一次",
                         err=True)
 
@@ -424,21 +304,8 @@ def verify(workbook: Path, site: Path) -> None:
     发现问题时只列出文件和信息类别（如“姓名”），不显示具体内容。
     退出码：0 没有问题；1 发现问题；2 台账或网站无法读取。
     """
-    from generator.site.verify import check_site, describe, personal_values
-
-    if not (site / "index.html").is_file():
-        raise Unreadable(f"“{site}”里没有网站（缺少 index.html）。")
-    data, report = _load(workbook, None)
-    if not report.valid:
-        click.echo(f"注意：台账有 {len(report.errors)} 个错误，有错误的行没有参加核对。", err=True)
-    secrets = personal_values(data)
-    leaks = check_site(site, secrets)
-    files = sum(1 for p in site.rglob("*") if p.is_file())
-    if leaks:
-        click.echo(f"保密检查没有通过：{len({leak.path for leak in leaks})} 个文件有问题（共检查 {files} 个文件、"
-                   f"{len(secrets)} 项个人信息）：\n{describe(leaks)}")
-        sys.exit(1)
-    click.echo(f"保密检查通过：{files} 个文件，{len(secrets)} 项个人信息，没有发现明文，每个页面都已加密。")
+    with _library_errors():
+        _say(verify_site(workbook, site, date.today(), notice=_to_stderr))
 
 
 @main.command()
@@ -450,22 +317,12 @@ def serve(out: Path, port: int) -> None:
     只提供网站文件夹里的网页文件：不列出文件夹内容，不提供隐藏文件，不跟随指向文件夹外面的链接。
     按 Ctrl+C 停止。也可以不用服务器，直接双击网站文件夹里的 index.html。
     """
-    from generator.site.serve import SiteMissing, make_server
+    from generator.site.serve import CannotServe, serve_site
 
     try:
-        server = make_server(out, port)
-    except SiteMissing as exc:
+        serve_site(out, port, say=_to_stderr)
+    except CannotServe as exc:
         raise JingfangError(str(exc)) from None
-    except OSError as exc:
-        raise JingfangError(f"端口 {port} 无法使用（{exc.strerror}），请用 --port 换一个端口。") from None
-    host, real_port = server.server_address[:2]
-    click.echo(f"网站地址：http://{host}:{real_port}/  （按 Ctrl+C 停止）", err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("已停止。", err=True)
-    finally:
-        server.server_close()
 
 
 @main.command()
@@ -474,7 +331,7 @@ def serve(out: Path, port: int) -> None:
               help="要写出的工作簿（.xlsx）。默认写在当前文件夹，文件名写明内容、村社区和日期，如 逾期清单-禾苗村-2025-06-30.xlsx。")
 @click.option("--village", help="只导出这个村社区的患者、帮扶小组和事项（发给这个村时用）。")
 @click.option("--roster", is_flag=True, help="导出花名册（每位患者一行：住址、监护人、电话、状态、危险性、小组、精防医生），而不是逾期清单。")
-@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
 def export(workbook: Path, out: Path | None, village: str | None, roster: bool, as_of: date | None, force: bool) -> None:
     """把逾期清单导出为工作簿（每个清单一张表，含姓名和联系方式），便于发给各村。
@@ -485,35 +342,11 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
     导出文件不加密，含敏感个人信息，请妥善保管，用后删除。
     不能导出到已生成的网站文件夹里。台账有错误时不导出（退出码 1）。
     """
-    from generator.present.export import ExportRefused, UnknownVillage, check_target, default_path, write_export, write_roster
-    from generator.present.outpaths import check_not_input
-    from generator.present.views import build_view
+    from generator.app.exporting import export_lists  # openpyxl: only for writing workbooks, slow to import
 
-    try:
-        if out is not None:
-            check_target(out)
-            check_not_input(out, [workbook])  # before --force is even looked at: the workbook is never overwritten
-        data, report = _load(workbook, as_of)
-        if not report.valid:
-            click.echo(render_report(report), err=True)
-            sys.exit(1)
-        view = build_view(data, report, data.as_of, datetime.now())  # as-of resolved by the validator
-        if out is None:  # a name that says what it holds and for whom, in the folder the clerk works in
-            out = default_path("花名册" if roster else "逾期清单", view, village)
-            check_target(out)
-            check_not_input(out, [workbook])
-        _refuse_overwrite(out, force)
-        if roster:
-            rows = write_roster(view, out, village, reads=[workbook])
-            click.echo(f"已导出花名册：{out}（{rows} 人）")
-        else:
-            counts = write_export(view, out, village, reads=[workbook])
-            click.echo(f"已导出：{out}（" + "，".join(f"{k} {n}" for k, n in counts.items()) + "）")
-    except (ExportRefused, UnknownVillage) as exc:
-        raise JingfangError(str(exc)) from None
-    except OSError as exc:
-        raise JingfangError(f"无法写入“{out}”（{exc.strerror}），没有导出。") from None
-    click.echo(EXPORT_WARNING, err=True)
+    with _library_errors():
+        _say(export_lists(workbook, out, village=village, roster=roster, as_of=as_of, force=force,
+                          today=date.today(), now=datetime.now()))
 
 
 @main.command()
@@ -529,8 +362,8 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
 @click.option("--separate", is_flag=True, help="每份文书单独一个文件（默认每个村社区每种文书一个文件，每份一页）。")
 @click.option("--templates", is_flag=True,
               help="只把默认的 Word 模板复制到台账旁边的“协议模板”文件夹（已有的不覆盖），供用 Word 或 WPS 修改；不生成文书。")
-@click.option("--as-of", type=IsoDate(), help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
-@click.option("--month", type=YearMonth(), metavar="YYYY-MM", help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
+@click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--month", type=MONTH, metavar="YYYY-MM", help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
 def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds: tuple[str, ...],
               patients: tuple[str, ...], everyone: bool, separate: bool, templates: bool, as_of: date | None,
               month: str | None) -> None:
@@ -543,43 +376,15 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
     保存（仍为 .docx，文件名不变）；模板里 {{ patient.name }} 这样的占位符见网站“协议打印”页。
     Word 文件不加密，含敏感个人信息，请妥善保管，用后删除。台账有错误时不生成（退出码 1）。
     """
-    from generator.present.documents import UnknownKind, check_folder, copy_templates, plan, write_documents
-    from generator.present.export import ExportRefused, UnknownVillage
-    from generator.present.views import build_view
+    from generator.app.documents import copy_default_templates, write_word_files  # python-docx: slow to import
 
     if templates:
-        try:
-            copied = copy_templates(workbook.parent)
-        except TemplateProblem as exc:
-            raise JingfangError(str(exc)) from None
-        except OSError as exc:
-            raise JingfangError(f"无法写入“{workbook.parent}”（{exc.strerror}），没有复制模板。") from None
-        click.echo(f"默认的 Word 模板已复制到“{workbook.parent / '协议模板'}”：")
-        for name, note in copied:
-            click.echo(f"  {name}" + (f"（{note}）" if note else ""))
-        click.echo("用 Word 或 WPS 修改后保存（仍为 .docx，文件名不变），再运行 jingfang documents 即可使用。")
+        with _library_errors():
+            _say(copy_default_templates(workbook))
         return
     if out is None:
         raise JingfangError("请用 --out 指定放 Word 文件的文件夹（新的或空的文件夹）。")
-    try:
-        check_folder(out)
-        data, report = _load(workbook, as_of)
-        if not report.valid:
-            click.echo(render_report(report), err=True)
-            sys.exit(1)
-        day = data.as_of  # resolved by the validator
-        view = build_view(data, report, day, datetime.now(), parse_month(month, day) if month else None)
-        planned = plan(view, list(villages), list(kinds), list(patients), everyone, separate)
-        if not planned:
-            click.echo("没有需要生成的文书（所选的人都不需要签订；要给每位适用的患者都出一份请加 --all）。")
-            return
-        written = write_documents(view, out, planned, workbook.parent, reads=[workbook])
-    except (ExportRefused, UnknownVillage, UnknownKind, TemplateProblem, MonthProblem) as exc:
-        raise JingfangError(f"{exc}（没有生成 Word 文件）") from None
-    except OSError as exc:
-        raise JingfangError(f"无法写入“{out}”（{exc.strerror}），没有生成 Word 文件。") from None
-    total = sum(n for _, n in written)
-    click.echo(f"已生成 {len(written)} 个 Word 文件（共 {total} 份文书）：{out}")
-    for name, n in written:
-        click.echo(f"  {name}（{n} 份）")
-    click.echo(EXPORT_WARNING, err=True)
+    with _library_errors():
+        _say(write_word_files(workbook, out, villages=list(villages), kinds=list(kinds), patients=list(patients),
+                              everyone=everyone, separate=separate, as_of=as_of, month=month, today=date.today(),
+                              now=datetime.now()))

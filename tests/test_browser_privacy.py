@@ -143,7 +143,7 @@ def test_non_secure_origin_explains_in_chinese(encrypted, browser):  # browser: 
 def test_sharded_build_one_unlock_opens_pages_of_every_shard(workbook, tmp_path, monkeypatch, page):
     from datetime import date, datetime
 
-    from generator.site import staging as site
+    from generator.site import mkdocs_processes as site
     from generator.app.build import build
     from generator.app.password import Access
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.site import staging as site
+from generator.site import mkdocs_processes as site
 from generator.app.build import InvalidWorkbook, build
 from generator.app.password import Access
-from generator.site.staging import BuildFailed
+from generator.site.mkdocs_processes import BuildFailed
 from tests.commands import PASSWORD, run, text
 from tests.workbooks import set_cell, valid_sheets, write_sheets
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.site import staging as site_module
+from generator.site import mkdocs_processes, output_folder
 from generator.site.freshness import STAMP
 from generator.present.document_html import sanitize
 from generator.present.pages.html import Page, text as display
@@ -133,7 +133,7 @@ def test_display_text_is_never_markup():
 
 
 def test_site_name_and_extra_reach_mkdocs_as_escaped_strings(tmp_path):
-    path = site_module.write_config(tmp_path, "<b>镇</b>\nplugins: []", [{"首页": "index.md"}], {"township": "x: [y]"},
+    path = mkdocs_processes.write_config(tmp_path, "<b>镇</b>\nplugins: []", [{"首页": "index.md"}], {"township": "x: [y]"},
                                     encrypted=True)
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert config["site_name"] == "&lt;b&gt;镇&lt;/b&gt;\nplugins: []"
@@ -144,7 +144,7 @@ def test_site_name_and_extra_reach_mkdocs_as_escaped_strings(tmp_path):
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads a process's environment from /proc")
 def test_mkdocs_processes_start_without_our_password_in_their_environment(monkeypatch):
     monkeypatch.setenv("JINGFANG_PASSWORD", PASSWORD)
-    processes = site_module.MkdocsProcesses(1)
+    processes = mkdocs_processes.MkdocsProcesses(1)
     try:
         child = processes.idle[0][0]
         deadline = time.monotonic() + 10
@@ -267,7 +267,7 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", failing)
     with pytest.raises(OSError):
-        site_module.swap_into(new, out)
+        output_folder.swap_into(new, out)
     assert (out / "index.html").read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -282,7 +282,7 @@ def test_a_site_renamed_aside_by_a_killed_run_is_put_back(tmp_path):
     old = tmp_path / f".jingfang-old-{dead_pid()}"
     old.mkdir()
     (old / STAMP).write_text("{}", encoding="utf-8")
-    site_module.recover_output(tmp_path / "site")
+    output_folder.recover_output(tmp_path / "site")
     assert (tmp_path / "site" / STAMP).exists() and not old.exists()
 
 
@@ -315,7 +315,7 @@ def test_a_killed_runs_staging_is_removed_by_the_next_and_nothing_else(tmp_path)
         (folder / "part0" / "docs").mkdir(parents=True)
         (folder / "part0" / "docs" / "index.md").write_text("甘望舒", encoding="utf-8")
         if pid:
-            (folder / site_module.STAGING_MARK).write_text(str(pid), encoding="utf-8")
+            (folder / output_folder.STAGING_MARK).write_text(str(pid), encoding="utf-8")
     workbook = write_sheets(tmp_path / "台账.xlsx", valid_sheets())
     env_temp = dict(TMPDIR=str(temp))
     result = subprocess.run([sys.executable, "-m", "generator", "build", str(workbook), "--out", str(tmp_path / "site")],

@@ -55,7 +55,7 @@ def test_no_plaintext_is_left_in_temp_folders_after_success_or_failure(workbook,
     build(workbook, tmp_path / "site", as_of=None, today=date(2025, 7, 1), now=NOW, access=Access(PASSWORD), progress=progress)
     assert modes and set(modes) == {0o700}
     assert list(temp.iterdir()) == []
-    from generator.site import encryption, staging as site
+    from generator.site import encryption, mkdocs_processes as site
     monkeypatch.setattr(encryption, "PROMPT_TEXTS", encryption.PROMPT_TEXTS | {"no_such_option": 1})  # strict mkdocs rejects it
     with pytest.raises(site.BuildFailed):
         build(workbook, tmp_path / "site", as_of=None, today=date(2025, 7, 1), now=NOW, access=Access(PASSWORD))

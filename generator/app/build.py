@@ -24,7 +24,8 @@ from generator.contract.report import Report
 from generator.contract.schema import Dataset
 from generator.contract.access import TOWNSHIP_LEVEL, department_level
 from generator.site.encryption import STORAGE_PREFIX
-from generator.site.staging import Staging, check_output, recover_output
+from generator.site.staging import Staging
+from generator.site.output_folder import check_output, recover_output
 from generator.derive.changes import state_of
 from generator.site.statefile import STATE_FILE, StateKeys, record_state
 from generator.site.verify import Secrets, personal_values

@@ -1,5 +1,5 @@
 """Where a plaintext output (``export``, ``documents``) may be written: directly in the folder asked for, never onto a
-file the command reads.
+file the command reads, never over a file without --force (the sample workbooks too).
 
 ``check`` already refuses township and village names that cannot be file names; this is the second wall, so that a
 name that slips through (or a future file name built from other data) still cannot leave its folder.
@@ -17,7 +17,8 @@ NOT_A_FILE_NAME = re.compile(r'^\.{0,2}$|[/\\:\x00-\x1f\x7f]')
 
 
 class ExportRefused(Exception):
-    """An output would be written inside a built site, outside the folder asked for, or onto an input."""
+    """An output would be written inside a built site, outside the folder asked for, onto an input, or over a file
+    without --force."""
 
 
 def file_in(folder: Path, name: str) -> Path:
@@ -47,3 +48,9 @@ def check_not_input(path: Path, reads: Iterable[Path]) -> None:
         if same_file(path, source):
             raise ExportRefused(f"“{path}”就是要读取的文件“{source}”，没有写入：写在这里会覆盖它（加了 --force 也不会覆盖）。"
                                 "请换一个文件名或文件夹。")
+
+
+def refuse_overwrite(path: Path, force: bool) -> None:
+    """Refuse writing over a file that exists unless --force says so."""
+    if path.exists() and not force:
+        raise ExportRefused(f"“{path}”已经存在，没有覆盖。确实要覆盖请加 --force。")

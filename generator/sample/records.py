@@ -1,6 +1,6 @@
 """The sample workbook's v2 work records: meetings, screenings, incidents, notifications, sensitive periods, roll calls.
 
-Written after the patients' histories and planted cases (synthetic.py), so the notifications and roll calls follow
+Written after the patients' histories and planted cases (histories.py, planted.py), so the notifications and roll calls follow
 what the history says (who is high-risk now, when they rose, who went away); a few are left out on purpose so every
 v2 list has something on it. Deterministic: the only randomness is the builder's seeded generator.
 """
@@ -16,7 +16,7 @@ from generator.contract.vocab import (CLOSED_STATUSES, DEAD, HIGH_RISK_SCOPE, MO
                     SCREENING_KINDS, SERIOUS_INCIDENT, WANDERED)
 
 if TYPE_CHECKING:
-    from generator.sample.synthetic import Builder, P
+    from generator.sample.histories import Builder, P
 
 HIGH = 3  # the sample keeps the default 高风险等级
 PERIODS = (("春节", date(2026, 2, 16), date(2026, 2, 22), HIGH_RISK_SCOPE), ("全国两会", date(2026, 3, 4), date(2026, 3, 11), HIGH_RISK_SCOPE),

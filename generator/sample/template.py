@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from generator.contract import fields, schema
 from generator.contract.schema import SETTINGS_SHEET, SHEETS
 from generator.contract.settings import DEFAULT_INTERVALS, Settings
+from generator.present.outpaths import refuse_overwrite
 
 GUIDE_SHEET = "说明"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -73,6 +74,14 @@ def write_workbook(path: Path, content: WorkbookContent) -> None:
         _write_table(ws, spec, content.rows.get(spec.name, []), content.extra_columns.get(spec.name, []), sizes)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+
+
+def write_template(path: Path, force: bool) -> str:
+    """Write the blank standard template to path (ExportRefused when a file is there and force is not given); say
+    what to do next."""
+    refuse_overwrite(path, force)
+    write_workbook(path, default_content())
+    return f"已生成标准台账：{path}\n请先在“基本设置”中填写乡镇名称，再录入各表。"
 
 
 def _header_cell(ws, text: str, note: str, required: bool) -> WriteOnlyCell:

@@ -9,7 +9,7 @@ import stat
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 from urllib.parse import quote, unquote, urlsplit
 
 HOST = "127.0.0.1"
@@ -37,7 +37,11 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
-class SiteMissing(Exception):
+class CannotServe(Exception):
+    """The site cannot be served: the message says why (no site there, the port in use)."""
+
+
+class SiteMissing(CannotServe):
     """There is no built site to serve."""
 
 
@@ -146,3 +150,19 @@ def make_server(site: Path, port: int) -> ThreadingHTTPServer:
         raise SiteMissing(f"“{site}”里没有网站（缺少 index.html），请先运行 jingfang build。")
     handler = functools.partial(_Handler, directory=str(site))
     return _Server((HOST, port), handler)
+
+
+def serve_site(site: Path, port: int, say: Callable[[str], None]) -> None:
+    """Serve site on 127.0.0.1:port until Ctrl+C, saying its address first and that it stopped at the end."""
+    try:
+        server = make_server(site, port)
+    except OSError as exc:
+        raise CannotServe(f"端口 {port} 无法使用（{exc.strerror}），请用 --port 换一个端口。") from None
+    host, real_port = server.server_address[:2]
+    say(f"网站地址：http://{host}:{real_port}/  （按 Ctrl+C 停止）")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        say("已停止。")
+    finally:
+        server.server_close()
