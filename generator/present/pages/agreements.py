@@ -29,7 +29,7 @@ NOBODY = "没有。"
 
 
 def render_patient_documents(env: Environment, view: View, p: Patient) -> str:
-    """The documents that apply to a patient (rules.documents_needed) with where each agreement stands, for the end of
+    """The documents that apply to a patient (state.documents_needed) with where each agreement stands, for the end of
     the record page (printed by their own button)."""
     state = view.states[p.patient_id]
     kinds = [k for k in DOCUMENTS if k in state.documents]
