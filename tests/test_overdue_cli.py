@@ -2,12 +2,14 @@
 
 Expectations are worked by hand (as-of 2025-06-30; defaults: high risk 3, high-risk face visit 180 days,
 first visit after discharge 14, health check 365, meetings 30; 随访最少人数 2; intervals 14/30/90 and 90/90/180;
-v2: report within 1 day, work meetings 92, screening 183, active search 31 (set here), void on 肇事肇祸).
+v2: report within 1 day, work meetings 92, screening 183, active search 31 (set here), void on 肇事肇祸;
+v3: 连续未访到次数 3, and v3_sheets adds a case for each new list).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from openpyxl import load_workbook
 
@@ -15,13 +17,26 @@ from tests.commands import run, text
 from tests.workbooks import every_list_sheets, write_sheets
 
 
+def v3_sheets() -> dict:
+    """every_list_sheets() and a case for each v3 list, none of which moves another list."""
+    s = every_list_sheets()
+    # P002 (at home, 稳定, seen 04-10): not reached three times running, the last time refused
+    s["随访记录"] += [["P002", datetime(2025, 5, 1), "家庭访视", "闵若川", None, "未访到", None, "其他", None],
+                  ["P002", datetime(2025, 5, 20), "电话", "闵若川", None, "未访到", None, "其他", None],
+                  ["P002", datetime(2025, 6, 10), "家庭访视", "闵若川", None, "未访到", None, "拒绝随访", None]]
+    # P004's 轻微滋事 not reported to the police (blank); P002 left hospital in January, papers not received (否)
+    s["事件记录"].append(["P004", datetime(2025, 6, 10), "轻微滋事", None, "村医劝导", None, None])
+    s["住院记录"].append(["P002", datetime(2025, 1, 5), datetime(2025, 1, 20), "县精神卫生中心", "自愿", "否"])
+    return s
+
+
 def item(pid, due=None, days=None):
     return {"id": pid, "due": due, "days_overdue": days}
 
 
 EXPECTED = {
-    # P001: agreed next visit 06-20 → 10 days; P004: risk 4 on 06-10 forces 不稳定, 06-10 + 14 = 06-24 → 6 days
-    "followup_overdue": [item("P001", "2025-06-20", 10), item("P004", "2025-06-24", 6)],
+    # P001 (基本稳定, seen 05-20): agreed 06-20, but 05-20 + 30 = 06-19 is earlier → 11 days; P004: risk 4 on 06-10 forces 不稳定, 06-10 + 14 = 06-24 → 6 days
+    "followup_overdue": [item("P001", "2025-06-19", 11), item("P004", "2025-06-24", 6)],
     # P002 稳定, no assessment: enrolled 2023-04-01 + 180 = 2023-09-28 → 641 days; P004 不稳定: 2024-01-01 + 90;
     # P001 基本稳定: assessed 2025-03-01 + 90 = 05-30 → 31 days
     "assessment_overdue": [item("P002", "2023-09-28", 641), item("P004", "2024-03-31", 456), item("P001", "2025-05-30", 31)],
@@ -65,11 +80,19 @@ EXPECTED = {
     "active_search_overdue": [item("溪口社区", "2025-06-20", 10), item("禾苗村")],
     # risk ≥ 3 ever (no start date set): P003 on 06-01, P004 on 06-10
     "high_risk_register": [item("P003") | {"date": "2025-06-01"}, item("P004") | {"date": "2025-06-10"}],
+    # v3: P002's latest three 随访记录 rows are 未访到, the latest on 06-10
+    "lost_contact_suspected": [item("P002") | {"date": "2025-06-10"}],
+    # refused on 06-10, no 失访拒访通报 → due 06-11
+    "refusal_unreported": [item("P002", "2025-06-11", 19) | {"date": "2025-06-10"}],
+    # P004's 轻微滋事 of 06-10 (blank); P001's two incidents were reported (是)
+    "incident_unreported": [item("P004") | {"date": "2025-06-10"}],
+    # P002's stay ended 01-20 (否); P004's and P006's papers were received (是)
+    "discharge_info_missing": [item("P002") | {"date": "2025-01-20"}],
 }
 
 
 def test_overdue_json_matches_hand_worked_lists(tmp_path):
-    workbook = write_sheets(tmp_path / "台账.xlsx", every_list_sheets())
+    workbook = write_sheets(tmp_path / "台账.xlsx", v3_sheets())
     result = run("overdue", "--json", str(workbook))
     assert result.returncode == 0, text(result.stderr)
     out = json.loads(text(result.stdout))
@@ -80,16 +103,16 @@ def test_overdue_json_matches_hand_worked_lists(tmp_path):
 
 
 def test_as_of_option_moves_every_list(tmp_path):
-    workbook = write_sheets(tmp_path / "台账.xlsx", every_list_sheets())
+    workbook = write_sheets(tmp_path / "台账.xlsx", v3_sheets())
     out = json.loads(text(run("overdue", "--json", "--as-of", "2025-06-24", str(workbook)).stdout))
     assert out["as_of"] == "2025-06-24"
-    assert out["lists"]["followup_overdue"] == [item("P001", "2025-06-20", 4)]  # P004's due date is the as-of itself
+    assert out["lists"]["followup_overdue"] == [item("P001", "2025-06-19", 5)]  # P004's due date is the as-of itself
     assert out["lists"]["discharge_followup_overdue"] == []
 
 
 def test_overdue_text_output_and_refusal_on_errors(tmp_path):
-    good = run("overdue", str(write_sheets(tmp_path / "台账.xlsx", every_list_sheets())))
-    assert good.returncode == 0 and "随访逾期（2）" in text(good.stdout) and "P001，逾期 10 天（应于 2025-06-20）" in text(good.stdout)
+    good = run("overdue", str(write_sheets(tmp_path / "台账.xlsx", v3_sheets())))
+    assert good.returncode == 0 and "随访逾期（2）" in text(good.stdout) and "P001，逾期 11 天（应于 2025-06-19）" in text(good.stdout)
     assert "近期应随访（1）\n  P006，应于 2025-07-03\n" in text(good.stdout)
     bad = every_list_sheets()
     bad["患者"][1][2] = "女"
@@ -98,16 +121,16 @@ def test_overdue_text_output_and_refusal_on_errors(tmp_path):
 
 
 def test_export_writes_one_sheet_per_list_with_names_and_contacts(tmp_path):
-    workbook = write_sheets(tmp_path / "台账.xlsx", every_list_sheets())
+    workbook = write_sheets(tmp_path / "台账.xlsx", v3_sheets())
     target = tmp_path / "清单.xlsx"
     result = run("export", str(workbook), "--out", str(target))
     assert result.returncode == 0, text(result.stderr)
     wb = load_workbook(target)
-    assert wb.sheetnames[0] == "说明" and "失访或下落不明" in wb.sheetnames and len(wb.sheetnames) == 26
+    assert wb.sheetnames[0] == "说明" and "失访或下落不明" in wb.sheetnames and len(wb.sheetnames) == 30
     rows = list(wb["随访逾期"].values)
     assert rows[0] == ("村社区", "患者编号", "姓名", "性别", "在管状态", "应办日期", "逾期天数", "帮扶小组", "组长", "组长电话",
                        "监护人", "监护人电话")
-    assert rows[1] == ("禾苗村", "P001", "甘望舒", "男", "在家居住", "2025-06-20", 10, "G01", "计承远", "13900000001",
+    assert rows[1] == ("禾苗村", "P001", "甘望舒", "男", "在家居住", "2025-06-19", 11, "G01", "计承远", "13900000001",
                        "甘秋禾", "13900000011")
     assert list(wb["小组会议逾期"].values)[1][:3] == ("溪口社区", "G02", "溪口社区关爱帮扶小组")
     assert run("export", str(workbook), "--out", str(target)).returncode == 1  # no overwrite without --force

@@ -214,6 +214,6 @@ def test_never_done_is_marked_so_pages_can_say_so_instead_of_counting_from_enrol
                      "health_check_overdue": [("P1", True), ("P2", True)]}
     state = evaluate(data, A).states["P1"]
     assert [(d.label, d.never) for d in state.dues] == [("随访", True), ("危险性评估", True), ("健康体检", True),
-                                                         ("高风险面访", True)]
+                                                         ("重点患者面访", True)]
     assert lists_json(found, A)["lists"]["followup_overdue"][0] == {"id": "P1", "due": "2016-01-15",
                                                                           "days_overdue": 3454}  # JSON unchanged

@@ -41,7 +41,7 @@ def test_every_overdue_list_is_non_empty(sample):
     _, data, _ = sample
     lists = overdue_lists(data, SAMPLE_AS_OF)
     assert [key for key, items in lists.items() if not items] == []
-    assert len(lists) == 25  # the 15 lists of v1 and the 10 of v2
+    assert len(lists) == 29  # the 15 lists of v1, the 10 of v2 and the 4 of v3
     home = sum(p.status == "在家居住" for p in data.patients)
     assert len(lists["followup_overdue"]) < home / 4  # most patients are in order
 

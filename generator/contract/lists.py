@@ -2,7 +2,7 @@
 
 The rules' output (its keys and their order), the overdue pages, the home page, ``overdue --json``, ``export`` and
 the README's table are all made from these specs, in the order of LISTS. A list's logic is the rule registered under
-its key in generator/derive/list_rules.py (v1) or records.py (v2); adding a list means one spec here and one rule
+its key in generator/derive/list_rules.py (v1) or records.py (v2, v3); adding a list means one spec here and one rule
 function there.
 """
 
@@ -58,13 +58,15 @@ class ListSpec:
 
 LISTS: tuple[ListSpec, ...] = (
     ListSpec("followup_overdue", "随访逾期",
-             "在家居住的患者，最近一次随访约定的下次随访日期（未约定时按病情分类的随访间隔）已过。", never="从未随访"),
+             "在家居住的患者，应随访日期已过：最近一次随访约定的下次随访日期和随访日期加病情分类的随访间隔中较早的一天"
+             "（从未随访时为纳入管理日期加随访间隔）。", never="从未随访"),
     ListSpec("assessment_overdue", "评估逾期", "在家居住的患者，距最近一次危险性评估已超过病情分类对应的评估间隔。",
              never="从未评估"),
     ListSpec("health_check_overdue", "体检逾期", "在家居住的患者，距最近一次健康体检已超过体检间隔。", never="从未体检"),
     ListSpec("high_risk_at_home", "高风险居家", "当前危险性达到高风险等级、仍在家居住的患者：原则上应住院治疗，需要作出决定。",
              shows="none"),
-    ListSpec("high_risk_visit_overdue", "高风险面访逾期", "在家居住的高风险患者，距最近一次面访已超过高风险居家面访间隔。",
+    ListSpec("high_risk_visit_overdue", "重点患者面访逾期",
+             "在家居住、当前为高风险或病情不稳定的患者，距最近一次面访（门诊、家庭访视）已超过高风险居家面访间隔天数。",
              never="从未面访"),
     ListSpec("discharge_followup_overdue", "出院未及时随访", "出院后超过规定天数仍没有随访的在家居住患者。"),
     ListSpec("guardian_agreement_missing", "未签监护协议", "在家居住、没有有效监护协议的患者。", shows="none"),
@@ -112,6 +114,19 @@ LISTS: tuple[ListSpec, ...] = (
              "高风险底册起始日期（含）以后危险性达到过高风险等级的患者，死亡、迁出的除外。这是底册，不是待办事项；"
              "日期为起始日期以后第一次达到高风险的日期。", shows="date", date_label="列入日期", register=True,
              facts=("risk", "last_face_visit", "last_notice")),
+    # v3 (2026-12-06): lists from facts the workbook already holds
+    ListSpec("lost_contact_suspected", "连续未访到（核实去向）",
+             "在家居住的患者，最近的“连续未访到次数”条随访记录都是“未访到”（0 表示不检查）：核实去向；"
+             "日期为其中最近的一次。", shows="date", date_label="最近未访到日期"),
+    ListSpec("refusal_unreported", "拒访未通报",
+             "最近一次因“拒绝随访”未访到以后，还没有“失访拒访通报”通报记录的患者（死亡、迁出的除外）；"
+             "应办日期为那次未访到的日期加报告时限天数。", needs=("通报记录",)),
+    ListSpec("incident_unreported", "事件未报告派出所",
+             "“已报告派出所”不是“是”的肇事肇祸、轻微滋事事件，每件一项；日期为发生日期。", shows="date",
+             date_label="发生日期", needs=("事件记录",)),
+    ListSpec("discharge_info_missing", "出院信息未接收（一历五单）",
+             "已出院（出院日期不晚于统计截止日期）、“出院信息已接收”不是“是”的住院记录，每次住院一项（死亡、迁出的除外）；"
+             "日期为出院日期。", shows="date", date_label="出院日期"),
 )
 BY_KEY: dict[str, ListSpec] = {spec.key: spec for spec in LISTS}
 
@@ -128,13 +143,14 @@ class Department:
 
 
 DEPARTMENTS: tuple[Department, ...] = (
-    Department("police", "派出所", "高风险患者底册和在家的高风险患者、应报未报、公安库录入、失访走失和事件。",
+    Department("police", "派出所", "高风险患者底册和在家的高风险患者、应报未报、公安库录入、失访走失、拒访和事件。",
                ("high_risk_register", "high_risk_at_home", "high_risk_report_missing", "police_db_missing", "missing",
-                "move_report_missing"), ("派出所",)),
-    Department("health", "卫生院（精防医生）", "近期应随访和逾期的随访、评估、体检、高风险面访，出院衔接，免费服药告知书，待诊断。",
+                "move_report_missing", "refusal_unreported", "incident_unreported"), ("派出所",)),
+    Department("health", "卫生院（精防医生）",
+               "近期应随访和逾期的随访、评估、体检、重点患者面访，连续未访到，出院衔接和出院信息，免费服药告知书，待诊断。",
                ("followup_due_soon", "followup_overdue", "assessment_overdue", "health_check_overdue",
-                "high_risk_visit_overdue", "discharge_followup_overdue", "free_medication_consent_missing",
-                "diagnosis_pending"), ("卫生院", "精防医生")),
+                "high_risk_visit_overdue", "lost_contact_suspected", "discharge_followup_overdue",
+                "discharge_info_missing", "free_medication_consent_missing", "diagnosis_pending"), ("卫生院", "精防医生")),
     Department("civil", "民政办、残联", "低保、特困、低收入患者，以奖代补协议和本年度不予奖励，精神残疾证和免费服药。",
                ("reward_agreement_none", "reward_agreement_expired", "reward_voided", "free_medication_consent_missing"),
                ("民政办", "残联")),

@@ -120,7 +120,7 @@ class Followup(Row):
     )
     adherence: Vocab(Adherence, width=12) | None = Field(None, alias="用药依从性", description="规律、间断、不服药 或 医嘱勿需服药。")
     loss_reason: Vocab(LossReason, width=14) | None = Field(None, alias="失访原因", description="未访到时填写原因。")
-    next_due: AnyDate | None = Field(None, alias="下次随访日期", description="约定的下次随访日期；填了就以此为应随访日期。")
+    next_due: AnyDate | None = Field(None, alias="下次随访日期", description="约定的下次随访日期；应随访日期取它和“随访日期 + 随访间隔”中较早的一天。")
     informant: Vocab(Informant, width=12) | None = Field(
         None, alias="随访对象", description="患者本人、家属监护人 或 其他知情人。"
     )

@@ -27,7 +27,8 @@ class Settings(BaseModel):
         3, alias="高风险等级", description="危险性达到这一级（含）即为高风险患者。"
     )
     high_risk_visit_days: Days = Field(
-        180, alias="高风险居家面访间隔天数", description="在家居住的高风险患者，帮扶小组至少这么多天面访一次。"
+        180, alias="高风险居家面访间隔天数",
+        description="在家居住的高风险或病情不稳定的患者，帮扶小组至少这么多天面访一次。",
     )
     discharge_followup_days: Days = Field(
         14, alias="出院后首次随访天数", description="患者出院后，应在这么多天内完成首次随访。"
@@ -52,6 +53,10 @@ class Settings(BaseModel):
     )
     report_days: Days = Field(
         1, alias="报告时限天数", description="患者升为高风险、外出或走失后，应在这么多天内完成高风险报告或外出报告。"
+    )
+    missed_in_a_row: Count = Field(
+        3, alias="连续未访到次数",
+        description="患者最近这么多条随访记录都是“未访到”时，列入“连续未访到（核实去向）”；0 表示不检查。",
     )
     register_from: AnyDate | None = Field(
         None, alias="高风险底册起始日期",

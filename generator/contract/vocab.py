@@ -19,7 +19,7 @@ GuardianRelation = Literal["父母", "配偶", "子女", "兄弟姐妹", "其他
 Economy = Literal["低保", "特困", "低收入", "一般", "不详"]
 VisitForm = Literal["门诊", "家庭访视", "电话"]
 Adherence = Literal["规律", "间断", "不服药", "医嘱勿需服药"]
-LossReason = Literal["外出务工", "迁居他处", "走失", "连续3次未访到", "其他"]
+LossReason = Literal["外出务工", "迁居他处", "走失", "连续3次未访到", "拒绝随访", "其他"]
 AdmissionMode = Literal["自愿", "非自愿", "强制医疗"]
 AgreementType = Literal["监护协议", "以奖代补协议", "免费服药告知书"]
 LeaderRole = Literal["组长", "副组长", "成员", "办公室"]
@@ -31,7 +31,7 @@ VillageType = Literal["村", "社区"]
 WorkMeetingType = Literal["例会", "联席会议", "信息交换", "专题会议"]
 IncidentType = Literal["肇事肇祸", "轻微滋事", "自伤", "自杀未遂", "走失", "其他"]
 ScreeningType = Literal["集中排查", "主动搜索", "动态排查"]
-NoticeType = Literal["人户分离通报", "外出报告", "高风险报告", "出院衔接", "其他"]
+NoticeType = Literal["人户分离通报", "外出报告", "高风险报告", "出院衔接", "失访拒访通报", "其他"]
 RollCallScope = Literal["高风险", "全部在家"]
 RollCallResult = Literal["正常", "异常", "未联系上"]
 Informant = Literal["患者本人", "家属监护人", "其他知情人"]
@@ -54,11 +54,14 @@ FACE_TO_FACE = ("门诊", "家庭访视")
 AGREEMENT_KINDS: dict[str, str] = {"guardian": "监护协议", "reward": "以奖代补协议", "consent": "免费服药告知书"}
 REGULAR_MEETINGS = ("例会", "联席会议")  # the 工作会议 types that count for 工作会议间隔天数
 SCREENING_KINDS: dict[str, str] = {"campaign": "集中排查", "search": "主动搜索"}
-NOTICE_KINDS: dict[str, str] = {"cross_village": "人户分离通报", "move": "外出报告", "high_risk": "高风险报告"}
+NOTICE_KINDS: dict[str, str] = {"cross_village": "人户分离通报", "move": "外出报告", "high_risk": "高风险报告",
+                                "refusal": "失访拒访通报"}
 MOVE_LOSS_REASONS = ("外出务工", "迁居他处", "走失")  # a 未访到 for these reasons calls for an 外出报告
 WANDERED = "走失"  # the 事件类型 that calls for an 外出报告
 MOVED_AWAY = "迁居他处"  # the 失访原因 the monthly report counts as a move, not a loss
 SERIOUS_INCIDENT = "肇事肇祸"  # the default 奖励取消事件类型
+REFUSED = "拒绝随访"  # v3: the 失访原因 that calls for a 失访拒访通报 (refusal_unreported)
+POLICE_INCIDENTS = ("肇事肇祸", "轻微滋事")  # v3: the 事件类型 to report to the police (incident_unreported)
 HIGH_RISK_SCOPE = "高风险"  # 点名范围: only patients whose current risk is high (else every patient at home)
 DOCTOR = "精防医生"  # the 小组角色 of a group's doctor: the roster export's 精防医生, 本周应访 per doctor
 
@@ -69,6 +72,7 @@ assert set(REGULAR_MEETINGS) <= set(get_args(WorkMeetingType)) and set(SCREENING
 assert set(NOTICE_KINDS.values()) <= set(get_args(NoticeType)) and {*MOVE_LOSS_REASONS, MOVED_AWAY} <= set(get_args(LossReason))
 assert {WANDERED, SERIOUS_INCIDENT} <= set(get_args(IncidentType)) and HIGH_RISK_SCOPE in get_args(RollCallScope)
 assert DOCTOR in get_args(GroupRole)
+assert REFUSED in get_args(LossReason) and set(POLICE_INCIDENTS) <= set(get_args(IncidentType))
 
 
 assert set(POOR) <= set(get_args(Economy))

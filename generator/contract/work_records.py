@@ -62,7 +62,7 @@ class Notice(Row):
     patient_id: PatientRef = Field(alias="患者编号", description="患者编号，须在“患者”表中。")
     sent: PastDate = Field(alias="通报日期", description="通报或报告的日期。")
     kind: Vocab(NoticeType, width=14) = Field(
-        alias="通报类型", description="人户分离通报、外出报告、高风险报告、出院衔接 或 其他。"
+        alias="通报类型", description="人户分离通报、外出报告、高风险报告、出院衔接、失访拒访通报 或 其他。"
     )
     recipient: Text | None = Field(None, alias="通报对象", description="通报给谁，如 户籍地某某村、派出所、平安办。")
     note: LongText | None = Field(None, alias="备注", description="备注。")

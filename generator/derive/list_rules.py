@@ -39,7 +39,7 @@ def _high_risk_at_home(f: Facts) -> Iterator[OverdueItem]:
 @rule("high_risk_visit_overdue")
 def _high_risk_visit(f: Facts) -> Iterator[OverdueItem | None]:
     return (f.late(p.patient_id, s.dues.face_visit.due, s.dues.face_visit.never)
-            for p, s, _ in f.patients(at_home=True) if s.high)
+            for p, s, _ in f.patients(at_home=True) if s.dues.face_visit.applies)
 
 
 @rule("discharge_followup_overdue")

@@ -1,4 +1,5 @@
-"""The rules of the v2 lists (domain.md "v2 (2026-11-24)"): the township's work records and the week's plan.
+"""The rules of the v2 lists (domain.md "v2 (2026-11-24)"): the township's work records and the week's plan; and of
+the v3 lists (domain.md "v3 (2026-12-06)"): what the records already say was not done (at the end).
 
 Registered with registry.rule like the lists before them (list_rules.py); the catalogue (generator.contract.lists
 LISTS) gives their order. Whether a list is empty because its sheet is absent is decided by its spec's ``needs``
@@ -12,8 +13,8 @@ from typing import Iterable, Iterator
 
 from generator.contract.lists import TOWNSHIP_ID
 from generator.contract.patients import Patient
-from generator.contract.vocab import (AGREEMENT_KINDS, AT_HOME, HIGH_RISK_SCOPE, MOVE_LOSS_REASONS, NOTICE_KINDS, REGULAR_MEETINGS,
-                    SCREENING_KINDS, WANDERED)
+from generator.contract.vocab import (AGREEMENT_KINDS, AT_HOME, HIGH_RISK_SCOPE, MOVE_LOSS_REASONS, NOT_REACHED, NOTICE_KINDS,
+                                      POLICE_INCIDENTS, REFUSED, REGULAR_MEETINGS, SCREENING_KINDS, WANDERED)
 from generator.contract.work_records import SensitivePeriod
 from generator.derive.history import observations
 from generator.derive.registry import Facts, OverdueItem, rule
@@ -22,9 +23,10 @@ from generator.derive.state import PatientState, days, reward_expiry
 SOON_DAYS = 7  # followup_due_soon: the doctor's plan for the week
 
 
-def pending(f: Facts, pid: str, due: date) -> OverdueItem:
-    """An item that is on its list before it is late: its due date, and days past it once as_of is past due."""
-    return OverdueItem(pid, due, (f.as_of - due).days if f.as_of > due else None)
+def pending(f: Facts, pid: str, due: date, on: date | None = None) -> OverdueItem:
+    """An item that is on its list before it is late: its due date, and days past it once as_of is past due (on:
+    the date of the event it is about, when the item carries one)."""
+    return OverdueItem(pid, due, (f.as_of - due).days if f.as_of > due else None, date=on)
 
 
 @rule("followup_due_soon")
@@ -135,3 +137,42 @@ def _high_risk_register(f: Facts) -> Iterator[OverdueItem]:
         first = next((o.day for o in observations(h) if o.risk >= level and o.day >= start), None)
         if first is not None:
             yield OverdueItem(p.patient_id, date=first)
+
+
+# v3 (2026-12-06) ------------------------------------------------------------------------------------------------
+
+@rule("lost_contact_suspected")
+def _lost_contact(f: Facts) -> Iterator[OverdueItem]:
+    """At home, and the latest K 随访记录 rows by date all 未访到 (K = 连续未访到次数; 0: not checked)."""
+    k = f.data.settings.missed_in_a_row
+    if k <= 0:
+        return
+    for p, _, h in f.patients(at_home=True, open_only=True):
+        latest = h.attempts[-k:]
+        if len(latest) == k and all(v.condition == NOT_REACHED for v in latest):
+            yield OverdueItem(p.patient_id, date=latest[-1].visit_date)
+
+
+@rule("refusal_unreported")
+def _refusal(f: Facts) -> Iterator[OverdueItem]:
+    """The latest 未访到 for 拒绝随访 with no 失访拒访通报 dated on or after it; due 报告时限天数 later."""
+    kind, within = NOTICE_KINDS["refusal"], days(f.data.settings.report_days)
+    for p, _, h in f.patients(open_only=True):
+        refused = [v.visit_date for v in h.attempts if not v.is_followup and v.loss_reason == REFUSED]
+        if refused and not any(n.kind == kind and n.sent >= refused[-1] for n in h.notices):
+            yield pending(f, p.patient_id, refused[-1] + within, on=refused[-1])
+
+
+@rule("incident_unreported")
+def _incident_unreported(f: Facts) -> Iterator[OverdueItem]:
+    """Each 肇事肇祸 or 轻微滋事 whose 已报告派出所 is not 是 (closed patients too: the incident happened)."""
+    return (OverdueItem(i.patient_id, date=i.happened) for i in f.data.incidents
+            if i.kind in POLICE_INCIDENTS and i.police_told is not True)
+
+
+@rule("discharge_info_missing")
+def _discharge_info(f: Facts) -> Iterator[OverdueItem]:
+    """Each stay discharged on or before as_of whose 出院信息已接收 is not 是 (一历五单 not received)."""
+    for p, _, h in f.patients(open_only=True):
+        yield from (OverdueItem(p.patient_id, date=s.discharged) for s in h.stays
+                    if s.discharged and s.discharged <= f.as_of and s.discharge_info_received is not True)

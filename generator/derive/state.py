@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 from generator.contract.patients import Agreement, Followup, Patient
 from generator.contract.schema import Dataset
-from generator.contract.vocab import AGREEMENT_KINDS, AT_HOME
+from generator.contract.vocab import AGREEMENT_KINDS, AT_HOME, UNSTABLE
 from generator.derive.history import History, class_source, current_class, observations, rise_date
 
 
@@ -147,12 +147,24 @@ def paper(kind: str, signed: list[Agreement], as_of: date) -> Paper:
 
 
 def due_for_followup(patient: Patient, history: History, data: Dataset, condition: str | None = None) -> date:
-    """When the next follow-up is due: the latest one's 下次随访日期, else its date + 随访间隔 of the class (condition,
-    derived from history when not given); with no follow-up, 纳入管理日期 + that interval."""
+    """When the next follow-up is due: the earlier of the latest one's 下次随访日期 (when given) and its date + 随访间隔
+    of the class (condition, derived from history when not given): the interval is a ceiling an agreed date cannot
+    push back (domain.md v3). With no follow-up, 纳入管理日期 + that interval."""
     condition = condition or current_class(history, data.settings.high_risk_level)
     interval = days(data.intervals[condition][0])
     last = history.followups[-1] if history.followups else None
-    return patient.enrolled + interval if last is None else last.next_due or last.visit_date + interval
+    if last is None:
+        return patient.enrolled + interval
+    ceiling = last.visit_date + interval
+    return min(last.next_due, ceiling) if last.next_due else ceiling
+
+
+FACE_VISIT = "重点患者面访"  # the due face visit's label: high-risk or 不稳定 patients at home (domain.md v3)
+
+
+def face_visit_applies(high: bool, condition: str) -> bool:
+    """Whether a patient at home is due a face visit every 高风险居家面访间隔天数: current risk high or class 不稳定."""
+    return high or condition == UNSTABLE
 
 
 def patient_state(patient: Patient, history: History, data: Dataset, as_of: date) -> PatientState:
@@ -178,8 +190,8 @@ def patient_state(patient: Patient, history: History, data: Dataset, as_of: date
 
 def patient_dues(patient: Patient, history: History, data: Dataset, as_of: date, condition: str, high: bool,
                  last_face: date | None) -> Dues:
-    """Each due date of a patient of this class, whether it applies (at home; face visits only when high) and how
-    late it is; a thing never done counts from 纳入管理日期."""
+    """Each due date of a patient of this class, whether it applies (at home; face visits only when high or 不稳定,
+    see face_visit_applies) and how late it is; a thing never done counts from 纳入管理日期."""
     settings = data.settings
     home = patient.status == AT_HOME
 
@@ -196,5 +208,6 @@ def patient_dues(patient: Patient, history: History, data: Dataset, as_of: date,
                                          data.intervals[condition][1]), home, not history.assessments),
         check=due("健康体检", after(history.checks[-1].checked if history.checks else None, settings.health_check_days),
                   home, not history.checks),
-        face_visit=due("高风险面访", after(last_face, settings.high_risk_visit_days), home and high, last_face is None),
+        face_visit=due(FACE_VISIT, after(last_face, settings.high_risk_visit_days),
+                       home and face_visit_applies(high, condition), last_face is None),
     )

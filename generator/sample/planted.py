@@ -81,8 +81,9 @@ def _high_risk_at_home(b: Builder, p: P, k: int) -> None:
 def _discharged_unvisited(b: Builder, p: P, k: int) -> None:
     out = SAMPLE_AS_OF - timedelta(days=20 + b.rng.randrange(0, 10))
     drop(b, "随访记录", p.id, lambda r: r["随访日期"] < out - timedelta(days=30))
+    # the first hospital's discharge papers (一历五单) never arrived: discharge_info_missing
     b.add("住院记录", 患者编号=p.id, 入院日期=out - timedelta(days=25), 出院日期=out, 医院="县精神卫生中心", 住院方式="非自愿",
-          出院信息已接收=True)
+          出院信息已接收=k != 0)
 
 
 def _no_guardian_agreement(b: Builder, p: P, k: int) -> None:
@@ -100,9 +101,29 @@ def _consent_unsigned(b: Builder, p: P, k: int) -> None:
     drop(b, "协议", p.id, lambda r: r["协议类型"] != "免费服药告知书")
 
 
+def _not_reached(b: Builder, p: P, day, reason: str, note: str) -> None:
+    b.add("随访记录", 患者编号=p.id, 随访日期=day, 随访形式="家庭访视", 随访人员="、".join(p.members), 病情分类="未访到",
+          失访原因=reason, 备注=note)
+
+
+def _lost_contact(b: Builder, p: P, k: int) -> None:
+    """Not reached three times running over the last six weeks (连续未访到次数 3): lost_contact_suspected."""
+    first = SAMPLE_AS_OF - timedelta(days=40 + b.rng.randrange(0, 10))
+    drop(b, "随访记录", p.id, lambda r: r["随访日期"] < first)
+    for gap in (0, 14, 28):
+        _not_reached(b, p, first + timedelta(days=gap), "其他", "家中无人，邻居不知去向")
+
+
+def _refused(b: Builder, p: P, k: int) -> None:
+    """Refused the latest visit; records.py reports every refusal but the first (refusal_unreported)."""
+    day = SAMPLE_AS_OF - timedelta(days=5 + b.rng.randrange(0, 20))
+    drop(b, "随访记录", p.id, lambda r: r["随访日期"] < day)
+    _not_reached(b, p, day, "拒绝随访", "家属拒绝入户")
+
+
 # every planted case, by the list it feeds; each takes a few at-home patients
 PATIENT_CASES = (_followup_overdue, _assessment_overdue, _check_overdue, _high_risk_at_home, _discharged_unvisited,
-                 _no_guardian_agreement, _reward_lapsed, _consent_unsigned)
+                 _no_guardian_agreement, _reward_lapsed, _consent_unsigned, _lost_contact, _refused)
 
 
 def _plant_cross_village(b: Builder, plist: list[P], n: int) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.derive.history import Observation, rise_date
 from generator.contract.vocab import (CLOSED_STATUSES, DEAD, HIGH_RISK_SCOPE, MOVE_LOSS_REASONS, NOT_REACHED, NOTICE_KINDS,
-                    SCREENING_KINDS, SERIOUS_INCIDENT, WANDERED)
+                                      REFUSED, SCREENING_KINDS, SERIOUS_INCIDENT, WANDERED)
 
 if TYPE_CHECKING:
     from generator.sample.histories import Builder, P
@@ -132,6 +132,9 @@ def _notices(b: Builder, plist: list[P], rows: dict, a: date) -> None:
         left += [r["发生日期"] for r in mine["事件记录"] if r["事件类型"] == WANDERED]
         if left:
             report(p, NOTICE_KINDS["move"], max(left), "派出所")
+        refused = [r["随访日期"] for r in mine["随访记录"] if r.get("失访原因") == REFUSED]
+        if refused:
+            report(p, NOTICE_KINDS["refusal"], max(refused), "派出所、平安办")
         if p.row.get("户籍村社区") not in (None, p.row["现住村社区"]):
             report(p, NOTICE_KINDS["cross_village"], p.enrolled + timedelta(days=7), f"户籍地{p.row['户籍村社区']}")
         for stay in mine["住院记录"][:1]:

@@ -34,7 +34,7 @@ def derivation(view: View, state: PatientState) -> str:
 
 
 # how a due item never done at all reads (its due date counts from enrolment: days late would mislead)
-NEVER_DONE = {"随访": "从未随访", "危险性评估": "从未评估", "健康体检": "从未体检", "高风险面访": "从未面访"}
+NEVER_DONE = {"随访": "从未随访", "危险性评估": "从未评估", "健康体检": "从未体检", "重点患者面访": "从未面访"}
 
 
 def due_row(due: Due) -> tuple:

@@ -17,7 +17,7 @@ from generator.present.pages import paths
 from generator.present.pages.html import Page, Raw, a, a_to, badge, page, phone, print_button, table
 
 # the lists a home visit or a call settles, and what each asks for
-WEEK_LISTS = {"followup_overdue": "随访", "followup_due_soon": "随访", "high_risk_visit_overdue": "高风险面访",
+WEEK_LISTS = {"followup_overdue": "随访", "followup_due_soon": "随访", "high_risk_visit_overdue": "重点患者面访",
               "discharge_followup_overdue": "出院后首次随访"}
 # an item whose patient has had no such visit reads 从未…: (the PatientState field of the last one, the words)
 NEVER = {"followup_overdue": ("last_followup", "从未随访"), "high_risk_visit_overdue": ("last_face_visit", "从未面访")}
@@ -109,7 +109,7 @@ def render_week(view: View) -> dict[str, Page]:
 def _about(view: View) -> str:
     end = view.as_of + timedelta(days=SOON_DAYS)
     return (f"统计截止日期 {view.as_of.isoformat()}。在家居住的患者中，应随访日期在 {view.as_of.isoformat()} 至 "
-            f"{end.isoformat()} 之间的，以及随访、高风险面访、出院后首次随访已经逾期的；逾期最久的在前，其次是最早到期的。"
+            f"{end.isoformat()} 之间的，以及随访、重点患者面访、出院后首次随访已经逾期的；逾期最久的在前，其次是最早到期的。"
             "点编号看随访记录，点电话直接拨打监护人。")
 
 
