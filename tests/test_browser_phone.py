@@ -120,7 +120,7 @@ def test_phones_in_full_are_tel_links_and_masked_ones_text(sample_site, sized):
 def test_never_visited_says_so_instead_of_days_since_enrolment(sample_site, sized):
     page = sized(LAPTOP)
     open_all(page, sample_site, "patients/P020.html", True)
-    due = page.locator("article table", has_text="高风险面访").locator("tr", has_text="高风险面访")
+    due = page.locator("article table", has_text="重点患者面访").locator("tr", has_text="重点患者面访")
     assert due.locator(".jf-badge").inner_text() == "从未面访"
     visit(page, (sample_site / "overdue" / "high_risk_visit_overdue.html").as_uri())
     decrypted(page)
