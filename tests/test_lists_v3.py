@@ -21,6 +21,7 @@ from generator.derive.evaluation import evaluate, lists_json, overdue_lists
 from generator.derive.history import histories
 from generator.derive.state import due_for_followup
 from generator.present.pages.departments import render_department
+from generator.present.pages.guidelines import render_guidelines
 from generator.present.views import build_view
 from generator.sample.template import write_template
 from tests.test_rules import A, only, patient, visit
@@ -243,3 +244,10 @@ def test_template_has_the_new_values_and_the_setting(tmp_path):
     lists_ = [v.formula1 for ws in (wb["随访记录"], wb["通报记录"]) for v in ws.data_validations.dataValidation]
     assert any("拒绝随访" in (f or "") for f in lists_) and any("失访拒访通报" in (f or "") for f in lists_)
     assert Settings(township="测试镇").missed_in_a_row == 3
+
+
+def test_the_rules_page_says_how_the_due_date_is_set():
+    view = build_view(Dataset(settings=Settings(township="测试镇")), Report(), A, datetime(2025, 7, 1, 8, 0))
+    text = next(iter(render_guidelines(view).values())).markdown()
+    assert "应随访日期取最近一次随访的“下次随访日期”（填了时）和“随访日期 + 当前病情分类的随访间隔”中较早的一天" in text
+    assert "病情分类为“不稳定”的在家患者，\n还要每“高风险居家面访间隔天数”至少面访（门诊、家庭访视）一次。" in text
