@@ -1,7 +1,7 @@
 """The evaluation of a workbook at as_of: every patient's history and state, then every list in the catalogue's order.
 
 The catalogue (generator.contract.lists LISTS) decides which lists there are and their order; each list's rule is
-registered by list_rules.py (v1) or records.py (v2), both imported here. A list without a rule, or a rule without a
+registered by list_rules.py (v1) or records.py (v2, v3), both imported here. A list without a rule, or a rule without a
 list, fails at import and at evaluation.
 """
 
