@@ -247,3 +247,55 @@ def test_a_target_setting_reads_percent_signs_and_refuses_words(tmp_path):
 def test_the_census_shows_other_and_pending_apart(data):
     c = indicators.census(data.patients)
     assert (c.registered, c.pending, c.other, c.closed, c.total) == (8, 1, 1, {"死亡": 1, "迁出": 1}, 12)
+
+
+def cli_json(workbook, *args: str) -> dict:
+    result = run("indicators", str(workbook), "--json", *args)
+    assert result.returncode == 0, text(result.stderr)
+    return json.loads(text(result.stdout))
+
+
+def test_indicators_json_is_the_contracts_shape(workbook):
+    got = cli_json(workbook, "--period", "近12个月")
+    assert list(got) == ["as_of", "period", "counts", "indicators"]
+    assert got["as_of"] == "2026-06-30"
+    assert got["period"] == {"name": "近12个月", "start": "2025-07-01", "end": "2026-06-30"}
+    assert got["counts"] == {"registered": 8, "managed": 6, "pending": 1, "other_diagnosis": 1, "closed": 2}
+    assert list(got["indicators"]) == [spec.key for spec in INDICATORS]
+    assert got["indicators"]["standard_management_rate"] == {
+        "name": "规范管理率", "numerator": 2, "denominator": 8, "value": 25.0, "unit": "%", "target": 90.0}
+    assert got["indicators"]["prevalence"] == {
+        "name": "报告患病率", "numerator": 8, "denominator": 20000, "value": 0.4, "unit": "‰", "target": 4.5}
+    assert got["indicators"]["stable_rate"]["value"] == 66.67 and got["indicators"]["stable_rate"]["target"] is None
+
+
+def test_the_setting_is_the_default_period_and_the_option_wins(workbook):
+    assert cli_json(workbook)["period"] == {"name": "本年", "start": "2026-01-01", "end": "2026-06-30"}
+    month = cli_json(workbook, "--period", "本月")
+    assert month["period"] == {"name": "本月", "start": "2026-06-01", "end": "2026-06-30"}
+    # June: P01 (06-20) and P06 (06-01) followed up; P08's 06-10 未访到 is not
+    assert month["counts"]["managed"] == 2
+
+
+def test_one_villages_indicators_leave_prevalence_out(workbook):
+    got = cli_json(workbook, "--village", VILLAGE)
+    assert "prevalence" not in got["indicators"]
+    assert got["counts"] == {"registered": 4, "managed": 4, "pending": 0, "other_diagnosis": 1, "closed": 0}
+    assert got["indicators"]["standard_management_rate"]["numerator"] == 2
+
+
+def test_an_unknown_village_is_a_chinese_error(workbook):
+    result = run("indicators", str(workbook), "--village", "乙村")
+    assert result.returncode == 1 and result.stdout == b""
+    assert text(result.stderr) == "错误：没有名为“乙村”的村社区。台账中的村社区有：禾苗村、溪口社区。\n"
+
+
+def test_indicators_as_text(workbook):
+    result = run("indicators", str(workbook))
+    assert result.returncode == 0
+    lines = text(result.stdout).splitlines()
+    assert lines[:3] == ["统计截止日期：2026-06-30", "统计期：本年（2026-01-01 至 2026-06-30）",
+                         "人数：在册 8；在管 6；待诊断 1；其他诊断 1；已结案 2"]
+    assert "规范管理率：62.5%（5/8），目标 ≥ 90%，未达标" in lines
+    assert "病情稳定率：66.7%（4/6），无目标" in lines
+    assert "报告患病率：0.4‰（8/20000），目标 ≥ 4.5‰，未达标" in lines
