@@ -4,12 +4,14 @@ death inside the period, a 住院治疗 patient whose own row says 不服药, a 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import date, datetime
 
 import pytest
 
-from generator.contract.indicators import INDICATORS
+from generator.contract.indicators import BY_KEY, INDICATORS
 from generator.derive import indicators
 from generator.derive.history import histories
 from generator.derive.indicators import Period, period_of, standard_management
@@ -299,3 +301,74 @@ def test_indicators_as_text(workbook):
     assert "规范管理率：62.5%（5/8），目标 ≥ 90%，未达标" in lines
     assert "病情稳定率：66.7%（4/6），无目标" in lines
     assert "报告患病率：0.4‰（8/20000），目标 ≥ 4.5‰，未达标" in lines
+
+
+def site_indicators(page: str) -> dict[str, tuple]:
+    """The indicator tables of a built page: {name: (numerator, denominator, value, target, met)}, and the period."""
+    found = {}
+    for part in re.findall(r'<table class="jf-table jf-indicators">(.*?)</table>', page, re.S):
+        for row in re.findall(r"<tr>(.*?)</tr>", part, re.S):
+            cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            if cells:
+                name, _definition, numerator, denominator, value, target, met = cells
+                found[name] = (int(numerator), int(denominator.split("（")[0]), value, target, met)
+    return found
+
+
+def expected(indicator: dict) -> tuple:
+    """What the site should show for one indicator of ``indicators --json``."""
+    value = "—" if indicator["value"] is None else f"{indicator['value']:.1f}{indicator['unit']}"
+    target = "—" if indicator["target"] is None else f"≥ {indicator['target']:g}{indicator['unit']}"
+    if indicator["target"] is None:
+        met = "— 无目标"
+    else:
+        met = "✓ 达标" if indicator["value"] >= indicator["target"] else "✗ 未达标"
+    return indicator["numerator"], indicator["denominator"], value, target, met
+
+
+@pytest.fixture(scope="module")
+def site(workbook, tmp_path_factory):
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = run("build", str(workbook), "--out", str(out), "--insecure-no-password", password=None)
+    assert result.returncode == 0, text(result.stderr)
+    return out
+
+
+@pytest.mark.parametrize("page, village, keys", [
+    ("index.html", None, None),
+    ("villages/V02.html", VILLAGE, None),
+    ("departments/health.html", None, {"management_rate", "standard_management_rate", "face_visit_rate",
+                                       "medication_rate", "regular_medication_rate", "stable_rate",
+                                       "free_medication_share", "consent_signed_rate", "health_check_rate"}),
+    ("departments/police.html", None, {"incident_rate"}),
+])
+def test_the_sites_numbers_are_indicators_json(workbook, site, page, village, keys):
+    shown = (site / page).read_text(encoding="utf-8")
+    got = cli_json(workbook, *(["--village", village] if village else []))
+    want = {i["name"]: expected(i) for key, i in got["indicators"].items() if keys is None or key in keys}
+    assert site_indicators(shown) == want
+    assert "统计期：本年（2026-01-01 至 2026-06-30），起止两天都算在内。" in shown
+    for key, i in got["indicators"].items():  # each with its definition from the one catalogue
+        if keys is None or key in keys:
+            assert html.escape(BY_KEY[key].definition, quote=False) in shown
+
+
+def test_the_home_pages_village_table_is_each_villages_json(workbook, site):
+    shown = (site / "index.html").read_text(encoding="utf-8")
+    got = cli_json(workbook, "--village", VILLAGE)["indicators"]
+    row = re.search(r"<tr><td>溪口社区</td>(.*?)</tr>", shown.split("各村社区没有常住人口数")[0].split("jf-meeting")[-1],
+                    re.S).group(1)
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    assert cells == [f"{expected(i)[2]}（{i['numerator']}/{i['denominator']}）" for i in got.values()]
+
+
+def test_the_trends_last_month_is_the_last_twelve_months_indicators(data):
+    from generator.derive import trends
+
+    h = histories(data)
+    last = trends.compute(data, h, A).months[-1]
+    year = indicators.compute(data, h, period_of(A, "近12个月"))
+    assert (last.registered, last.standard, last.faced) == (8, 2, 3)
+    assert (last.standard, last.registered) == (year["standard_management_rate"].numerator,
+                                                year["standard_management_rate"].denominator)
+    assert last.faced == year["face_visit_rate"].numerator
