@@ -16,9 +16,11 @@ import click
 from generator.app.build import LOCK_MINUTES, InvalidWorkbook
 from generator.app.checking import SiteUnreadable, check_workbook, list_overdue, verify_site
 from generator.app.commandline import HEADINGS, BadOption, check_month, chinese_extra, chinese_usage, read_as_of
+from generator.app.indicating import show_indicators
 from generator.app.outcome import Outcome, Refused
 from generator.app.password import generate_passphrase
 from generator.app.publishing import SiteOptions, publish
+from generator.contract.indicators import PERIODS
 from generator.contract.report import render_report
 from generator.present.outpaths import ExportRefused
 from generator.read.workbook import WorkbookUnreadable
@@ -175,6 +177,7 @@ def main() -> None:
       jingfang init                生成空白的标准台账 workbook/标准台账.xlsx
       jingfang check 台账.xlsx      检查台账，列出所有问题（工作表、单元格、列、值）
       jingfang overdue 台账.xlsx    列出各类逾期清单
+      jingfang indicators 台账.xlsx 按国家口径计算工作指标
       jingfang build 台账.xlsx      检查无误后生成内部网站（site/）
 
     台账只会被读取，任何命令都不会修改它。
@@ -243,6 +246,22 @@ def overdue(workbook: Path, as_of: date | None, as_json: bool) -> None:
     """
     with _library_errors():
         _say(list_overdue(workbook, as_of, date.today(), as_json))
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--period", type=click.Choice(PERIODS), help="统计期（默认取“基本设置”中的统计周期，再默认本年）。")
+@click.option("--village", metavar="村社区", help="只统计这个村社区（现住村社区）的患者，不计报告患病率。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出统计期、人数和每个指标的分子、分母、数值、单位、目标（键名见 README）。")
+def indicators(workbook: Path, as_of: date | None, period: str | None, village: str | None, as_json: bool) -> None:
+    """按国家口径计算台账 WORKBOOK 的工作指标（管理率、规范管理率、面访率、服药率……）。
+
+    每个指标给出分子、分母、数值和目标；统计期从本年 1 月 1 日（或本季度、本月第一天，或近12个月）到统计截止日期。
+    台账有错误时先列出错误，不输出指标（退出码 1）。
+    """
+    with _library_errors():
+        _say(show_indicators(workbook, as_of, date.today(), period, village, as_json))
 
 
 @main.command()

@@ -9,7 +9,8 @@ from datetime import date, datetime
 
 import pytest
 
-from generator.derive.indicators import POPULATION, REGISTERED_STATUSES
+from generator.contract.indicators import POPULATION_KEY
+from generator.derive.indicators import REGISTERED_STATUSES
 from generator.contract.lists import BY_KEY
 from generator.present.pages import render_pages
 from generator.present.pages.meeting import census_of
@@ -85,10 +86,13 @@ def test_one_card_per_status_partitions_registered_and_says_what_is_outside(ever
     assert cards(page) == [("在册", 7), ("在家居住", 2), ("住院治疗", 1), ("羁押服刑", 1), ("强制隔离戒毒", 1),
                            ("下落不明", 1), ("外出务工", 1)]
     assert ("在册 7 人 = 在家居住 2 + 住院治疗 1 + 羁押服刑 1 + 强制隔离戒毒 1 + 下落不明 1 + 外出务工 1。"
-            "不计入在册：待诊断 1 人（确诊后计入），已结案 2 人（死亡 1、迁出 1）；台账共 10 人。") in page
-    assert '<div class="jf-num">5</div><div>在管</div><div class="jf-what">在册减去下落不明和外出务工</div>' in page
+            "不计入在册：待诊断 1 人（确诊后计入），诊断为其他 0 人（不属六类严重精神障碍），已结案 2 人（死亡 1、迁出 1）；"
+            "台账共 10 人。") in page
+    # v3: 在管 = followed up in the period (本年 to 2025-06-30): P001, P002, P003; the others have no follow-up
+    assert ('<div class="jf-num">3</div><div>在管</div><div class="jf-what">统计期本年（2025-01-01 至 2025-06-30）内'
+            '至少随访 1 次的在册患者</div>') in page
     roster = next(p for rel, p in render_pages(every_status) if rel == "roster/index.md").markdown()
-    assert "共 10 人：在册 7 人，待诊断 1 人，已结案 2 人（死亡 1、迁出 1）。" in roster
+    assert "共 10 人：在册 7 人，待诊断 1 人，诊断为其他 0 人，已结案 2 人（死亡 1、迁出 1）。" in roster
 
 
 @pytest.mark.parametrize("fixture", ["every_status", "sample"])
@@ -99,25 +103,26 @@ def test_cards_sum_to_registered_and_each_denominator_is_its_card(fixture, reque
     assert shown["在册"] == sum(n for label, n in shown.items() if label != "在册")
     c = census_of(view)
     assert c.total == len(view.data.patients)
-    managed = c.registered - sum(c.by_status[s] for s in ("下落不明", "外出务工"))
-    bases = {"在册": shown["在册"], "在管": managed, "在家居住": shown["在家居住"]}
+    free = sum(1 for p in view.data.patients if p.free_medication and not p.closed and p.diagnosis not in ("待诊断", "其他"))
+    bases = {"在册": shown["在册"], "在管": view.indicators.counts["managed"], "在家居住的在册": shown["在家居住"],
+             "免费服药的在册": free}
     for indicator in view.indicators:
-        if indicator.base != POPULATION:
+        if indicator.key != POPULATION_KEY:
             assert indicator.denominator == bases[indicator.base], indicator.name
-    assert f"<td>{bases['在家居住']}（在家居住）</td>" in bare(home(view))
+    assert f"<td>{bases['在家居住的在册']}（在家居住的在册）</td>" in bare(home(view))
 
 
 @pytest.mark.parametrize("fixture", ["every_status", "sample"])
 def test_village_indicators_add_up_to_the_townships(fixture, request):
     view = request.getfixturevalue(fixture)
-    township = {i.name: i for i in view.indicators}
+    township = view.indicators
     villages = list(view.village_indicators.values())
     assert len(villages) >= 2
-    names = [i.name for i in villages[0]]
-    assert names == [i.name for i in view.indicators if i.base != POPULATION]
-    for n, name in enumerate(names):
-        assert sum(v[n].numerator for v in villages) == township[name].numerator, name
-        assert sum(v[n].denominator for v in villages) == township[name].denominator, name
+    keys = [i.key for i in villages[0]]
+    assert keys == [i.key for i in township if i.key != POPULATION_KEY]
+    for key in keys:
+        assert sum(v[key].numerator for v in villages) == township[key].numerator, key
+        assert sum(v[key].denominator for v in villages) == township[key].denominator, key
 
 
 def meeting_cells(markdown: str) -> dict[tuple[str, str], int]:

@@ -63,11 +63,13 @@ def test_last_three_months_hand_worked():
     fields = ("due", "done", "registered", "standard", "faced", "new", "died")
     got = [tuple(getattr(m, f) for f in fields) for m in months[-3:]]
     assert got == [
-        # April: P1 due 04-05 (01-05 + 90), visited 04-02; 在册 P1 and P3 (dies later); both faced; P4 new
-        (1, 1, 2, 1, 2, 1, 0),
-        # May: P2 due 05-24 (no visit: 不稳定, 14 days after enrolment), not visited; P3 died 05-20 (gone); P2 new
+        # April: P1 due 04-05 (01-05 + 90), visited 04-02; 在册 P1 and P3 (dies later); both faced; P4 new;
+        # 规范管理 over 近12个月 (from 2024-05-01): nobody — P1's first follow-up came 196 days after enrolment
+        (1, 1, 2, 0, 2, 1, 0),
+        # May: P2 due 05-24 (no visit: 不稳定, 14 days after enrolment), not visited; P3 died 05-20 (gone); P2 new,
+        # 规范 until its first follow-up is G days late
         (1, 0, 2, 1, 1, 1, 1),
-        # June: P2 still due, visited by phone 06-10 (not a 面访); P1 next due 07-01
+        # June: P2 still due, visited by phone 06-10 (not a 面访), still 规范; P1 next due 07-01
         (1, 1, 2, 1, 1, 0, 0),
     ]
     assert months[-1].standard_rate == 50.0 and months[-3].face_rate == 100.0

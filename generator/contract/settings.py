@@ -5,9 +5,22 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from generator.contract import values
+from generator.contract import indicators
 from generator.contract.fields import AnyDate, Amount, Col, Count, Days, DaysOrOff, FilePlace, LongText, Place, Vocab, VocabList
 from generator.contract.row import Row, sheet_row
 from generator.contract.vocab import SERIOUS_INCIDENT, ConditionClass, IncidentType
+
+
+Target = Annotated[float | None, BeforeValidator(indicators.parse_target), Field(ge=0, le=1000), Col("amount", width=10)]
+
+
+def _target(key: str):
+    """The setting 〈name〉目标 of an indicator, defaulting to the catalogue's target."""
+    spec = indicators.BY_KEY[key]
+    way = "不高于" if spec.lower_is_better else "不低于"
+    default = f"留空为默认值 {spec.target:g}" if spec.target is not None else "默认不设目标"
+    return Field(spec.target, alias=spec.setting,
+                 description=f"{spec.name}的目标值（单位 {spec.unit}，{way}目标为达标）；{default}。")
 
 
 class Settings(BaseModel):
@@ -41,6 +54,24 @@ class Settings(BaseModel):
     max_followup_gap_days: Days = Field(
         92, alias="规范管理最大间隔天数", description="相邻两次随访超过这么多天，即不算规范管理。"
     )
+    # v3: the indicators' period and targets (contract/indicators is the catalogue)
+    period: Vocab(indicators.Period) = Field(
+        indicators.DEFAULT_PERIOD, alias="统计周期",
+        description="指标的统计期：本年（1月1日起）、本季度、本月 或 近12个月，都到统计截止日期为止。",
+    )
+    prevalence_target: Target = _target("prevalence")
+    management_rate_target: Target = _target("management_rate")
+    standard_management_rate_target: Target = _target("standard_management_rate")
+    face_visit_rate_target: Target = _target("face_visit_rate")
+    medication_rate_target: Target = _target("medication_rate")
+    regular_medication_rate_target: Target = _target("regular_medication_rate")
+    stable_rate_target: Target = _target("stable_rate")
+    free_medication_share_target: Target = _target("free_medication_share")
+    consent_signed_rate_target: Target = _target("consent_signed_rate")
+    health_check_rate_target: Target = _target("health_check_rate")
+    guardian_agreement_rate_target: Target = _target("guardian_agreement_rate")
+    reward_agreement_rate_target: Target = _target("reward_agreement_rate")
+    incident_rate_target: Target = _target("incident_rate")
     reward_amount: Amount | None = Field(
         None, alias="以奖代补年度金额", description="以奖代补有奖监护协议上默认打印的年度奖励金额（元/年）。"
     )

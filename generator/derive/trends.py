@@ -1,5 +1,8 @@
 """Month-by-month trends over the last 12 months ending with the as-of month — pure functions of (Dataset, as_of).
 
+规范管理率 and 面访率 are the indicators' (national 口径) over 近12个月 ending at each month's end: a rolling year,
+since a year to date would start again every January.
+
 The workbook holds each patient's status today, not its history: who was at home in a past month is read from
 today's 在管状态 (the page says so). The only dated loss is a death (死亡日期); 迁出 and 下落不明 carry no date.
 """
@@ -11,12 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from generator.derive.indicators import standard_management
+from generator.derive.indicators import period_of, registered, standard_management
 from generator.derive.history import History
 from generator.derive.state import due_for_followup
-from generator.contract.patients import Patient
 from generator.contract.schema import Dataset
-from generator.contract.vocab import AT_HOME, DEAD, PENDING_DIAGNOSIS
+from generator.contract.vocab import AT_HOME
 
 MONTHS = 12
 
@@ -30,8 +32,8 @@ class Month:
     due: int  # at-home patients whose follow-up fell due by the month's end
     done: int  # of those, followed up within the month
     registered: int  # 在册 at the month's end
-    standard: int  # 规范管理 at the month's end (indicators.standard_management)
-    faced: int  # at least one 面访 in the 365 days ending at the month's end
+    standard: int  # 规范管理 over 近12个月 ending at the month's end (indicators.standard_management)
+    faced: int  # at least one 面访 in 近12个月 ending at the month's end (its 365 days, both ends included)
     new: int  # 纳入管理日期 within the month
     died: int  # 死亡日期 within the month
 
@@ -93,16 +95,11 @@ class Record:
                        assessments=_last_day(h.assessments, self.assessed, day),
                        incidents=_last_day(h.incidents, self.happened, day))
 
-    def within_year(self, day: date) -> History:
-        """The follow-ups of the 365 days ending at day."""
-        lo, hi = bisect_right(self.visits, day - timedelta(days=365)), bisect_right(self.visits, day)
-        return History(followups=self.history.followups[lo:hi])
-
     def visited(self, start: date, end: date) -> bool:
         return bisect_right(self.visits, end) > bisect_left(self.visits, start)
 
-    def faced_within_year(self, day: date) -> bool:
-        return bisect_right(self.faces, day) > bisect_right(self.faces, day - timedelta(days=365))
+    def faced(self, start: date, end: date) -> bool:
+        return bisect_right(self.faces, end) > bisect_left(self.faces, start)
 
 
 def _last_day(items: list, days: list[date], day: date) -> list:
@@ -126,13 +123,6 @@ def followup_month(data: Dataset, records: dict[str, Record], start: date, end: 
     return due, done
 
 
-def registered_on(p: Patient, day: date) -> bool:
-    """在册 at day: diagnosed, enrolled by then, and not closed — unless the closing is a death after day."""
-    if p.diagnosis == PENDING_DIAGNOSIS or p.enrolled > day:
-        return False
-    return not p.closed or (p.status == DEAD and p.died is not None and p.died > day)
-
-
 def compute(data: Dataset, histories: dict[str, History], as_of: date) -> Trends:
     """The 12 months ending with as_of's month, and each village's follow-ups in the as-of month."""
     gap = data.settings.max_followup_gap_days
@@ -142,11 +132,12 @@ def compute(data: Dataset, histories: dict[str, History], as_of: date) -> Trends
     due = done = set()
     for start, end in month_spans(as_of):
         due, done = followup_month(data, records, start, end)
-        reg = [records[p.patient_id] for p in data.patients if registered_on(p, end)]
+        year = period_of(end, "近12个月")
+        reg = [(p, records[p.patient_id]) for p in data.patients if registered(p, end)]
         months.append(Month(
             start=start, end=end, due=len(due), done=len(done), registered=len(reg),
-            standard=sum(standard_management(r.within_year(end), end - timedelta(days=365), end, gap) for r in reg),
-            faced=sum(r.faced_within_year(end) for r in reg),
+            standard=sum(standard_management(p.enrolled, r.visits, year, gap) for p, r in reg),
+            faced=sum(r.faced(year.start, end) for _, r in reg),
             new=sum(start <= p.enrolled <= end for p in data.patients),
             died=sum(p.died is not None and start <= p.died <= end for p in data.patients),
         ))

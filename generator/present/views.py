@@ -39,7 +39,7 @@ class View:
     histories: dict[str, History]
     states: dict[str, PatientState]
     lists: dict[str, list[OverdueItem]]
-    indicators: list[indicators.Indicator]
+    indicators: indicators.Indicators  # the township's, over the period of the setting 统计周期
     village_codes: dict[str, str]
     patients: dict[str, Patient]
     groups: dict[str, Group]
@@ -51,7 +51,7 @@ class View:
     lists_of_patient: dict[str, list[str]] = field(default_factory=dict)
     overdue_of_patient: dict[str, list[tuple[str, int | None]]] = field(default_factory=dict)  # (list key, days)
     previous: dict | None = None  # the previous build's state (changes.state_of), when it could be decrypted
-    village_indicators: dict[str, list[indicators.Indicator]] = field(default_factory=dict)  # 现住村社区 → its own
+    village_indicators: dict[str, indicators.Indicators] = field(default_factory=dict)  # 现住村社区 → its own
     never_done: set[tuple[str, str]] = field(default_factory=set)  # (list key, id) of items never done at all
     documents: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, patient) → rendered, once per build
 
@@ -105,13 +105,14 @@ def build_view(data: Dataset, report: Report, as_of: date, built_at: datetime, m
     meetings: dict[str, list[Meeting]] = defaultdict(list)
     for m in sorted(data.meetings, key=lambda m: m.held, reverse=True):
         meetings[m.group_id].append(m)
+    period = indicators.resolve_period(data.settings, as_of)
     view = View(
         data=data, report=report, as_of=as_of, built_at=built_at, histories=histories, states=states, lists=lists,
-        indicators=indicators.compute(data, histories, as_of), village_codes=codes,
+        indicators=indicators.compute(data, histories, period), village_codes=codes,
         patients={p.patient_id: p for p in data.patients}, groups={g.group_id: g for g in data.groups},
         staff={s.name: s for s in data.staff}, members=dict(members), patients_of_group=dict(by_group),
         meetings_of_group=dict(meetings), month=month or month_before(as_of),
-        village_indicators=indicators.by_village(data, histories, as_of),
+        village_indicators=indicators.by_village(data, histories, period),
     )
     view.never_done = {(key, item.id) for key, items in lists.items() for item in items if item.never}
     for key, items in lists.items():

@@ -11,8 +11,17 @@ from generator.contract.vocab import AGREEMENT_KINDS, POOR
 from generator.present.pages import paths
 from generator.present.pages.html import Page, Raw, a, page, print_button, table
 from generator.present.pages.monthly import monthly_link, report_title
+from generator.present.pages.meeting import indicator_table
 from generator.present.pages.overdue import item_table
 
+# the township's indicators each department answers for (keys of contract.indicators), shown on its page
+DEPARTMENT_INDICATORS: dict[str, tuple[str, ...]] = {
+    "police": ("incident_rate",),
+    "health": ("management_rate", "standard_management_rate", "face_visit_rate", "medication_rate",
+               "regular_medication_rate", "stable_rate", "free_medication_share", "consent_signed_rate",
+               "health_check_rate"),
+    "civil": ("free_medication_share", "reward_agreement_rate", "guardian_agreement_rate"),
+}
 RECENT_DAYS = 365  # incidents shown to the police: this many days back from the as-of date
 
 
@@ -37,6 +46,9 @@ def render_department(view: View, d: Department) -> Page:
         parts.append(f"## {spec.title}（{len(items)}）\n\n{spec.about}\n\n"
                      + (item_table(view, here, spec, items) if items else "没有。"))
     parts += EXTRA.get(d.slug, lambda view, here: [])(view, here)
+    if d.slug in DEPARTMENT_INDICATORS:
+        parts.append("## 相关工作指标\n\n全乡镇的数字，与首页相同。\n\n"
+                     + indicator_table(view.indicators, DEPARTMENT_INDICATORS[d.slug]))
     return page(f"部门 · {d.title}", "\n\n".join(parts), owner=department_level(d.slug))
 
 

@@ -6,8 +6,8 @@ from generator.contract.lists import BY_KEY, DEPARTMENTS
 from generator.present.views import View
 from generator.present.pages import paths
 from generator.present.pages.html import Page, Raw, a, badge, page, table, text
-from generator.present.pages.meeting import (indicator_table, render_cards, render_meeting_table, render_village_counts,
-                      render_village_indicators)
+from generator.present.pages.meeting import (counts_line, indicator_table, render_cards, render_meeting_table,
+                                             render_village_counts, render_village_indicators)
 
 HERE = paths.HOME
 
@@ -45,7 +45,8 @@ def render_home(view: View) -> dict[str, Page]:
 
 ## 工作指标
 
-统计期为截至 {view.as_of.isoformat()} 的 365 天。{a(HERE, paths.GUIDELINES, "口径说明")}
+按国家严重精神障碍信息系统的口径计算（统计期由基本设置“统计周期”决定，目标值由“指标名称＋目标”的设置决定），
+{a(HERE, paths.GUIDELINES, "口径说明")}。{counts_line(view.indicators)}
 
 最近 12 个月的变化见 {a(HERE, paths.TRENDS, "趋势")}；与上次生成网站相比的变化见 {a(HERE, paths.CHANGES, "变化")}。
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
-from generator.derive.indicators import Census, Indicator, census
+from generator.contract.indicators import COUNTS
+from generator.derive.indicators import Census, Indicator, Indicators, census
 from generator.contract.lists import BY_KEY
 from generator.present.views import View
-from generator.contract.vocab import AT_HOME, MISSING_STATUSES
+from generator.contract.vocab import AT_HOME
 from generator.present.pages import paths
 from generator.present.pages.html import Raw, a, a_to, badge, table
 from generator.present.pages.week import week_plan
@@ -40,17 +41,20 @@ def _card(n: int, label: str, what: str) -> str:
 
 
 def render_cards(view: View) -> str:
-    """The counts: 在册 and one card per 在管状态 summing to it; who is outside 在册; 在管 and 高风险 within it."""
+    """The counts: 在册 and one card per 在管状态 summing to it; who is outside 在册 (待诊断, 其他, closed); 在管 (followed
+    up in the period) and 高风险 within it."""
     c = census_of(view)
     level = view.data.settings.high_risk_level
     statuses = "".join(_card(n, status, f"在册患者中在管状态为“{status}”") for status, n in c.by_status.items())
-    total = _card(c.registered, "在册", "确诊、未死亡、未迁出的患者，等于各在管状态人数之和")
+    total = _card(c.registered, "在册", "六类严重精神障碍确诊、未死亡、未迁出的患者，等于各在管状态人数之和")
     closed = "、".join(f"{status} {n}" for status, n in c.closed.items())
-    within = (_card(c.managed, "在管", f"在册减去{'和'.join(MISSING_STATUSES)}")
+    managed = view.indicators.counts["managed"]
+    within = (_card(managed, "在管", f"统计期{view.indicators.period.label}内至少随访 1 次的在册患者")
               + _card(c.high, "高风险", f"在册患者中当前危险性 {level} 级及以上"))
     sum_line = " + ".join(f"{status} {n}" for status, n in c.by_status.items())
     return (f'<div class="jf-cards">{total}{statuses}</div>\n\n'
             f"在册 {c.registered} 人 = {sum_line}。不计入在册：待诊断 {c.pending} 人（确诊后计入），"
+            f"诊断为其他 {c.other} 人（不属六类严重精神障碍），"
             f"已结案 {sum(c.closed.values())} 人（{closed}）；台账共 {c.total} 人。\n\n"
             f'<div class="jf-cards">{within}</div>')
 
@@ -112,29 +116,56 @@ def _count(here: str, target: str, key: str, n: int, *, anchor: bool = True) -> 
     return Raw(a_to(here, target, key, n) if anchor else a(here, target, n))
 
 
-def indicator_table(indicators: list[Indicator], *, definitions: bool = True) -> str:
-    """Indicators with numerator, denominator (and what it counts), value, target."""
-    return table(["指标", *(["定义"] if definitions else []), "分子", "分母", "数值", "目标", "达标"], [
-        (i.name, *([i.definition] if definitions else []), i.numerator, f"{i.denominator}（{i.base}）", _value(i),
-         "—" if i.target is None else f"≥ {i.target:g}{i.unit}",
-         badge("—", "info") if i.met is None else badge("达标", "ok") if i.met else badge("未达标", "late"))
-        for i in indicators
-    ])
+def period_line(result: Indicators) -> str:
+    """The sentence naming the period the indicators count over."""
+    return f"统计期：{result.period.label}，起止两天都算在内。"
 
 
-def _value(i: Indicator) -> str:
+def indicator_table(result: Indicators, keys: tuple[str, ...] | None = None) -> str:
+    """The indicators (all, or those of keys) with their period, definition, numerator, denominator (and what it
+    counts), value, target, and whether it is met — in words and a sign, not by colour alone."""
+    chosen = [i for i in result if keys is None or i.key in keys]
+    return period_line(result) + "\n\n" + table(["指标", "定义", "分子", "分母", "数值", "目标", "达标"], [
+        (i.name, i.definition, i.numerator, f"{i.denominator}（{i.base}）", value_text(i), target_text(i), _met(i))
+        for i in chosen
+    ], cls="jf-table jf-indicators")
+
+
+def target_text(i: Indicator) -> str:
+    """≥ 95% (≤ for an indicator where lower is better), or — without a target."""
+    if i.target is None:
+        return "—"
+    return f"{'≤' if i.spec.lower_is_better else '≥'} {i.target:g}{i.unit}"
+
+
+def _met(i: Indicator):
+    if i.met is None:
+        return badge("— 无目标" if i.target is None else "— 无分母", "info")
+    return badge("✓ 达标", "ok") if i.met else badge("✗ 未达标", "late")
+
+
+def value_text(i: Indicator) -> str:
+    """The value with one decimal and its unit; — without a denominator."""
     return "—" if i.value is None else f"{i.value:.1f}{i.unit}"
+
+
+def counts_line(result: Indicators) -> str:
+    """The counts behind the indicators, in words."""
+    return "；".join(f"{COUNTS[key]} {n} 人" for key, n in result.counts.items()) + "。"
 
 
 def render_village_indicators(view: View) -> str:
     """One table: a row per village and one for the township, each cell value (numerator/denominator)."""
-    names = [i.name for i in next(iter(view.village_indicators.values()), [])]
-    if not names:
+    villages = [v for v in view.village_codes if v in view.village_indicators]
+    if not villages:
         return "没有患者。"
-    rows = [[village, *(f"{_value(i)}（{i.numerator}/{i.denominator}）" for i in view.village_indicators[village])]
-            for village in view.village_codes if village in view.village_indicators]
-    township = {i.name: i for i in view.indicators}
-    rows.append([f"全{TOWNSHIP_COLUMN}", *(f"{_value(township[n])}（{township[n].numerator}/{township[n].denominator}）"
-                                          for n in names)])
-    return (table(["村社区", *names], rows, cls="jf-table jf-meeting")
+    keys = [i.key for i in view.village_indicators[villages[0]]]
+    cell = "{}（{}/{}）".format
+    rows = [[village, *(cell(value_text(i), i.numerator, i.denominator) for i in view.village_indicators[village])]
+            for village in villages]
+    township = view.indicators
+    rows.append([f"全{TOWNSHIP_COLUMN}", *(cell(value_text(township[k]), township[k].numerator, township[k].denominator)
+                                          for k in keys)])
+    names = [township[k].name for k in keys]
+    return (period_line(township) + "\n\n" + table(["村社区", *names], rows, cls="jf-table jf-meeting")
             + "按现住村社区计；各村社区的分子、分母相加等于全乡镇的。各村社区没有常住人口数，不计报告患病率。")

@@ -38,10 +38,10 @@ def roster_table(view: View, here: str, patients: list[Patient]) -> str:
 
 
 def roster_count(patients: list[Patient]) -> str:
-    """共 N 人, and how many of them are 在册, awaiting diagnosis, closed: the parts add up to N."""
+    """共 N 人, and how many of them are 在册, awaiting diagnosis, diagnosed 其他, closed: the parts add up to N."""
     c = census(patients)
     closed = "、".join(f"{status} {n}" for status, n in c.closed.items())
-    return (f"共 {c.total} 人：在册 {c.registered} 人，待诊断 {c.pending} 人，"
+    return (f"共 {c.total} 人：在册 {c.registered} 人，待诊断 {c.pending} 人，诊断为其他 {c.other} 人，"
             f"已结案 {sum(c.closed.values())} 人（{closed}）。")
 
 

@@ -12,7 +12,7 @@ from generator.present.views import View
 from generator.present.pages import paths
 from generator.contract.documents import DOCUMENTS
 from generator.present.pages.html import Page, Raw, a, href, page, print_button, table
-from generator.present.pages.meeting import indicator_table, village_censuses
+from generator.present.pages.meeting import counts_line, indicator_table, village_censuses
 from generator.present.pages.overdue import REGISTER_TAB, TODO_TAB, item_table, tab_of
 from generator.present.pages.week import week_plan
 
@@ -56,11 +56,18 @@ def render_village(view: View, name: str, code: str, overdue: int, registered: i
 
 ## 工作指标
 
-本村（按现住村社区）的患者，统计期为截至 {view.as_of.isoformat()} 的 365 天。
-
-{indicator_table(view.village_indicators[name], definitions=False) if name in view.village_indicators else "本村没有患者。"}
+{_indicators(view, name)}
 """
     return page(f"村社区 {code}", body, heading=f"村社区 · {name}", owner=code)
+
+
+def _indicators(view: View, name: str) -> str:
+    """The village's own indicators (现住村社区), without 报告患病率 (no village population in the workbook)."""
+    if name not in view.village_indicators:
+        return "本村没有患者。"
+    mine = view.village_indicators[name]
+    return (f"本村（按现住村社区）的患者：{counts_line(mine)}各村社区没有常住人口数，不计报告患病率。\n\n"
+            + indicator_table(mine))
 
 
 def render_village_lists(view: View, name: str, code: str, mine: dict) -> Page:
