@@ -24,11 +24,11 @@ def test_home_to_overdue_list_to_patient_to_group(encrypted, page):
     assert page.title().startswith("待办清单 · 随访逾期")
     assert page.locator("h2").first.inner_text().startswith("禾苗村")
     rows = page.locator("table.jf-table tbody tr")
-    assert rows.count() == 2 and rows.nth(0).locator("td").nth(4).inner_text() == "10"
+    assert rows.count() == 2 and rows.nth(0).locator("td").nth(4).inner_text() == "11"
     follow(page, rows.nth(0).get_by_role("link", name="P001"))
     assert page.title().startswith("患者档案 P001")
     assert page.get_by_text("甘望舒").first.is_visible()
-    assert "逾期 10 天" in page.locator("table").nth(2).inner_text()
+    assert "逾期 11 天" in page.locator("table").nth(2).inner_text()
     follow(page, page.get_by_role("link", name="G01").first)
     assert page.title().startswith("帮扶小组 G01")
     assert "禾苗村关爱帮扶小组" in page.content()

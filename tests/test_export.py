@@ -53,7 +53,7 @@ def test_cells_starting_with_formula_characters_are_written_as_text(tmp_path):
     s = "s"
     assert row_of(wb["随访逾期"], ("禾苗村", "P001")) == (
         ("禾苗村", s), ("P001", s), ('=HYPERLINK("http://example.invalid","x")', s), ("男", s), ("在家居住", s),
-        ("2025-06-20", s), (10, "n"), ("G01", s), ("计承远", s), ("13900000001", s), ("+1+cmd|' /C calc'!A0", s),
+        ("2025-06-19", s), (11, "n"), ("G01", s), ("计承远", s), ("13900000001", s), ("+1+cmd|' /C calc'!A0", s),
         ("13900000011", s))
     assert row_of(wb["评估逾期"], ("溪口社区", "P002"))[10] == ("@SUM(1+1)", s)
     assert row_of(wb["小组会议逾期"], ("溪口社区", "G02")) == (

@@ -20,8 +20,9 @@ def item(pid, due=None, days=None):
 
 
 EXPECTED = {
-    # P001: agreed next visit 06-20 → 10 days; P004: risk 4 on 06-10 forces 不稳定, 06-10 + 14 = 06-24 → 6 days
-    "followup_overdue": [item("P001", "2025-06-20", 10), item("P004", "2025-06-24", 6)],
+    # P001: agreed next visit 06-19 (05-20 + 30, the latest 基本稳定 allows) → 11 days; P004: risk 4 on 06-10 forces
+    # 不稳定, 06-10 + 14 = 06-24 → 6 days
+    "followup_overdue": [item("P001", "2025-06-19", 11), item("P004", "2025-06-24", 6)],
     # P002 稳定, no assessment: enrolled 2023-04-01 + 180 = 2023-09-28 → 641 days; P004 不稳定: 2024-01-01 + 90;
     # P001 基本稳定: assessed 2025-03-01 + 90 = 05-30 → 31 days
     "assessment_overdue": [item("P002", "2023-09-28", 641), item("P004", "2024-03-31", 456), item("P001", "2025-05-30", 31)],
@@ -83,13 +84,13 @@ def test_as_of_option_moves_every_list(tmp_path):
     workbook = write_sheets(tmp_path / "台账.xlsx", every_list_sheets())
     out = json.loads(text(run("overdue", "--json", "--as-of", "2025-06-24", str(workbook)).stdout))
     assert out["as_of"] == "2025-06-24"
-    assert out["lists"]["followup_overdue"] == [item("P001", "2025-06-20", 4)]  # P004's due date is the as-of itself
+    assert out["lists"]["followup_overdue"] == [item("P001", "2025-06-19", 5)]  # P004's due date is the as-of itself
     assert out["lists"]["discharge_followup_overdue"] == []
 
 
 def test_overdue_text_output_and_refusal_on_errors(tmp_path):
     good = run("overdue", str(write_sheets(tmp_path / "台账.xlsx", every_list_sheets())))
-    assert good.returncode == 0 and "随访逾期（2）" in text(good.stdout) and "P001，逾期 10 天（应于 2025-06-20）" in text(good.stdout)
+    assert good.returncode == 0 and "随访逾期（2）" in text(good.stdout) and "P001，逾期 11 天（应于 2025-06-19）" in text(good.stdout)
     assert "近期应随访（1）\n  P006，应于 2025-07-03\n" in text(good.stdout)
     bad = every_list_sheets()
     bad["患者"][1][2] = "女"
@@ -107,7 +108,7 @@ def test_export_writes_one_sheet_per_list_with_names_and_contacts(tmp_path):
     rows = list(wb["随访逾期"].values)
     assert rows[0] == ("村社区", "患者编号", "姓名", "性别", "在管状态", "应办日期", "逾期天数", "帮扶小组", "组长", "组长电话",
                        "监护人", "监护人电话")
-    assert rows[1] == ("禾苗村", "P001", "甘望舒", "男", "在家居住", "2025-06-20", 10, "G01", "计承远", "13900000001",
+    assert rows[1] == ("禾苗村", "P001", "甘望舒", "男", "在家居住", "2025-06-19", 11, "G01", "计承远", "13900000001",
                        "甘秋禾", "13900000011")
     assert list(wb["小组会议逾期"].values)[1][:3] == ("溪口社区", "G02", "溪口社区关爱帮扶小组")
     assert run("export", str(workbook), "--out", str(target)).returncode == 1  # no overwrite without --force

@@ -21,7 +21,7 @@ from tests.markup import bare
 def week_sheets() -> dict:
     """valid_sheets() plus patients due this week or late, in both villages (as-of 2025-06-30, intervals 14/30/90).
 
-    P001 禾苗村: agreed next visit 06-20 → 10 days late. P002 溪口社区: agreed 06-25 → 5 days late. P011 溪口社区:
+    P001 禾苗村: agreed next visit 06-19 → 11 days late. P002 溪口社区: agreed 06-25 → 5 days late. P011 溪口社区:
     risk 4 by phone on 06-28, never seen face to face: enrolled 2024-01-01 + 180 = 2024-06-29 → 366 days late, and
     its agreed next visit 07-05 is this week. P010 禾苗村: due today. P009 禾苗村: due 07-01. P008 溪口社区: enrolled
     06-20, never visited, 不稳定 → 06-20 + 14 = 07-04. G01 has a 精防医生 (骆思源), G02 has none.
@@ -69,7 +69,7 @@ def rows(markdown: str) -> list[tuple[str, ...]]:
 def test_a_village_week_plan_lists_the_most_days_late_first_then_the_soonest_due(week_pages):
     _, pages = week_pages
     assert rows(pages["week/V01.md"]) == [
-        ("P001", "甘望舒", "禾苗村2组8号", "甘秋禾（父母）", "13900000011", "随访", "2025-06-20", "逾期 10 天", "2025-05-20"),
+        ("P001", "甘望舒", "禾苗村2组8号", "甘秋禾（父母）", "13900000011", "随访", "2025-06-19", "逾期 11 天", "2025-05-20"),
         ("P010", "戚星河", "禾苗村23号", "戚晨露（配偶）", "13900000040", "随访", "2025-06-30", "今天到期", "2025-06-02"),
         ("P009", "戚明川", "禾苗村22号", "戚晓岚（配偶）", "13900000039", "随访", "2025-07-01", "1 天后到期", "2025-06-01"),
     ]
