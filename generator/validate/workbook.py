@@ -79,10 +79,16 @@ def validate_workbook(raw: RawWorkbook, *, today: date, as_of: date | None = Non
         if ctx is None:
             continue
         keyed = KeyIndex(ctx, report)
-        rows = [_validate_row(ctx, number, cells, settings, context, report, keyed)
-                for number, cells in sheet.rows()]
-        sheets[spec.name] = (ctx, [r.row for r in rows if r is not None and r.valid])
-        checked[spec.name] = [r.row for r in rows if r is not None]
+        valid: list[Row] = []
+        every: list[Row] = []
+        for number, cells in sheet.rows():
+            row, ok = _validate_row(ctx, number, cells, settings, context, report, keyed)
+            if row is not None:
+                every.append(row)
+                if ok:
+                    valid.append(row)
+        sheets[spec.name] = (ctx, valid)
+        checked[spec.name] = valid if len(valid) == len(every) else every
         if ok and spec.name in KEY_HEADER:
             keys[spec.name] = ctx.keys
     for name, (ctx, _) in sheets.items():
@@ -163,16 +169,10 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
     return ctx, not ctx.missing
 
 
-@dataclass(frozen=True)
-class Checked:
-    """A row as checked: the model when every cell is valid, else the cells that did parse (UNKNOWN elsewhere)."""
-
-    row: Row
-    valid: bool
-
-
 def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], settings: Settings,
-                  context: dict, report: Report, keyed: KeyIndex) -> Checked | None:
+                  context: dict, report: Report, keyed: KeyIndex) -> tuple[Row | None, bool]:
+    """(the model, True) when every cell is valid; (a partial row, False) when not: the cells that did parse, for
+    the checks across rows and sheets; (None, False) for a row with nothing in it."""
     data: dict[str, object] = {"__row__": number}
     skip = ctx.missing  # columns whose problem is already reported: the sheet's, or the cell's formula
     width = len(cells)
@@ -186,7 +186,7 @@ def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], setti
             continue
         data[header] = value
     if len(data) == 1 and skip is ctx.missing:
-        return None  # a row of spaces, or values only in columns outside the contract
+        return None, False  # a row of spaces, or values only in columns outside the contract
     for header in ctx.names:
         value = data.get(header)
         if type(value) is str and ODD_SPACE_RE.search(value):
@@ -211,7 +211,7 @@ def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], setti
     if problems:
         report.extend(ctx.problem(number, p.column, data.get(p.column), p.code, p.message, p.severity)
                       for p in problems if p.column not in skip)
-    return Checked(model, valid)
+    return model, valid
 
 
 def _report_strays(sheet: RawSheet, ctx: SheetContext | None, spec: SheetSpec, report: Report) -> None:
