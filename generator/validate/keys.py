@@ -121,7 +121,7 @@ def check_group_villages(patients: list[Row], groups: list[Row], villages: list[
     by_id = {g.group_id: g for g in groups if g.group_id is not UNKNOWN}  # type: ignore[attr-defined]
     names = {v.name for v in villages if v.name is not UNKNOWN} | {OUTSIDE}  # type: ignore[attr-defined]
     for p in patients:
-        _each(report, lambda: _group_village(p, by_id, names, ctx))
+        _each(report, _group_village, p, by_id, names, ctx)
 
 
 def _group_village(p: Any, groups: dict[str, Any], villages: set[str], ctx: SheetContext) -> Problem | None:
@@ -144,9 +144,9 @@ def check_followups(data: Dataset, followups: list[Row], patients: list[Row], ct
         if p.patient_id is not UNKNOWN and p.enrolled is not UNKNOWN:  # type: ignore[attr-defined]
             enrolled[p.patient_id] = p.enrolled  # type: ignore[attr-defined]
     for visit in followups:
-        _each(report, lambda: _before_enrolment(visit, enrolled, ctx))
-        _each(report, lambda: _too_few_visitors(visit, data.settings.min_visitors, ctx))
-        _each(report, lambda: _next_due_late(visit, data.intervals, ctx))
+        _each(report, _before_enrolment, visit, enrolled, ctx)
+        _each(report, _too_few_visitors, visit, data.settings.min_visitors, ctx)
+        _each(report, _next_due_late, visit, data.intervals, ctx)
 
 
 def _before_enrolment(visit: Any, enrolled: dict[str, Any], ctx: SheetContext) -> Problem | None:
@@ -178,10 +178,10 @@ def _next_due_late(visit: Any, intervals: dict[str, tuple[int, int]], ctx: Sheet
                        f"应随访日期按较早的 {latest.isoformat()} 计算；请核对下次随访日期。", "warning")
 
 
-def _each(report: Report, check: Callable[[], Problem | None]) -> None:
+def _each(report: Report, check: Callable[..., Problem | None], *args: Any) -> None:
     """Run one check of one row; a check that reads a cell that did not parse is skipped (reported already)."""
     try:
-        problem = check()
+        problem = check(*args)
     except UnknownCell:
         return
     if problem is not None:
