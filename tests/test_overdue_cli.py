@@ -35,7 +35,8 @@ def item(pid, due=None, days=None):
 
 
 EXPECTED = {
-    # P001 (基本稳定, seen 05-20): agreed 06-20, but 05-20 + 30 = 06-19 is earlier → 11 days; P004: risk 4 on 06-10 forces 不稳定, 06-10 + 14 = 06-24 → 6 days
+    # P001: agreed next visit 06-19 (05-20 + 30, the latest 基本稳定 allows) → 11 days; P004: risk 4 on 06-10 forces
+    # 不稳定, 06-10 + 14 = 06-24 → 6 days
     "followup_overdue": [item("P001", "2025-06-19", 11), item("P004", "2025-06-24", 6)],
     # P002 稳定, no assessment: enrolled 2023-04-01 + 180 = 2023-09-28 → 641 days; P004 不稳定: 2024-01-01 + 90;
     # P001 基本稳定: assessed 2025-03-01 + 90 = 05-30 → 31 days

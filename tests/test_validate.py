@@ -57,7 +57,7 @@ def planted() -> dict:
     patient(患者编号="P005", 姓名="祁远水", 身份证号=float(ID_1))  # D6 lost digits
     patient(患者编号="P006", 姓名="祁远峰", 性别="女", 身份证号=make_id("110101", date(1969, 4, 4), 9, True))  # C7 sex
     patient(患者编号="P007", 姓名="祁远岚", 身份证号=make_id("110101", date(1970, 1, 1), 3, True), 帮扶小组编号=None)  # J8
-    patient(患者编号="P008", 姓名="祁远川", 身份证号=None, 免费服药="可能")  # N9 vocabulary (row check needs a clean row)
+    patient(患者编号="P008", 姓名="祁远川", 身份证号=None, 免费服药="可能")  # N9 vocabulary, and D9 ID required all the same
     patient(患者编号="P009", 姓名="祁远舟", 身份证号=None)  # D10 ID required
     patient(患者编号="P001", 姓名="祁远帆", 身份证号=make_id("110101", date(1971, 2, 2), 5, True))  # A11 duplicate
     patient(患者编号="P010", 姓名="祁远林", 身份证号=make_id("110101", date(1972, 3, 3), 5, True), 现住村社区="河西村")  # E12
@@ -89,6 +89,7 @@ EXPECTED = [
     ["患者!D6", "id-lost-digits", "error"],
     ["患者!C7", "sex-mismatch", "error"],
     ["患者!J8", "required", "error"],
+    ["患者!D9", "required", "error"],
     ["患者!N9", "not-in-vocabulary", "error"],
     ["患者!D10", "required", "error"],
     ["患者!A11", "duplicate-key", "error"],
@@ -110,7 +111,7 @@ def test_each_planted_mistake_is_found_where_it_is(tmp_path):
     _, report = check(tmp_path, planted())
     found = [[p.where, p.code, p.severity] for p in report.sorted()]
     assert found == EXPECTED
-    assert report.summary() == "21 个错误，2 个警告"
+    assert report.summary() == "22 个错误，2 个警告"
 
 
 @pytest.mark.parametrize("where, message", [

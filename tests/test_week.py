@@ -21,7 +21,7 @@ from tests.markup import bare
 def week_sheets() -> dict:
     """valid_sheets() plus patients due this week or late, in both villages (as-of 2025-06-30, intervals 14/30/90).
 
-    P001 禾苗村: agreed next visit 06-20, but 05-20 + 30 (基本稳定) = 06-19 is earlier → 11 days late. P002 溪口社区: agreed 06-25 → 5 days late. P011 溪口社区:
+    P001 禾苗村: agreed next visit 06-19 → 11 days late. P002 溪口社区: agreed 06-25 → 5 days late. P011 溪口社区:
     risk 4 by phone on 06-28, never seen face to face: enrolled 2024-01-01 + 180 = 2024-06-29 → 366 days late, and
     its agreed next visit 07-05 is this week. P010 禾苗村: due today. P009 禾苗村: due 07-01. P008 溪口社区: enrolled
     06-20, never visited, 不稳定 → 06-20 + 14 = 07-04. G01 has a 精防医生 (骆思源), G02 has none.

@@ -1,7 +1,6 @@
 """The patients and their care records: 患者, 随访记录, 危险性评估, 住院记录, 健康体检, 协议."""
 
 from datetime import date
-from typing import Iterator
 
 from pydantic import Field
 
@@ -11,7 +10,7 @@ from generator.contract.fields import (Amount, AnyDate, Code, IdNumber, LongText
 from generator.contract.row import GroupRef, PatientRef, PlaceRef, Row, RowProblem, sheet_row
 from generator.contract.settings import Settings
 from generator.contract.vocab import (AGREEMENT_KINDS, AT_HOME, CLOSED_STATUSES, DEAD, FACE_TO_FACE, NOT_REACHED, PENDING_DIAGNOSIS,
-                                      Adherence, AdmissionMode, AgreementType, Diagnosis, Economy, GuardianRelation, Informant,
+                                      STABLE, Adherence, AdmissionMode, AgreementType, Diagnosis, Economy, GuardianRelation, Informant,
                                       Insight, LossReason, Outcome, Restraint, Sex, SideEffects, Status, VisitClass, VisitForm)
 
 
@@ -62,34 +61,59 @@ class Patient(Row):
     )
     note: LongText | None = Field(None, alias="备注", description="备注。")
 
-    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+    def _id_required(self, settings: Settings) -> RowProblem | None:
         if self.id_number is None and self.diagnosis != PENDING_DIAGNOSIS and self.status != "下落不明":
-            yield RowProblem("身份证号", "required", "身份证号必填（只有诊断为“待诊断”或在管状态为“下落不明”的人可以留空）。")
-        if self.id_number:
-            if values.id_sex(self.id_number) != self.sex:
-                yield RowProblem(
-                    "性别", "sex-mismatch",
-                    f"性别填的是“{self.sex}”，但身份证号第 17 位表示“{values.id_sex(self.id_number)}”。请核对性别或身份证号。",
-                )
-            born = values.id_birth_date(self.id_number)
-            if self.birth_date and self.birth_date != born:
-                yield RowProblem(
-                    "出生日期", "inconsistent",
-                    f"出生日期 {self.birth_date.isoformat()} 与身份证号中的 {born.isoformat()} 不一致，请核对。",
-                )
-            if born > self.enrolled:
-                yield RowProblem("身份证号", "inconsistent", f"身份证号中的出生日期 {born.isoformat()} 晚于纳入管理日期，请核对。")
-        if self.status == AT_HOME:
-            if not self.group_id:
-                yield RowProblem("帮扶小组编号", "required", "在家居住的患者必须填写帮扶小组编号。")
-            if not self.guardian:
-                yield RowProblem("监护人", "required", "在家居住的患者必须填写监护人。")
+            return RowProblem("身份证号", "required", "身份证号必填（只有诊断为“待诊断”或在管状态为“下落不明”的人可以留空）。")
+        return None
+
+    def _sex_matches_id(self, settings: Settings) -> RowProblem | None:
+        if self.id_number and values.id_sex(self.id_number) != self.sex:
+            return RowProblem(
+                "性别", "sex-mismatch",
+                f"性别填的是“{self.sex}”，但身份证号第 17 位表示“{values.id_sex(self.id_number)}”。请核对性别或身份证号。",
+            )
+        return None
+
+    def _birth_date_matches_id(self, settings: Settings) -> RowProblem | None:
+        if self.id_number and self.birth_date and self.birth_date != (born := values.id_birth_date(self.id_number)):
+            return RowProblem(
+                "出生日期", "inconsistent",
+                f"出生日期 {self.birth_date.isoformat()} 与身份证号中的 {born.isoformat()} 不一致，请核对。",
+            )
+        return None
+
+    def _born_before_enrolment(self, settings: Settings) -> RowProblem | None:
+        if self.id_number and (born := values.id_birth_date(self.id_number)) > self.enrolled:
+            return RowProblem("身份证号", "inconsistent", f"身份证号中的出生日期 {born.isoformat()} 晚于纳入管理日期，请核对。")
+        return None
+
+    def _group_at_home(self, settings: Settings) -> RowProblem | None:
+        if self.status == AT_HOME and not self.group_id:
+            return RowProblem("帮扶小组编号", "required", "在家居住的患者必须填写帮扶小组编号。")
+        return None
+
+    def _guardian_at_home(self, settings: Settings) -> RowProblem | None:
+        if self.status == AT_HOME and not self.guardian:
+            return RowProblem("监护人", "required", "在家居住的患者必须填写监护人。")
+        return None
+
+    def _guardian_phone(self, settings: Settings) -> RowProblem | None:
         if self.guardian and not self.guardian_phone:
-            yield RowProblem("监护人电话", "required", "填了监护人，就必须填写监护人电话。")
+            return RowProblem("监护人电话", "required", "填了监护人，就必须填写监护人电话。")
+        return None
+
+    def _diagnosed_after_birth(self, settings: Settings) -> RowProblem | None:
         if self.diagnosed and self.diagnosed < self.born_on_or_min():
-            yield RowProblem("确诊日期", "inconsistent", "确诊日期早于出生日期，请核对。")
+            return RowProblem("确诊日期", "inconsistent", "确诊日期早于出生日期，请核对。")
+        return None
+
+    def _death_date(self, settings: Settings) -> RowProblem | None:
         if self.status == DEAD and not self.died:
-            yield RowProblem("死亡日期", "required", "在管状态为“死亡”时，请填写死亡日期。", "warning")
+            return RowProblem("死亡日期", "required", "在管状态为“死亡”时，请填写死亡日期。", "warning")
+        return None
+
+    checks = (_id_required, _sex_matches_id, _birth_date_matches_id, _born_before_enrolment, _group_at_home,
+              _guardian_at_home, _guardian_phone, _diagnosed_after_birth, _death_date)
 
     def born_on_or_min(self) -> date:
         """Birth date from the cell or the ID number; date.min when neither is known."""
@@ -130,18 +154,40 @@ class Followup(Row):
     outcome: Vocab(Outcome, width=10) | None = Field(None, alias="转归", description="继续随访、暂时失访 或 终止管理。")
     note: LongText | None = Field(None, alias="备注", description="备注。")
 
-    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+    def _risk_required(self, settings: Settings) -> RowProblem | None:
         if self.risk is None and self.condition != NOT_REACHED:
-            yield RowProblem("危险性", "required", "危险性必填（只有病情分类为“未访到”时可以留空）。")
-        if self.risk is not None and self.risk >= settings.high_risk_level and self.condition in ("稳定", "基本稳定"):
-            yield RowProblem(
+            return RowProblem("危险性", "required", "危险性必填（只有病情分类为“未访到”时可以留空）。")
+        return None
+
+    def _high_risk_unstable(self, settings: Settings) -> RowProblem | None:
+        if self.risk is not None and self.risk >= settings.high_risk_level and self.condition in (STABLE, "基本稳定"):
+            return RowProblem(
                 "病情分类", "inconsistent",
                 f"危险性为 {self.risk} 级（高风险等级为 {settings.high_risk_level} 级及以上），病情分类应为“不稳定”，不能是“{self.condition}”。",
             )
+        return None
+
+    def _stable_without_risk(self, settings: Settings) -> RowProblem | None:
+        # national criteria: 稳定 needs 危险性 0; a level that is already high risk is the error above, not this
+        if self.condition == STABLE and self.risk in (1, 2) and self.risk < settings.high_risk_level:
+            return RowProblem(
+                "病情分类", "inconsistent",
+                f"危险性为 {self.risk} 级，病情分类却是“稳定”：按国家标准，病情稳定须危险性为 0 级。"
+                "请核对危险性，或把病情分类改为“基本稳定”。", "warning",
+            )
+        return None
+
+    def _loss_reason(self, settings: Settings) -> RowProblem | None:
         if self.condition == NOT_REACHED and not self.loss_reason:
-            yield RowProblem("失访原因", "required", "病情分类为“未访到”时，请填写失访原因。", "warning")
+            return RowProblem("失访原因", "required", "病情分类为“未访到”时，请填写失访原因。", "warning")
+        return None
+
+    def _next_after_visit(self, settings: Settings) -> RowProblem | None:
         if self.next_due and self.next_due <= self.visit_date:
-            yield RowProblem("下次随访日期", "inconsistent", "下次随访日期应晚于本次随访日期。")
+            return RowProblem("下次随访日期", "inconsistent", "下次随访日期应晚于本次随访日期。")
+        return None
+
+    checks = (_risk_required, _high_risk_unstable, _stable_without_risk, _loss_reason, _next_after_visit)
 
     @property
     def is_followup(self) -> bool:
@@ -178,9 +224,12 @@ class HospitalStay(Row):
         None, alias="出院信息已接收", description="是否已收到医院推送的出院信息（“一历五单”）。"
     )
 
-    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+    def _discharge_after_admission(self, settings: Settings) -> RowProblem | None:
         if self.discharged and self.discharged < self.admitted:
-            yield RowProblem("出院日期", "inconsistent", f"出院日期早于入院日期 {self.admitted.isoformat()}，请核对。")
+            return RowProblem("出院日期", "inconsistent", f"出院日期早于入院日期 {self.admitted.isoformat()}，请核对。")
+        return None
+
+    checks = (_discharge_after_admission,)
 
 
 @sheet_row
@@ -206,8 +255,14 @@ class Agreement(Row):
     amount: Amount | None = Field(None, alias="年度金额", description="以奖代补的年度奖励金额（元）。")
     note: LongText | None = Field(None, alias="备注", description="备注。")
 
-    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+    def _expiry_after_signing(self, settings: Settings) -> RowProblem | None:
         if self.expires and self.expires < self.signed:
-            yield RowProblem("到期日期", "inconsistent", f"到期日期早于签订日期 {self.signed.isoformat()}，请核对。")
+            return RowProblem("到期日期", "inconsistent", f"到期日期早于签订日期 {self.signed.isoformat()}，请核对。")
+        return None
+
+    def _amount_for_reward(self, settings: Settings) -> RowProblem | None:
         if self.amount is not None and self.kind != AGREEMENT_KINDS["reward"]:
-            yield RowProblem("年度金额", "inconsistent", "年度金额只用于以奖代补协议。", "warning")
+            return RowProblem("年度金额", "inconsistent", "年度金额只用于以奖代补协议。", "warning")
+        return None
+
+    checks = (_expiry_after_signing, _amount_for_reward)

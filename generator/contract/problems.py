@@ -43,7 +43,7 @@ CATALOGUE: tuple[ProblemType, ...] = (
     ProblemType("unknown-reference", "error", "引用了别的表里没有的名称/编号"),
     ProblemType("duplicate-key", "error", "编号、姓名等不能重复的值重复了"),
     ProblemType("out-of-range", "error", "超出范围"),
-    ProblemType("inconsistent", "either", "同一行前后矛盾，如出院早于入院、高风险却填稳定"),
+    ProblemType("inconsistent", "either", "同一行前后矛盾，如出院早于入院、高风险却填稳定（错误）；危险性 1–2 级却填稳定（警告）"),
     ProblemType("formula-no-value", "error", "公式没有保存计算结果"),
     ProblemType("formula-error", "error", "公式结果是 #N/A、#DIV/0! 等错误值"),
     ProblemType("stray-cell", "either", "离数据很远的单元格（如误敲的空格）：有内容且在标准列下是错误，否则是警告"),
@@ -54,6 +54,7 @@ CATALOGUE: tuple[ProblemType, ...] = (
     ProblemType("unknown-setting", "warning", "基本设置里有不认识的项目"),
     ProblemType("missing-row", "warning", "随访规则缺一类，按默认值"),
     ProblemType("before-enrolment", "warning", "随访早于纳入管理"),
+    ProblemType("next-due-late", "warning", "下次随访日期晚于按规定间隔计算的日期（随访日期 + 该病情分类的随访间隔），应随访日期按较早的计算"),
     ProblemType("too-few-visitors", "warning", "面访人数少于“随访最少人数”"),
     ProblemType("file-unreadable", "error", "文件无法读取（找不到、不是 .xlsx、有打开密码、太大、是链接等；退出码 2）"),
 )

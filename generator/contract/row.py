@@ -6,7 +6,7 @@ lists the sheets.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Literal
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal
 
 from pydantic import ConfigDict, Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -37,6 +37,32 @@ class RowProblem:
     severity: Literal["error", "warning"] = "error"
 
 
+class UnknownCell(Exception):
+    """A check read a cell that did not parse: the check is skipped (that cell's own problem is already reported)."""
+
+
+class _Unknown:
+    """The value of a cell that did not parse, in a row kept only for the other checks: any use of it raises
+    UnknownCell (``is None`` is False), so a check that needs it is skipped instead of guessing."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any) -> Any:
+        raise UnknownCell
+
+    __bool__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _refuse
+    __str__ = __format__ = __iter__ = __len__ = __getitem__ = __contains__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __int__ = __index__ = __getattr__ = _refuse
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+RowCheck = Callable[[Any, "Settings"], "RowProblem | None"]
+
+
 # Rows are frozen, slotted pydantic dataclasses rather than BaseModels: a county workbook holds ~500,000 rows, and a
 # BaseModel instance carries a __dict__ and a fields-set (~1.2 KB a row) where a slotted row needs ~100 bytes.
 sheet_row = pydantic_dataclass(config=ConfigDict(populate_by_name=True, extra="ignore"), frozen=True, slots=True,
@@ -48,7 +74,18 @@ class Row:
     """Base of every sheet row: headers are aliases; ``row`` is the Excel row number."""
 
     row: int = Field(default=0, alias="__row__")
+    # checks that need several cells of the row (and the settings), each on its own: a row whose other cells did
+    # not parse still runs every check that does not read them
+    checks: ClassVar[tuple[RowCheck, ...]] = ()
 
-    def row_problems(self, settings: "Settings") -> Iterator[RowProblem]:
-        """Checks that need several cells of the row (and the settings); none by default."""
-        return iter(())
+    def row_problems(self, settings: "Settings") -> list[RowProblem]:
+        """Every check's problem; a check that reads an UNKNOWN cell is skipped."""
+        found = []
+        for check in self.checks:
+            try:
+                problem = check(self, settings)
+            except UnknownCell:
+                continue
+            if problem is not None:
+                found.append(problem)
+        return found

@@ -50,6 +50,7 @@ MISSING_STATUSES = ("下落不明", "外出务工")
 PENDING_DIAGNOSIS = "待诊断"
 NOT_REACHED = "未访到"  # a 随访记录 row that is an attempt, not a follow-up
 UNSTABLE = "不稳定"
+STABLE = "稳定"  # national criteria: 稳定 requires 危险性 0
 FACE_TO_FACE = ("门诊", "家庭访视")
 AGREEMENT_KINDS: dict[str, str] = {"guardian": "监护协议", "reward": "以奖代补协议", "consent": "免费服药告知书"}
 REGULAR_MEETINGS = ("例会", "联席会议")  # the 工作会议 types that count for 工作会议间隔天数
@@ -66,7 +67,7 @@ HIGH_RISK_SCOPE = "高风险"  # 点名范围: only patients whose current risk 
 DOCTOR = "精防医生"  # the 小组角色 of a group's doctor: the roster export's 精防医生, 本周应访 per doctor
 
 assert {AT_HOME, IN_HOSPITAL, *CLOSED_STATUSES, *MISSING_STATUSES} <= set(get_args(Status))
-assert PENDING_DIAGNOSIS in get_args(Diagnosis) and NOT_REACHED in get_args(VisitClass)
+assert PENDING_DIAGNOSIS in get_args(Diagnosis) and {NOT_REACHED, STABLE} <= set(get_args(VisitClass))
 assert set(AGREEMENT_KINDS.values()) == set(get_args(AgreementType))
 assert set(REGULAR_MEETINGS) <= set(get_args(WorkMeetingType)) and set(SCREENING_KINDS.values()) <= set(get_args(ScreeningType))
 assert set(NOTICE_KINDS.values()) <= set(get_args(NoticeType)) and {*MOVE_LOSS_REASONS, MOVED_AWAY} <= set(get_args(LossReason))

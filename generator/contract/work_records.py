@@ -1,8 +1,6 @@
 """The township's work records (domain.md v2), the optional sheets: 工作会议, 事件记录, 排查记录, 通报记录, 敏感时期,
 点名记录."""
 
-from typing import Iterator
-
 from pydantic import Field
 
 from generator.contract.fields import AnyDate, Count, LongText, Names, PastDate, Place, Risk, Text, Vocab, YesNo
@@ -79,9 +77,12 @@ class SensitivePeriod(Row):
         alias="点名范围", description="高风险（当前危险性达到高风险等级的在家患者）或 全部在家（所有在家居住的患者）。"
     )
 
-    def row_problems(self, settings: Settings) -> Iterator[RowProblem]:
+    def _end_after_start(self, settings: Settings) -> RowProblem | None:
         if self.end < self.start:
-            yield RowProblem("结束日期", "inconsistent", f"结束日期早于开始日期 {self.start.isoformat()}，请核对。")
+            return RowProblem("结束日期", "inconsistent", f"结束日期早于开始日期 {self.start.isoformat()}，请核对。")
+        return None
+
+    checks = (_end_after_start,)
 
 
 @sheet_row

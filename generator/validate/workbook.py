@@ -16,7 +16,8 @@ from pydantic import ValidationError
 from generator.contract import fields, schema
 from generator.contract.dates import RANGE_TEXT, in_range
 from generator.validate.headers import match_headers, title_row
-from generator.validate.keys import KEY_HEADER, KeyIndex, check_group_villages, check_references
+from generator.validate.keys import (KEY_HEADER, KeyIndex, check_followups, check_group_villages, check_references,
+                                     partial_row)
 from generator.contract.report import Problem, Report
 from generator.contract.row import Row
 from generator.contract.schema import SHEETS, Dataset, SheetSpec
@@ -61,6 +62,9 @@ def validate_workbook(raw: RawWorkbook, *, today: date, as_of: date | None = Non
     as_of = as_of or settings.as_of or today
     context = {"as_of": as_of}
     sheets: dict[str, tuple[SheetContext, list[Row]]] = {}
+    # every row, valid or not: a row with errors still goes through the checks across rows and sheets, with its
+    # cells that did not parse UNKNOWN (a check that needs one is skipped: its own problem is already reported)
+    checked: dict[str, list[Row]] = {}
     # keys of every row, valid or not, so one bad cell in a row does not also break every reference to it
     keys: dict[str, set[str]] = {}
     absent: set[str] = set()
@@ -75,22 +79,30 @@ def validate_workbook(raw: RawWorkbook, *, today: date, as_of: date | None = Non
         if ctx is None:
             continue
         keyed = KeyIndex(ctx, report)
-        rows = [_validate_row(ctx, number, cells, settings, context, report, keyed)
-                for number, cells in sheet.rows()]
-        sheets[spec.name] = (ctx, [r for r in rows if r is not None])
+        valid: list[Row] = []
+        every: list[Row] = []
+        for number, cells in sheet.rows():
+            row, ok = _validate_row(ctx, number, cells, settings, context, report, keyed)
+            if row is not None:
+                every.append(row)
+                if ok:
+                    valid.append(row)
+        sheets[spec.name] = (ctx, valid)
+        checked[spec.name] = valid if len(valid) == len(every) else every
         if ok and spec.name in KEY_HEADER:
             keys[spec.name] = ctx.keys
-    for ctx, rows in sheets.values():
-        check_references(ctx, rows, keys, report)
+    for name, (ctx, _) in sheets.items():
+        check_references(ctx, checked[name], keys, report)
     rows_by_sheet = {name: rows for name, (_, rows) in sheets.items()}
     dataset = Dataset(settings=settings, intervals=_intervals(sheets.get("随访规则"), report), as_of=as_of,
                       absent=frozenset(absent))
     for name, attr in schema.DATASET_FIELD.items():
         setattr(dataset, attr, rows_by_sheet.get(name, []))
     if "随访记录" in sheets:
-        _check_followups(dataset, sheets["随访记录"][0], report)
+        check_followups(dataset, checked["随访记录"], checked.get("患者", []), sheets["随访记录"][0], report)
     if "患者" in sheets:
-        check_group_villages(dataset, sheets["患者"][0], report)
+        check_group_villages(checked["患者"], checked.get("帮扶小组", []), checked.get("村社区", []),
+                             sheets["患者"][0], report)
     return dataset, report
 
 
@@ -158,7 +170,9 @@ def _check_headers(sheet: RawSheet, spec: SheetSpec, report: Report) -> tuple[Sh
 
 
 def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], settings: Settings,
-                  context: dict, report: Report, keyed: KeyIndex) -> Row | None:
+                  context: dict, report: Report, keyed: KeyIndex) -> tuple[Row | None, bool]:
+    """(the model, True) when every cell is valid; (a partial row, False) when not: the cells that did parse, for
+    the checks across rows and sheets; (None, False) for a row with nothing in it."""
     data: dict[str, object] = {"__row__": number}
     skip = ctx.missing  # columns whose problem is already reported: the sheet's, or the cell's formula
     width = len(cells)
@@ -172,7 +186,7 @@ def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], setti
             continue
         data[header] = value
     if len(data) == 1 and skip is ctx.missing:
-        return None  # a row of spaces, or values only in columns outside the contract
+        return None, False  # a row of spaces, or values only in columns outside the contract
     for header in ctx.names:
         value = data.get(header)
         if type(value) is str and ODD_SPACE_RE.search(value):
@@ -182,20 +196,22 @@ def _validate_row(ctx: SheetContext, number: int, cells: Sequence[object], setti
     if keyed.wanted:
         keyed.add(number, data)
     try:
-        model = fields.adapter(ctx.spec.model).validate_python(data, context=context)
+        model, valid = fields.adapter(ctx.spec.model).validate_python(data, context=context), True
     except ValidationError as exc:
+        failed = set(skip)
         for err in exc.errors(include_url=False):
             header = str(err["loc"][0]) if err["loc"] else None
             if header in skip:
                 continue
+            failed.add(header)
             code, message = translate(err, ctx.spec.model, header)
             report.extend([ctx.problem(number, header, data.get(header or ""), code, message)])
-        return None
-    problems = list(model.row_problems(settings))
+        model, valid, skip = partial_row(ctx.spec.model, data, failed), False, frozenset(failed)
+    problems = model.row_problems(settings)
     if problems:
         report.extend(ctx.problem(number, p.column, data.get(p.column), p.code, p.message, p.severity)
                       for p in problems if p.column not in skip)
-    return model
+    return model, valid
 
 
 def _report_strays(sheet: RawSheet, ctx: SheetContext | None, spec: SheetSpec, report: Report) -> None:
@@ -343,17 +359,3 @@ def _intervals(sheet: tuple[SheetContext, list[Row]] | None, report: Report) -> 
                                        f"没有“{condition}”一行，按默认值计算（随访间隔 {followup} 天，评估间隔 {assessment} 天）。",
                                        "warning", sheet_order=1)])
     return intervals
-
-
-def _check_followups(data: Dataset, ctx: SheetContext, report: Report) -> None:
-    """Follow-up checks that need other sheets: visits before enrolment, too few visitors."""
-    enrolled = {p.patient_id: p.enrolled for p in data.patients}
-    minimum = data.settings.min_visitors
-    for visit in data.followups:
-        start = enrolled.get(visit.patient_id)
-        if start and visit.visit_date < start:
-            report.extend([ctx.problem(visit.row, "随访日期", visit.visit_date, "before-enrolment",
-                                       f"随访日期早于该患者的纳入管理日期 {start.isoformat()}，请核对。", "warning")])
-        if minimum and visit.face_to_face and len(visit.visitors or []) < minimum:
-            report.extend([ctx.problem(visit.row, "随访人员", "、".join(visit.visitors or []) or None, "too-few-visitors",
-                                       f"面访只有 {len(visit.visitors or [])} 名随访人员，规定至少 {minimum} 人同行。", "warning")])
