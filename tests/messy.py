@@ -83,8 +83,12 @@ def declare_dimension(path: Path, title: str, ref: str) -> Path:
 
 def declare_shared_strings(path: Path, count: int) -> Path:
     """Give the workbook a shared-strings table (openpyxl writes inline strings) that claims count strings."""
-    sst = (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" '
-           f'uniqueCount="{count}"><si><t>x</t></si></sst>')
+    return add_shared_strings(path, f'count="{count}" uniqueCount="{count}"><si><t>x</t></si>')
+
+
+def add_shared_strings(path: Path, table: str) -> Path:
+    """Add a shared-strings part (as Excel saves text) whose <sst> element carries table (its attributes and items)."""
+    sst = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" {table}</sst>'
     rel = ('<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
            'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
     kind = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -35,16 +34,7 @@ def check_json(path: Path, *options: str) -> tuple[int, list[dict]]:
 def shared_string_cell(path: Path, title: str, ref: str, strings: list[str], index: int) -> Path:
     """A shared-strings table (as Excel saves text) holding strings, and a cell at ref using strings[index]."""
     items = "".join(f'<si><t xml:space="preserve">{s}</t></si>' for s in strings)
-    sst = (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(strings)}" '
-           f'uniqueCount="{len(strings)}">{items}</sst>')
-    rel = ('<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-           'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
-    kind = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'spreadsheetml.sharedStrings+xml"/></Types>')
-    with zipfile.ZipFile(path, "a") as zf:
-        zf.writestr("xl/sharedStrings.xml", sst)
-    messy.rewrite_part(path, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace("</Relationships>", rel))
-    messy.rewrite_part(path, "[Content_Types].xml", lambda xml: xml.replace("</Types>", kind))
+    messy.add_shared_strings(path, f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}')
     return messy.set_raw_cell(path, title, ref, f"<v>{index}</v>", ' t="s"')
 
 
