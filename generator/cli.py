@@ -175,6 +175,7 @@ def main() -> None:
     \b
     常用步骤：
       jingfang init                生成空白的标准台账 workbook/标准台账.xlsx
+      jingfang import 名单.xlsx --out 台账.xlsx  从已有的名单生成标准台账
       jingfang check 台账.xlsx      检查台账，列出所有问题（工作表、单元格、列、值）
       jingfang overdue 台账.xlsx    列出各类逾期清单
       jingfang indicators 台账.xlsx 按国家口径计算工作指标
@@ -217,6 +218,31 @@ def sample(path: Path, patients: int, seed: int, force: bool) -> None:
 
     with _library_errors():
         click.echo(write_sample(path, patients, seed, force, progress=_to_stderr))
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, metavar="NEW.xlsx", help="要生成的新台账（不能已经存在）。")
+@click.option("--sheet", metavar="工作表", help="读取这张工作表（默认第一张有表头的工作表）。")
+@click.option("--as-of", type=AS_OF_DAY, help="没有评估日期时，导入的危险性记为这一天的评估（默认今天）。")
+def import_(source: Path, out: Path, sheet: str | None, as_of: date | None) -> None:
+    """从已有的名单 SOURCE（.xlsx、.xls、.ods、.csv：旧台账、卫健库/公安库导出的名单）生成新的标准台账 NEW.xlsx。
+
+    \b
+    填好患者（编号 P0001… 按原表顺序）、村社区和危险性评估；没有对应列的内容放进患者的备注（原表列名：值）。
+    列出每列的去向、跳过的行（空行、合计行），以及新台账还需要补全的问题。
+    退出码：0 已生成新台账；1 找不到表头或 NEW 已存在；2 SOURCE 无法读取。SOURCE 只会被读取。
+    """
+    from generator.read.roster import NoHeaderRow, RosterUnreadable
+    from generator.sample.importing import import_roster  # openpyxl: only for writing workbooks, slow to import
+
+    with _library_errors():
+        try:
+            click.echo(import_roster(source, out, sheet, as_of, date.today()).text)
+        except RosterUnreadable as exc:
+            raise Unreadable(str(exc)) from None
+        except NoHeaderRow as exc:
+            raise JingfangError(str(exc)) from None
 
 
 @main.command()

@@ -124,7 +124,8 @@ def test_every_command_has_chinese_help():
 LATIN_ALLOWED = {"jingfang", "init", "sample", "check", "overdue", "build", "export", "serve", "verify", "xlsx", "json",
                  "site", "workbook", "index", "html", "Ctrl", "README", "x", "id", "sheet", "row", "column", "cell",
                  "value", "code", "severity", "message", "as_of", "lists", "due", "days_overdue",
-                 "documents", "Word", "docx", "patient", "name", "indicators"}  # a command, a product, a file type, a placeholder
+                 "documents", "Word", "docx", "patient", "name", "indicators",
+                 "import", "xls", "ods", "csv"}  # a command, a product, a file type, a placeholder
 
 
 def english_words(line: str) -> list[str]:

@@ -1,0 +1,135 @@
+"""``jingfang import`` through the real CLI: a new standard workbook from an old 台账 in every format, nothing dropped,
+the report, the exit statuses, the source untouched and an existing NEW refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from generator.contract.schema import SHEETS
+from tests.commands import run, text
+from tests.messy import SOFFICE, libreoffice_copy
+from tests.rosters import ID_A, ID_B, write_ledger_csv, write_ledger_xlsx
+
+AS_OF = "2026-06-30"
+PATIENTS = [  # 患者编号, 姓名, 性别, 身份证号, 出生日期, 现住村社区, 诊断, 在管状态, 监护人, 监护人电话, 备注
+    ("P0001", "张三", "男", ID_A, dt.datetime(1980, 1, 1), "青山村", "精神分裂症", "在家居住", "张大", "13800000001",
+     "序号：1；病史：10年"),
+    ("P0002", "李四", "女", ID_B, dt.datetime(1975, 3, 15), "绿水村", "双相情感障碍", "住院治疗", None, None, "序号：2"),
+    ("P0003", "王五", "男", "510999198207040032", dt.datetime(1982, 7, 4), "青山村", None, "下落不明", "王大", None,
+     "序号：3；疾病名称：强迫症；危险等级：高；病史：5年"),
+]
+COLUMNS = ("患者编号", "姓名", "性别", "身份证号", "出生日期", "现住村社区", "诊断", "在管状态", "监护人", "监护人电话", "备注")
+REPORT_HEAD = """列的对应：
+  患者姓名 → 患者.姓名
+  性 别 → 患者.性别
+  身份证号码* → 患者.身份证号
+  出生年月 → 患者.出生日期
+  所属村（社区） → 患者.现住村社区
+  疾病名称 → 患者.诊断
+  危险等级 → 危险性评估.危险性
+  管理状态 → 患者.在管状态
+  监护人姓名 → 患者.监护人
+  联系电话 → 患者.监护人电话
+放入备注的列：序号、病史
+"""
+
+
+def sheet_rows(path: Path, name: str, columns: tuple[str, ...]) -> list[tuple]:
+    ws = load_workbook(path, read_only=True)[name]
+    rows = list(ws.iter_rows(values_only=True))
+    index = [rows[0].index(column) for column in columns]
+    return [tuple(row[i] for i in index) for row in rows[1:] if any(v is not None for v in row)]
+
+
+def import_ok(source: Path, out: Path, *extra: str) -> str:
+    before = source.read_bytes()
+    result = run("import", str(source), "--out", str(out), "--as-of", AS_OF, *extra)
+    assert result.returncode == 0, text(result.stderr)
+    assert source.read_bytes() == before
+    return text(result.stdout)
+
+
+def assert_imported(out: Path) -> None:
+    assert load_workbook(out, read_only=True).sheetnames == ["说明", *(spec.name for spec in SHEETS)]
+    assert sheet_rows(out, "患者", COLUMNS) == PATIENTS
+    assert sheet_rows(out, "村社区", ("名称",)) == [("青山村",), ("绿水村",)]
+    assert sheet_rows(out, "危险性评估", ("患者编号", "评估日期", "危险性", "备注")) == [
+        ("P0001", dt.datetime(2026, 6, 30), 3, "导入时的危险性"), ("P0002", dt.datetime(2026, 6, 30), 3, "导入时的危险性")]
+
+
+def test_import_an_old_ledger_xlsx(tmp_path: Path) -> None:
+    out = tmp_path / "新台账.xlsx"
+    said = import_ok(write_ledger_xlsx(tmp_path / "旧台账.xlsx"), out)
+    assert said.startswith(f"已从“旧台账.xlsx”（工作表“台账”，第 3 行为表头）导入 3 名患者，写入新台账：{out}\n\n"
+                           + REPORT_HEAD + "跳过的行：空行 1 行（第 6 行）；合计行 1 行（第 8 行）\n需要核对的值：\n"
+                           "  第 7 行 身份证号：15 位旧号码 510999820704003 已换算为 18 位 510999198207040032，请对照身份证核实\n")
+    assert "\n\n新台账的检查结果（请补全后再运行 jingfang check）：\n" in said
+    assert "基本设置 | B2     | 值           |    | “乡镇名称”的值必填，不能留空。" in said
+    assert "患者     | P2     | 帮扶小组编号 |    | 在家居住的患者必须填写帮扶小组编号。" in said
+    assert said.rstrip().endswith("7 个错误，0 个警告")
+    assert_imported(out)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_import_csv_gives_the_same_workbook(tmp_path: Path, encoding: str) -> None:
+    out = tmp_path / "新台账.xlsx"
+    said = import_ok(write_ledger_csv(tmp_path / "名单.csv", encoding), out)
+    assert REPORT_HEAD + "跳过的行：合计行 1 行（第 6 行）\n" in said
+    assert_imported(out)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_import_libreoffice_files_gives_the_same_workbook(tmp_path: Path, fmt: str) -> None:
+    source = libreoffice_copy(write_ledger_xlsx(tmp_path / "旧台账.xlsx"), tmp_path / "lo", fmt)
+    out = tmp_path / "新台账.xlsx"
+    import_ok(source, out)
+    assert_imported(out)
+
+
+def test_own_note_and_assessment_date_and_sheet(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "说明"
+    ws = wb.create_sheet("名单")
+    ws.append(["姓名", "村", "风险等级", "最近评估日期", "备注", "户口类型"])
+    ws.append(["甲", "外地", "2", "2025年5月6日", "长期外出", "农业"])
+    wb.save(tmp_path / "a.xlsx")
+    out = tmp_path / "new.xlsx"
+    import_ok(tmp_path / "a.xlsx", out, "--sheet", "名单")
+    assert sheet_rows(out, "患者", ("患者编号", "姓名", "现住村社区", "备注")) == [("P0001", "甲", "外地", "长期外出；户口类型：农业")]
+    assert sheet_rows(out, "村社区", ("名称",)) == []
+    assert sheet_rows(out, "危险性评估", ("患者编号", "评估日期", "危险性", "备注")) == [
+        ("P0001", dt.datetime(2025, 5, 6), 2, "导入时的危险性")]
+
+
+def test_existing_new_is_refused_and_left_alone(tmp_path: Path) -> None:
+    source = write_ledger_xlsx(tmp_path / "旧台账.xlsx")
+    out = tmp_path / "新台账.xlsx"
+    out.write_bytes(b"mine")
+    result = run("import", str(source), "--out", str(out))
+    assert result.returncode == 1
+    assert text(result.stderr) == f"错误：“{out}”已经存在，没有覆盖。import 只写新的台账，请换一个文件名。\n"
+    assert out.read_bytes() == b"mine"
+    same = run("import", str(source), "--out", str(source))
+    assert same.returncode == 1 and "已经存在" in text(same.stderr)
+    assert set(tmp_path.iterdir()) == {source, out}  # no temporary file left behind
+
+
+def test_no_header_row_exits_1_naming_the_headers(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("名字,年龄\n甲,30\n", encoding="utf-8")
+    result = run("import", str(tmp_path / "a.csv"), "--out", str(tmp_path / "new.xlsx"))
+    assert result.returncode == 1
+    assert text(result.stderr).startswith("错误：“a.csv”的前 20 行中没有找到表头（需要一行中至少有 3 个认识的列名）。认识的列名有：姓名（姓名、患者姓名）；")
+    assert not (tmp_path / "new.xlsx").exists()
+
+
+def test_unreadable_source_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "a.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"))
+    result = run("import", str(tmp_path / "a.xlsx"), "--out", str(tmp_path / "new.xlsx"))
+    assert result.returncode == 2
+    assert text(result.stderr) == "错误：“a.xlsx”设置了打开密码，无法读取。请在 Excel/WPS 中取消文件密码后另存一份再试。\n"
+    assert not (tmp_path / "new.xlsx").exists()
