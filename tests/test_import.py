@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from generator.contract.schema import SHEETS
-from tests.commands import run, text
+from tests.commands import assert_no_leaks, run, text
 from tests.messy import SOFFICE, libreoffice_copy
 from tests.rosters import ID_A, ID_B, write_ledger_csv, write_ledger_xlsx
 
@@ -133,3 +133,44 @@ def test_unreadable_source_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert text(result.stderr) == "错误：“a.xlsx”设置了打开密码，无法读取。请在 Excel/WPS 中取消文件密码后另存一份再试。\n"
     assert not (tmp_path / "new.xlsx").exists()
+
+
+def fill_what_check_asks(path: Path) -> None:
+    """What a clerk completes after import: the township, a care group and its leader, the enrolment dates, one
+    diagnosis and one guardian's phone."""
+    wb = load_workbook(path)
+    wb["基本设置"]["B2"] = "青山镇"
+    append(wb["人员"], 姓名="刘医生", 手机号="13900000009")
+    append(wb["帮扶小组"], 小组编号="G01", 小组名称="青山村关爱帮扶小组", 所属村社区="青山村", 组长="刘医生")
+    patients = wb["患者"]
+    for row in (2, 3, 4):
+        put(patients, row, 纳入管理日期=dt.date(2020, 1, 1))
+    put(patients, 2, 帮扶小组编号="G01")
+    put(patients, 4, 诊断="其他", 监护人电话="13900000008")
+    wb.save(path)
+
+
+def append(ws, **values: object) -> None:
+    headers = [cell.value for cell in ws[1]]
+    ws.append([values.get(header) for header in headers])
+
+
+def put(ws, row: int, **values: object) -> None:
+    headers = [cell.value for cell in ws[1]]
+    for header, value in values.items():
+        ws.cell(row=row, column=headers.index(header) + 1, value=value)
+
+
+def test_import_then_check_then_build(tmp_path: Path) -> None:
+    source = write_ledger_xlsx(tmp_path / "旧台账.xlsx")
+    before = source.read_bytes()
+    new = tmp_path / "新台账.xlsx"
+    import_ok(source, new)
+    assert run("check", str(new), "--as-of", AS_OF).returncode == 1
+    fill_what_check_asks(new)
+    checked = run("check", str(new), "--as-of", AS_OF)
+    assert (checked.returncode, text(checked.stdout)) == (0, "没有发现问题。\n0 个错误，0 个警告\n")
+    built = run("build", str(new), "--out", str(tmp_path / "site"), "--as-of", AS_OF)
+    assert built.returncode == 0, text(built.stderr)
+    assert_no_leaks(new, tmp_path / "site")
+    assert source.read_bytes() == before
