@@ -114,3 +114,11 @@ def test_files_that_are_not_tables(tmp_path: Path) -> None:
         read_roster(tmp_path / "d.csv")
     with pytest.raises(RosterUnreadable, match="找不到文件"):
         read_roster(tmp_path / "none.xlsx")
+
+
+def test_a_repeated_header_row_is_skipped_not_read_as_a_person(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("姓名,性别,村\n甲,男,青山村\n,,\n姓名,性别,村\n乙,女,绿水村\n小 计,2\n", encoding="utf-8")
+    roster = read_roster(path)
+    assert [(row.row, row.values["姓名"]) for row in roster.rows] == [(2, "甲"), (5, "乙")]
+    assert roster.skipped == {"空行": [3], "重复的表头行": [4], "合计行": [6]}

@@ -155,6 +155,7 @@ def _roster(path: Path, name: str, rows: list[list[object]], header: int) -> Ros
         columns.append((column, title, target))
     skipped: dict[str, list[int]] = {}
     read: list[RosterRow] = []
+    header_keys = [header_key(title) for title in titles if title]
     for index in range(header + 1, len(rows)):
         cells = rows[index]
         filled = [cell for cell in cells if values.plain(cell)]
@@ -162,6 +163,8 @@ def _roster(path: Path, name: str, rows: list[list[object]], header: int) -> Ros
             skipped.setdefault("空行", []).append(index + 1)
         elif values.plain(filled[0]).replace(" ", "") in contract.TOTAL_WORDS:
             skipped.setdefault("合计行", []).append(index + 1)
+        elif [header_key(cell) for cell in cells if values.plain(cell)] == header_keys:
+            skipped.setdefault("重复的表头行", []).append(index + 1)  # tables pasted one under another
         else:
             read.append(_row(index + 1, cells, columns))
     return Roster(path, name, header + 1, mapping, read, skipped)
