@@ -22,6 +22,7 @@ from generator.app.password import generate_passphrase
 from generator.app.publishing import SiteOptions, publish
 from generator.contract.indicators import PERIODS
 from generator.contract.report import render_report
+from generator.contract.roster import DEFAULT_SOURCE, SOURCES as ROSTER_SOURCES
 from generator.present.outpaths import ExportRefused
 from generator.read.workbook import WorkbookUnreadable
 from generator.site.staging import Interrupted
@@ -239,6 +240,33 @@ def import_(source: Path, out: Path, sheet: str | None, as_of: date | None) -> N
     with _library_errors():
         try:
             click.echo(import_roster(source, out, sheet, as_of, date.today()).text)
+        except RosterUnreadable as exc:
+            raise Unreadable(str(exc)) from None
+        except NoHeaderRow as exc:
+            raise JingfangError(str(exc)) from None
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("other", type=click.Path(path_type=Path))
+@click.option("--source", type=click.Choice(ROSTER_SOURCES), default=DEFAULT_SOURCE, show_default=True, help="名单 OTHER 来自哪个系统。")
+@click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（键：source, matched, only_in_workbook, only_in_other, differences）。")
+@click.option("--out", type=click.Path(path_type=Path), metavar="FILE.xlsx", help="同时把比对结果写成工作簿（不加密，不能在网站文件夹里，不覆盖已有文件）。")
+def compare(workbook: Path, other: Path, source: str, as_of: date | None, as_json: bool, out: Path | None) -> None:
+    """信息比对：把台账 WORKBOOK 与其他系统的名单 OTHER（.xlsx、.xls、.ods、.csv）逐人核对。
+
+    \b
+    按身份证号匹配；名单没有可用身份证号的行按 姓名+出生日期、再按 姓名+性别+现住村社区 匹配（标为“按姓名匹配”）。
+    列出只在台账里的患者、只在名单里的行，以及两边不一致的姓名、性别、现住村社区、死亡、迁出、危险性、监护人电话。
+    台账有错误时先列出错误，不比对（退出码 1）；OTHER 无法读取时退出码 2。两个文件都只会被读取。
+    """
+    from generator.app.comparing import compare_lists  # openpyxl: only for writing workbooks, slow to import
+    from generator.read.roster import NoHeaderRow, RosterUnreadable
+
+    with _library_errors():
+        try:
+            _say(compare_lists(workbook, other, source, as_of, date.today(), as_json, out))
         except RosterUnreadable as exc:
             raise Unreadable(str(exc)) from None
         except NoHeaderRow as exc:

@@ -48,3 +48,11 @@ DIAGNOSIS_SYNONYMS: dict[str, str] = {
 def known_headers() -> str:
     """The standard fields and their aliases, for the message when no header row is found."""
     return "；".join(f"{name}（{'、'.join(aliases)}）" if aliases != (name,) else name for name, aliases in HEADERS.items())
+
+# ``jingfang compare``: where OTHER's list comes from, and the fields compared for each matched pair, in this order
+SOURCES = ("卫健库", "公安库", "民政", "残联", "其他")
+DEFAULT_SOURCE = "其他"
+COMPARED_FIELDS = ("姓名", "性别", "现住村社区", "死亡", "迁出", "危险性", "监护人电话")
+COMPARE_JSON_KEYS = ("source", "matched", "only_in_workbook", "only_in_other", "differences")
+DIFFERENCE_KEYS = ("id", "row", "field", "workbook", "other")
+BY_NAME = "按姓名匹配"

@@ -208,3 +208,25 @@ def write_roster(view: View, path: Path, village: str | None = None, *, reads: S
     append_row(about, ["花名册", len(rows)])
     save_private(wb, path, reads)
     return len(rows)
+
+
+COMPARISON_SHEETS = {
+    "不一致": ["患者编号", "名单行号", "项目", "台账", "名单", "匹配方式"],
+    "只在台账里": ["患者编号", "姓名", "现住村社区", "在管状态"],
+    "只在名单里": ["名单行号", "姓名", "身份证号", "现住村社区"],
+}
+
+
+def write_comparison(path: Path, title: str, sheets: dict[str, list[list]], *, reads: Sequence[Path]) -> None:
+    """Write compare's result (rows per sheet of ``COMPARISON_SHEETS``) to path under export's rules: refused inside a
+    built site or onto an input, text cells, readable by its owner only, written whole."""
+    check_target(path)
+    wb = Workbook()
+    about = wb.active
+    about.title = "说明"
+    append_row(about, [title])
+    append_row(about, ["本文件含患者姓名、身份证号和联系电话，属于敏感个人信息，请只发给负责的工作人员，用后删除。"])
+    for name, headers in COMPARISON_SHEETS.items():
+        write_sheet(wb.create_sheet(name), headers, sheets[name])
+        append_row(about, [name, len(sheets[name])])
+    save_private(wb, path, reads)
