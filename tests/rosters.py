@@ -62,6 +62,20 @@ def write_ledger_csv(path: Path, encoding: str) -> Path:
     return path
 
 
+def write_roster_xlsx(path: Path, headers: list[str], rows: list[list], title: str | None = None) -> Path:
+    """Any roster as one sheet: an optional title row, the headers, the rows (row numbers follow from these)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    if title:
+        ws.append([title])
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
