@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Callable, Sequence
 
 from generator.contract.patients import Patient
-from generator.contract.roster import BY_NAME, COMPARED_FIELDS, DIFFERENCE_KEYS
+from generator.contract.roster import COMPARED_FIELDS, DIFFERENCE_KEYS
 from generator.contract.schema import Dataset
 from generator.contract.values import id_birth_date
 from generator.contract.vocab import CLOSED_STATUSES
