@@ -24,6 +24,7 @@ from generator.contract.indicators import PERIODS
 from generator.contract.report import render_report
 from generator.contract.roster import DEFAULT_SOURCE, SOURCES as ROSTER_SOURCES
 from generator.present.outpaths import ExportRefused
+from generator.read.roster import NoHeaderRow, RosterUnreadable
 from generator.read.workbook import WorkbookUnreadable
 from generator.site.staging import Interrupted
 
@@ -39,7 +40,7 @@ class JingfangError(click.ClickException):
 
 
 class Unreadable(JingfangError):
-    """The workbook (or the site verify is given) cannot be read at all: exit status 2."""
+    """The workbook (or the site verify is given, or a roster file) cannot be read at all: exit status 2."""
 
     exit_code = 2
 
@@ -50,14 +51,14 @@ def _library_errors(invalid: str | None = None) -> Iterator[None]:
     the sentence invalid)."""
     try:
         yield
-    except (WorkbookUnreadable, SiteUnreadable) as exc:
+    except (WorkbookUnreadable, SiteUnreadable, RosterUnreadable) as exc:
         raise Unreadable(str(exc)) from None
     except InvalidWorkbook as exc:
         click.echo(render_report(exc.report), err=True)
         if invalid is not None:
             raise JingfangError(invalid) from None
         sys.exit(1)
-    except (Refused, ExportRefused) as exc:
+    except (Refused, ExportRefused, NoHeaderRow) as exc:
         raise JingfangError(str(exc)) from None
     except Interrupted:
         click.echo("已中断：没有生成网站，临时文件已清除，原来的网站保持不变。", err=True)
@@ -142,16 +143,10 @@ def import_(source: Path, out: Path, sheet: str | None, as_of: date | None) -> N
     列出每列的去向、跳过的行（空行、合计行），以及新台账还需要补全的问题。
     退出码：0 已生成新台账；1 找不到表头或 NEW 已存在；2 SOURCE 无法读取。SOURCE 只会被读取。
     """
-    from generator.read.roster import NoHeaderRow, RosterUnreadable
     from generator.sample.importing import import_roster  # openpyxl: only for writing workbooks, slow to import
 
     with _library_errors():
-        try:
-            click.echo(import_roster(source, out, sheet, as_of, date.today()).text)
-        except RosterUnreadable as exc:
-            raise Unreadable(str(exc)) from None
-        except NoHeaderRow as exc:
-            raise JingfangError(str(exc)) from None
+        click.echo(import_roster(source, out, sheet, as_of, date.today()).text)
 
 
 @main.command()
@@ -170,15 +165,9 @@ def compare(workbook: Path, other: Path, source: str, as_of: date | None, as_jso
     台账有错误时先列出错误，不比对（退出码 1）；OTHER 无法读取时退出码 2。两个文件都只会被读取。
     """
     from generator.app.comparing import compare_lists  # openpyxl: only for writing workbooks, slow to import
-    from generator.read.roster import NoHeaderRow, RosterUnreadable
 
     with _library_errors():
-        try:
-            _say(compare_lists(workbook, other, source, as_of, date.today(), as_json, out))
-        except RosterUnreadable as exc:
-            raise Unreadable(str(exc)) from None
-        except NoHeaderRow as exc:
-            raise JingfangError(str(exc)) from None
+        _say(compare_lists(workbook, other, source, as_of, date.today(), as_json, out))
 
 
 @main.command()
