@@ -107,12 +107,14 @@ class Staging:
 
     def write(self, pages: Iterable[tuple[str, Page]]) -> None:
         """Write pages (relative path, page) into the docs folder, their HTML blocks into the fragment store."""
+        forms = password_forms(self.passwords)
         for rel, item in pages:
             path = self.docs / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             text = item.markdown()
-            if self.passwords:
-                _refuse_passwords(rel, text, self.passwords)
+            if any(form in text for form in forms):
+                raise LeaksFound(f"页面 {rel} 的内容里有本次生成所用的一个密码（多半来自自定义文书模板或台账里的文字），"
+                                 "这个页面会被其他密码打开。为安全起见没有生成网站，旧网站保持原样；请检查协议模板和台账。")
             path.write_text(split_fragments(text, self._store), encoding="utf-8")
             self.pages.append(rel)
 
@@ -183,14 +185,10 @@ def _prune(site: Path) -> None:
         shutil.rmtree(site / "assets" / "javascripts" / unused, ignore_errors=True)
 
 
-def _refuse_passwords(rel: str, text: str, passwords: tuple[str, ...]) -> None:
-    """Raise LeaksFound when a page's plaintext holds one of the build's passwords, as typed or escaped."""
-    for password in passwords:
-        forms = {password, html.escape(password), json.dumps(password, ensure_ascii=False)[1:-1],
-                 json.dumps(password)[1:-1]}
-        if any(form in text for form in forms):
-            raise LeaksFound(f"页面 {rel} 的内容里有本次生成所用的一个密码（多半来自自定义文书模板或台账里的文字），"
-                             "这个页面会被其他密码打开。为安全起见没有生成网站，旧网站保持原样；请检查协议模板和台账。")
+def password_forms(passwords: tuple[str, ...]) -> frozenset[str]:
+    """Each password as a page's plaintext could hold it: as typed, HTML-escaped or JSON-escaped."""
+    return frozenset(form for password in passwords for form in (
+        password, html.escape(password), json.dumps(password, ensure_ascii=False)[1:-1], json.dumps(password)[1:-1]))
 
 
 def _on_console_close(work: Path) -> object:
