@@ -13,6 +13,10 @@ from typing import Any, Literal
 
 Subject = Literal["patient", "group", "village", "township"]
 Shows = Literal["due", "date", "none"]
+# what a list is to its reader: things to do now; a register to consult (高风险患者底册, the 逐人台账); or findings
+# about the past that nobody can put right now (a visit made by one person, a roll call a day missed): data quality
+Kind = Literal["todo", "register", "finding"]
+KIND_TITLES: dict[str, str] = {"todo": "待办", "register": "底册台账", "finding": "数据质量与既往情况"}
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,8 @@ class ListSpec:
     shows: "due" — a due date and the days past it; "date" — the date of the event it is about (date_label names
     it); "none" — being on the list is the whole fact. never: how an item reads that was never done at all
     (no due date, or one counted from enrolment: OverdueItem.never).
-    register: a register to consult (高风险患者底册), not things to do. needs: the optional sheets the list is made
+    kind: "todo" (things to do), "register" (a register to consult: 高风险患者底册, not things to do) or "finding"
+    (a fact about the past nobody can put right now: shown apart from the to-dos, as data quality). needs: the optional sheets the list is made
     from; when the workbook lacks one, the list is empty rather than full of things that were never recorded.
     """
 
@@ -34,9 +39,14 @@ class ListSpec:
     shows: Shows = "due"
     date_label: str = ""
     never: str = ""
-    register: bool = False
+    kind: Kind = "todo"
     needs: tuple[str, ...] = ()
     facts: tuple[str, ...] = ()  # more about each patient beside the item (pages/overdue.FACTS names them)
+
+    @property
+    def register(self) -> bool:
+        """A register to consult, not things to do."""
+        return self.kind == "register"
 
     def when_headers(self) -> list[str]:
         """The columns that say when: a due date and days past it, the date of the event, or none."""
@@ -80,7 +90,7 @@ LISTS: tuple[ListSpec, ...] = (
              "（条目另带 villages：两个村社区）。", shows="none"),
     ListSpec("diagnosis_pending", "待诊断", "诊断为“待诊断”的人员。", shows="none"),
     ListSpec("too_few_visitors", "随访人数不足", "一年内随访人员少于“随访最少人数”的面访。", shows="date",
-             date_label="随访日期"),
+             date_label="随访日期", kind="finding"),
     ListSpec("group_meeting_overdue", "小组会议逾期", "距最近一次小组会议（没有会议时从成立日期算起）已超过会议间隔的帮扶小组。",
              subject="group", never="从未开会"),
     # v2 (2026-11-24): the township's work records
@@ -94,14 +104,14 @@ LISTS: tuple[ListSpec, ...] = (
              "因外出务工、迁居他处或走失未访到，或有走失事件，此后还没有“外出报告”通报记录的患者（死亡、迁出的除外）；"
              "应办日期为最近一次这样的日期加报告时限天数。", needs=("通报记录",)),
     ListSpec("reward_agreement_none", "未签以奖代补协议（逐人台账）", "在家居住、从未签过以奖代补协议的患者（逐人建立台账）。",
-             shows="none"),
+             shows="none", kind="register"),
     ListSpec("reward_voided", "本年度不予奖励",
              "以奖代补协议在有效期内，但本协议年度内发生了“奖励取消事件类型”中的事件的患者；日期为最近一次这样的事件。",
-             shows="date", date_label="事件日期", needs=("事件记录",)),
+             shows="date", date_label="事件日期", needs=("事件记录",), kind="register"),
     ListSpec("roll_call_missing", "敏感时期点名缺失",
              "敏感时期里（算到统计截止日期前一天）应当点名、却没有点名记录的在家患者，每人每天一项；"
              "点名范围为“高风险”的时期只点当前高风险的患者。", shows="date", date_label="点名日期",
-             needs=("敏感时期", "点名记录")),
+             needs=("敏感时期", "点名记录"), kind="finding"),
     ListSpec("work_meeting_overdue", "工作例会逾期",
              "距综合管理（领导）小组最近一次例会或联席会议已超过工作会议间隔天数（没有会议记录即为逾期）。",
              subject="township", never="从未开会", needs=("工作会议",)),
@@ -112,7 +122,7 @@ LISTS: tuple[ListSpec, ...] = (
              subject="village", never="从未搜索", needs=("排查记录",)),
     ListSpec("high_risk_register", "高风险患者底册",
              "高风险底册起始日期（含）以后危险性达到过高风险等级的患者，死亡、迁出的除外。这是底册，不是待办事项；"
-             "日期为起始日期以后第一次达到高风险的日期。", shows="date", date_label="列入日期", register=True,
+             "日期为起始日期以后第一次达到高风险的日期。", shows="date", date_label="列入日期", kind="register",
              facts=("risk", "last_face_visit", "last_notice")),
     # v3 (2026-12-06): lists from facts the workbook already holds
     ListSpec("lost_contact_suspected", "连续未访到（核实去向）",

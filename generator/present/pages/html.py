@@ -57,29 +57,31 @@ def cell(value: Any) -> str:
 # Columns whose values must stay on one line (codes, dates, phones, ID numbers, days), by their header.
 _NOWRAP = re.compile(r"编号|日期|电话|手机|身份证|天数|^(小组|帮扶小组|逾期|日期|签订|到期|入院|出院|末次随访|下次应随访|下次随访|年龄)$")
 # Columns a phone's card shows before the fold (besides the first two): when it is due, how late, whom to call.
-_KEY = re.compile(r"编号|姓名|应办日期|逾期|电话|手机|下次应随访|列入日期|随访日期|事件日期|点名日期|数量")
+_KEY = re.compile(r"编号|姓名|应办日期|逾期|电话|手机|下次应随访|列入日期|随访日期|事件日期|点名日期|数量"
+                  r"|^(数值|目标|达标|监护人|现住址|应办事项|危险性|病情分类|下次随访|要办的事|紧急程度)$")
 FOLD_AFTER = 4  # a table of at most this many columns shows every field on a phone's card
 
 
-def _column_classes(headers: Sequence[str]) -> list[str]:
+def _column_classes(headers: Sequence[str], fold: bool = True) -> list[str]:
     """Each column's th attributes: nowrap (jf-nw), folded on phones (jf-more). assets/jingfang.js copies them and
     the header (as data-label) onto the column's cells when the page opens, so they are written once per table, not
     once per cell (at county scale that is a third of the pages' size)."""
     out = []
     for i, header in enumerate(headers):
         classes = (["jf-nw"] if _NOWRAP.search(header) else []) + (
-            [] if i < 2 or len(headers) <= FOLD_AFTER or _KEY.search(header) else ["jf-more"])
+            [] if not fold or i < 2 or len(headers) <= FOLD_AFTER or _KEY.search(header) else ["jf-more"])
         out.append(f' class="{" ".join(classes)}"' if classes else "")
     return out
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, cls: str = "jf-table",
-          searches: Sequence[str] | None = None) -> str:
-    """An HTML table block; searches adds extra hidden text per row for the filter box (e.g. an ID tail).
+          searches: Sequence[str] | None = None, fold: bool = True) -> str:
+    """An HTML table block; searches adds extra hidden text per row for the filter box (e.g. an ID tail); fold=False
+    shows every field on a phone's card (a card hides an empty cell: a table of counts leaves its zeros blank).
 
     Below 600 px wide the stylesheet shows each row as a card, each field labelled by its column's header.
     """
-    attrs = _column_classes(headers)
+    attrs = _column_classes(headers, fold)
     if len(headers) <= 2:
         cls += " jf-flat"  # two columns fit a phone as they are
     out = [f'<table class="{cls}">',

@@ -7,6 +7,7 @@ import html
 from generator.contract.indicators import COUNTS
 from generator.derive.indicators import Census, Indicator, Indicators, census
 from generator.contract.lists import BY_KEY
+from generator.derive.urgency import todo_order
 from generator.present.views import View
 from generator.contract.vocab import AT_HOME
 from generator.present.pages import paths
@@ -60,12 +61,11 @@ def render_cards(view: View) -> str:
 
 
 def village_counts(view: View) -> dict[str, dict[str, int]]:
-    """Each village's count per to-do list (registers left out): the items its list page shows (one pass)."""
-    counts = {name: {key: 0 for key in view.lists if not BY_KEY[key].register} for name in view.village_codes}
-    for key, items in view.lists.items():
-        if BY_KEY[key].register:
-            continue
-        for item in items:
+    """Each village's count per to-do list (registers and findings left out): the items its list page shows."""
+    todo = [key for key in view.lists if BY_KEY[key].kind == "todo"]
+    counts = {name: {key: 0 for key in todo} for name in view.village_codes}
+    for key in todo:
+        for item in view.lists[key]:
             for village in view.villages_of(BY_KEY[key], item):
                 if village in counts:  # a 户籍 village 外地 has no page when nobody lives 外地
                     counts[village][key] += 1
@@ -83,36 +83,36 @@ def render_village_counts(view: View, here: str) -> str:
         rows.append((Raw(a(here, paths.village(code), name)), c.registered, c.by_status[AT_HOME], c.high,
                      sum(counts[name].values()), Raw(a(here, paths.week_village(code), week))))
     return (table(["村社区", "在册", "在家居住", "高风险", "待办事项", "本周应访"], rows)
-            + "按现住村社区计；待办事项是该村社区逾期清单里的待办（不含底册），与下表各列的合计相同。")
+            + "按现住村社区计；待办事项是该村社区待办清单里的事项（不含底册和数据质量），与下表的“待办合计”相同。")
 
 
 def render_meeting_table(view: View, here: str) -> str:
-    """A row per to-do list with items, a column per village: each count links to that village's list."""
+    """A row per village (and one for the township's own items), a column per to-do list with items (most urgent
+    first), the village's total second so that it is always in sight; each count links to that village's list."""
     counts = village_counts(view)
-    township = {key: sum(not view.villages_of(BY_KEY[key], i) for i in items) for key, items in view.lists.items()}
-    todo = [key for key, items in view.lists.items() if not BY_KEY[key].register]
-    shown = [key for key in todo if view.lists[key]]
-    villages = list(view.village_codes)
-    has_township = any(township[key] for key in shown)
+    shown = todo_order(view.lists, view.states)
+    township = {key: sum(not view.villages_of(BY_KEY[key], i) for i in view.lists[key]) for key in shown}
     rows = []
-    for key in shown:
-        cells = [_count(here, paths.village_lists(view.village_codes[v]), key, counts[v][key]) for v in villages]
-        if has_township:
-            cells.append(_count(here, paths.overdue_list(key), key, township[key], anchor=False))
-        rows.append([Raw(a(here, paths.overdue_list(key), BY_KEY[key].title)), *cells, len(view.lists[key])])
-    sums = [sum(counts[v][key] for key in shown) for v in villages]
-    sums += [sum(township[key] for key in shown)] if has_township else []
-    rows.append([TOTAL, *sums, sum(len(view.lists[key]) for key in shown)])
-    headers = ["清单", *villages, *([TOWNSHIP_COLUMN] if has_township else []), TOTAL]
-    quiet = len(todo) - len(shown)
-    note = ("每个数字链接到该村社区的清单。人户分离待通报的一项在现住和户籍两个村社区各计一次，“合计”按项数计。"
-            + (f"另有 {quiet} 个清单全乡镇都没有待办，未列出。" if quiet else "") + "底册不是待办，不列。")
-    return (table(headers, rows, cls="jf-table jf-meeting") + note) if shown else "全乡镇没有待办事项。"
+    for v, code in view.village_codes.items():
+        cells = [_count(here, paths.village_lists(code), key, counts[v][key]) for key in shown]
+        rows.append([Raw(a(here, paths.village(code), v)), sum(counts[v][key] for key in shown), *cells])
+    if any(township.values()):
+        rows.append([TOWNSHIP_COLUMN, sum(township.values()),
+                     *(_count(here, paths.overdue_list(key), key, township[key], anchor=False) for key in shown)])
+    rows.append([TOTAL, sum(len(view.lists[key]) for key in shown),
+                 *(Raw(a(here, paths.overdue_list(key), len(view.lists[key]))) for key in shown)])
+    quiet = sum(BY_KEY[key].kind == "todo" for key in view.lists) - len(shown)
+    note = ("空白为 0。每个数字链接到该村社区的清单，末行的数字链接到全乡镇的清单；清单按紧急程度排列（有高风险患者的在前，其次是逾期最久的）。"
+            "人户分离待通报的一项在现住和户籍两个村社区各计一次，末行“合计”按项数计。"
+            + (f"另有 {quiet} 个清单全乡镇都没有待办，未列出。" if quiet else "") + "底册和数据质量不是待办，不列。")
+    headers = ["村社区", "待办合计", *(BY_KEY[key].title for key in shown)]
+    return (table(headers, rows, cls="jf-table jf-meeting jf-village-lists", fold=False) + note) if shown else \
+        "全乡镇没有待办事项。"
 
 
-def _count(here: str, target: str, key: str, n: int, *, anchor: bool = True) -> Raw | int:
+def _count(here: str, target: str, key: str, n: int, *, anchor: bool = True) -> Raw | str:
     if not n:
-        return 0
+        return ""  # blank, not 0: thirty villages by twenty lists read at a glance, and a phone's card skips it
     return Raw(a_to(here, target, key, n) if anchor else a(here, target, n))
 
 
@@ -122,11 +122,12 @@ def period_line(result: Indicators) -> str:
 
 
 def indicator_table(result: Indicators, keys: tuple[str, ...] | None = None) -> str:
-    """The indicators (all, or those of keys) with their period, definition, numerator, denominator (and what it
-    counts), value, target, and whether it is met — in words and a sign, not by colour alone."""
+    """The indicators (all, or those of keys) with their period: value, target and whether it is met (in words and a
+    sign, not by colour alone) first — what a phone's card shows — then numerator, denominator (and what it
+    counts) and the definition."""
     chosen = [i for i in result if keys is None or i.key in keys]
-    return period_line(result) + "\n\n" + table(["指标", "定义", "分子", "分母", "数值", "目标", "达标"], [
-        (i.name, i.definition, i.numerator, f"{i.denominator}（{i.base}）", value_text(i), target_text(i), _met(i))
+    return period_line(result) + "\n\n" + table(["指标", "数值", "目标", "达标", "分子", "分母", "定义"], [
+        (i.name, value_text(i), target_text(i), _met(i), i.numerator, f"{i.denominator}（{i.base}）", i.definition)
         for i in chosen
     ], cls="jf-table jf-indicators")
 
@@ -155,17 +156,27 @@ def counts_line(result: Indicators) -> str:
 
 
 def render_village_indicators(view: View) -> str:
-    """One table: a row per village and one for the township, each cell value (numerator/denominator)."""
+    """One table: a 目标 row, then a row per village and one for the township; each cell value (numerator/
+    denominator) marked ✓ or ✗ against the target, and a 达标 column counting the targets met — in words and signs,
+    not by colour."""
     villages = [v for v in view.village_codes if v in view.village_indicators]
     if not villages:
         return "没有患者。"
     keys = [i.key for i in view.village_indicators[villages[0]]]
-    cell = "{}（{}/{}）".format
-    rows = [[village, *(cell(value_text(i), i.numerator, i.denominator) for i in view.village_indicators[village])]
-            for village in villages]
     township = view.indicators
-    rows.append([f"全{TOWNSHIP_COLUMN}", *(cell(value_text(township[k]), township[k].numerator, township[k].denominator)
-                                          for k in keys)])
+    rows = [["目标", "", *(target_text(township[k]) for k in keys)]]
+    rows += [[village, *_met_cells(list(view.village_indicators[village]))] for village in villages]
+    rows.append([f"全{TOWNSHIP_COLUMN}", *_met_cells([township[k] for k in keys])])
     names = [township[k].name for k in keys]
-    return (period_line(township) + "\n\n" + table(["村社区", *names], rows, cls="jf-table jf-meeting")
-            + "按现住村社区计；各村社区的分子、分母相加等于全乡镇的。各村社区没有常住人口数，不计报告患病率。")
+    return (period_line(township) + "\n\n"
+            + table(["村社区", "达标", *names], rows, cls="jf-table jf-meeting jf-village-indicators", fold=False)
+            + "按现住村社区计；各村社区的分子、分母相加等于全乡镇的。✓ 达标，✗ 未达标，没有目标或没有分母的不标；"
+            "“达标”列为达到目标的指标数 / 有目标的指标数。各村社区没有常住人口数，不计报告患病率。")
+
+
+def _met_cells(indicators: list[Indicator]) -> list[str]:
+    """The 达标 count, then each indicator as value (numerator/denominator) with its sign."""
+    judged = [i for i in indicators if i.met is not None]
+    mark = {True: " ✓", False: " ✗", None: ""}
+    return [f"{sum(i.met for i in judged)}/{len(judged)} 项" if judged else "—",
+            *(f"{value_text(i)}（{i.numerator}/{i.denominator}）{mark[i.met]}" for i in indicators)]

@@ -11,41 +11,77 @@ from typing import Any, Callable
 from generator.contract.lists import BY_KEY, ListSpec
 from generator.derive.history import History
 from generator.derive.registry import OverdueItem
+from generator.derive.urgency import Errand, errands, todo_order
 from generator.contract.patients import Patient
 from generator.contract.values import mask_phone
 from generator.present.views import View
 from generator.present.pages import paths
-from generator.present.pages.html import Page, Raw, a, page, person_phone, print_button, table, text
+from generator.present.pages.html import Page, Raw, a, a_to, badge, page, person_phone, print_button, table, text
 from generator.present.wording import risk_label
 
 TOWNSHIP_SECTION = "乡镇"
 
 
-TODO_TAB, REGISTER_TAB = "待办清单", "底册台账"  # the two sections: things to do, and registers to consult
+TODO_TAB, REGISTER_TAB, FINDING_TAB = "待办清单", "底册台账", "数据质量"  # the sections: to do, to consult, past facts
+FINDINGS = "数据质量与既往情况"  # the heading of the findings (ListSpec.kind "finding") below the to-dos
 
 
 def tab_of(spec: ListSpec) -> str:
-    """The section a list belongs to: a register (高风险患者底册) is consulted, the rest are things to do."""
-    return REGISTER_TAB if spec.register else TODO_TAB
+    """The section a list belongs to: to-dos, registers (高风险患者底册) or findings about the past."""
+    return {"todo": TODO_TAB, "register": REGISTER_TAB, "finding": FINDING_TAB}[spec.kind]
 
 
 def render_overdue(view: View) -> dict[str, Page]:
-    pages = {
-        paths.OVERDUE: _index(view, paths.OVERDUE, TODO_TAB,
-                              f"需要办理的事项，每个清单一页。统计截止日期 {view.as_of.isoformat()}，到期当天不算逾期。"
-                              "高风险患者底册等台账见“底册台账”。"),
-        paths.REGISTERS: _index(view, paths.REGISTERS, REGISTER_TAB,
-                                f"备查的底册，不是待办事项。统计截止日期 {view.as_of.isoformat()}。"),
-    }
-    for key, items in view.lists.items():
+    pages = {paths.OVERDUE: _todo_index(view), paths.REGISTERS: _register_index(view)}
+    for key, items in view.lists.items():  # every list has its page, empty or not (the summaries list the others)
         pages[paths.overdue_list(key)] = render_list(view, BY_KEY[key], items)
     return pages
 
 
-def _index(view: View, here: str, tab: str, intro: str) -> Page:
-    rows = [(Raw(a(here, paths.overdue_list(key), BY_KEY[key].title)), len(items), BY_KEY[key].about)
-            for key, items in view.lists.items() if tab_of(BY_KEY[key]) == tab]
-    return page(tab, intro + table(["清单", "数量", "说明"], rows))
+ORDER_NOTE = "有高风险患者的清单在前，其次是逾期最久的。"
+
+
+def _rows(here: str, lists: dict[str, list[OverdueItem]], keys: list[str]) -> list[tuple]:
+    return [(Raw(a(here, paths.overdue_list(key), BY_KEY[key].title)), len(lists[key]), BY_KEY[key].about)
+            for key in keys]
+
+
+def nonempty(lists: dict[str, list[OverdueItem]], kind: str) -> list[str]:
+    """The lists of a kind that have items, in the catalogue's order."""
+    return [key for key, items in lists.items() if items and BY_KEY[key].kind == kind]
+
+
+def quiet_note(lists: dict[str, list[OverdueItem]]) -> str:
+    """How many to-do lists are empty (not listed)."""
+    quiet = sum(not items and BY_KEY[key].kind == "todo" for key, items in lists.items())
+    return f"另有 {quiet} 个待办清单目前没有事项，未列出。" if quiet else ""
+
+
+def register_line(here: str, lists: dict[str, list[OverdueItem]], keys: list[str]) -> str:
+    """The registers that have entries, each linked with its count, ending the sentence that names them."""
+    links = "、".join(f"{a(here, paths.overdue_list(k), BY_KEY[k].title)}（{len(lists[k])}）" for k in keys)
+    return f"：{links}。" if links else "。"
+
+
+def _todo_index(view: View) -> Page:
+    here = paths.OVERDUE
+    todo = todo_order(view.lists, view.states)
+    findings, registers = nonempty(view.lists, "finding"), nonempty(view.lists, "register")
+    body = (f"需要办理的事项，每个清单一页。统计截止日期 {view.as_of.isoformat()}，到期当天不算逾期。"
+            f"只列有事项的清单，{ORDER_NOTE}{quiet_note(view.lists)}"
+            + (table(["清单", "数量", "说明"], _rows(here, view.lists, todo)) if todo else "\n\n没有待办事项。\n\n")
+            + f"\n\n## {FINDINGS} {{#findings}}\n\n已经过去、现在无法补办的情况，供核查台账和改进工作，不是待办事项。"
+            + (table(["清单", "数量", "说明"], _rows(here, view.lists, findings)) if findings else "没有。")
+            + f"\n\n## 底册台账 {{#registers}}\n\n备查的底册，不是待办事项，见{a(here, paths.REGISTERS, REGISTER_TAB)}"
+            + register_line(here, view.lists, registers))
+    return page(TODO_TAB, body)
+
+
+def _register_index(view: View) -> Page:
+    here = paths.REGISTERS
+    keys = [key for key in view.lists if BY_KEY[key].register]
+    return page(REGISTER_TAB, f"备查的底册，不是待办事项。统计截止日期 {view.as_of.isoformat()}。"
+                + table(["清单", "数量", "说明"], _rows(here, view.lists, keys)))
 
 
 def render_list(view: View, spec: ListSpec, items: list[OverdueItem]) -> Page:
@@ -58,7 +94,7 @@ def render_list(view: View, spec: ListSpec, items: list[OverdueItem]) -> Page:
     body = "".join(f"\n\n## {text(village)}（{len(by_village[village])}）\n\n" + item_table(view, here, spec, by_village[village])
                    for village in order)
     intro = f"{spec.about}\n\n统计截止日期 {view.as_of.isoformat()}，共 {len(items)} 项。"
-    empty = "\n\n底册中没有人。" if spec.register else "\n\n没有需要处理的事项。"
+    empty = {"register": "\n\n底册中没有人。", "finding": "\n\n没有。"}.get(spec.kind, "\n\n没有需要处理的事项。")
     return page(f"{tab_of(spec)} · {spec.title}", intro + print_button() + (body if items else empty))
 
 
@@ -107,3 +143,43 @@ def _group_table(view: View, here: str, spec: ListSpec, items: list[OverdueItem]
                     + spec.when_words(item))
     headers = ["小组", "名称"] + (["村社区", "组长及电话"] if village_column else []) + spec.when_headers()
     return table(headers, rows)
+
+
+ERRANDS_SHOWN = 10  # 本周要办 shows the most urgent this many; the rest are on the lists
+
+
+def render_errands(view: View, here: str, lists: dict[str, list[OverdueItem]], lists_page: str, *,
+                   village_column: bool = True) -> str:
+    """本周要办: the people (and groups, villages) with the most urgent to-dos, by name, each with what is to be done."""
+    found = errands(lists, view.states)
+    if not found:
+        return "本周要办：没有待办事项。"
+    rows = [_errand_row(view, here, e, village_column) for e in found[:ERRANDS_SHOWN]]
+    rest = len(found) - len(rows)
+    more = f"还有 {rest} 项，见{a(here, lists_page, '待办清单')}。" if rest else f"全部见{a(here, lists_page, '待办清单')}。"
+    headers = ["编号", "姓名", *(["村社区"] if village_column else []), "要办的事", "紧急程度"]
+    return (f"共 {len(found)} 项（按人、小组或村社区计），高风险患者在前，其次是逾期最久的。{more}"
+            + table(headers, rows, cls="jf-table jf-errands"))
+
+
+def _errand_row(view: View, here: str, e: Errand, village_column: bool) -> list:
+    if e.subject == "patient":
+        p = view.patients[e.id]
+        first, name, village = Raw(a_to(here, paths.patient(p.patient_id), paths.STATE, p.patient_id)), p.name, p.village
+    elif e.subject == "group":
+        g = view.groups[e.id]
+        first, name, village = Raw(a(here, paths.group(g.group_id), g.group_id)), g.name, g.village
+    elif e.subject == "village":
+        first, name, village = view.village_code(e.id), e.id, e.id
+    else:
+        first, name, village = "—", TOWNSHIP_SECTION, ""
+    words = [badge("高风险", "late")] if e.high else []
+    if e.worst:
+        key, item = e.worst
+        never = BY_KEY[key].never if item.never else ""
+        words.append(badge(never or f"逾期 {e.days_overdue} 天", "late" if e.high or e.days_overdue else "warn"))
+    elif e.due:
+        ahead = (e.due - view.as_of).days
+        words.append(badge("今天到期" if ahead == 0 else f"{ahead} 天后到期", "warn"))
+    return [first, name, *([village] if village_column else []), "、".join(BY_KEY[k].title for k in e.keys),
+            Raw(" ".join(words)) if words else "待办"]

@@ -55,7 +55,7 @@ def render_patient(view: View, p: Patient, documents: str) -> Page:
         f"**{text(p.name)}**　{summary}",
         "## 基本信息", _identity(view, p),
         "## 监护人与帮扶小组", _contacts(view, p, here),
-        "## 当前状态", _state(view, p, here),
+        f"## 当前状态 {{#{paths.STATE}}}", _state(view, p, here),
         _history(view.histories.get(p.patient_id) or History()),
         "## 协议打印", documents,
     ])

@@ -13,7 +13,9 @@ from generator.present.pages import paths
 from generator.contract.documents import DOCUMENTS
 from generator.present.pages.html import Page, Raw, a, href, page, print_button, table
 from generator.present.pages.meeting import counts_line, indicator_table, village_censuses
-from generator.present.pages.overdue import REGISTER_TAB, TODO_TAB, item_table, tab_of
+from generator.derive.registry import OverdueItem
+from generator.derive.urgency import todo_order
+from generator.present.pages.overdue import FINDINGS, ORDER_NOTE, item_table, nonempty, quiet_note, render_errands
 from generator.present.pages.week import week_plan
 
 
@@ -27,20 +29,27 @@ def render_villages(view: View) -> dict[str, Page]:
                         "各村社区的人数和待办见首页。\n\n" + links + f"\n\n部门工作人员（用本部门密码）：{departments}")}
     for name, code in view.village_codes.items():
         mine = view.items_of_village(name)
-        todo = sum(len(items) for key, items in mine.items() if not BY_KEY[key].register)
+        todo = sum(len(items) for key, items in mine.items() if BY_KEY[key].kind == "todo")
         registered = sum(len(items) for key, items in mine.items() if BY_KEY[key].register)
         week = sum(c.patient.village == name for c in plan)
-        pages[paths.village(code)] = render_village(view, name, code, todo, registered, week, censuses[name])
+        pages[paths.village(code)] = render_village(view, name, code, todo, registered, week, censuses[name], mine)
         pages[paths.village_lists(code)] = render_village_lists(view, name, code, mine)
     return pages
 
 
-def render_village(view: View, name: str, code: str, overdue: int, registered: int, week: int, c: Census) -> Page:
+def render_village(view: View, name: str, code: str, overdue: int, registered: int, week: int, c: Census,
+                   mine: dict[str, list[OverdueItem]]) -> Page:
     here = paths.village(code)
     groups = [g for g in view.data.groups if g.village == name]
     docs = [a(here, paths.batch(code, kind), title) for kind, title in DOCUMENTS.items()
             if any(p.village == name and kind in view.states[p.patient_id].documents for p in view.data.patients)]
     body = f"""
+## 本周要办 {{#errands}}
+
+{render_errands(view, here, mine, paths.village_lists(code), village_column=False)}
+
+## 本村概况
+
 在册 {c.registered} 人（其中在家居住 {c.by_status[AT_HOME]} 人），高风险 {c.high} 人（按现住村社区计）。
 
 - {a(here, paths.village_roster(code), "本村花名册")}（{sum(p.village == name for p in view.data.patients)} 人）
@@ -70,14 +79,21 @@ def _indicators(view: View, name: str) -> str:
             + indicator_table(mine))
 
 
-def render_village_lists(view: View, name: str, code: str, mine: dict) -> Page:
-    """The village's to-do lists first, then its registers, under their own headings."""
+def render_village_lists(view: View, name: str, code: str, mine: dict[str, list[OverdueItem]]) -> Page:
+    """The village's to-do lists that have items, most urgent first; then its findings and its registers, under their
+    own headings (an empty list is left out: a printed 待办 is what there is to do)."""
     here = paths.village_lists(code)
-    sections = {TODO_TAB: "", REGISTER_TAB: ""}
-    for key, items in mine.items():
-        body = item_table(view, here, BY_KEY[key], items, village_column=False) if items else "没有。"
-        sections[tab_of(BY_KEY[key])] += f"\n\n### {BY_KEY[key].title}（{len(items)}） {{#{key}}}\n\n" + body  # the meeting table links here
+
+    def sections(keys: list[str]) -> str:
+        return "".join(f"\n\n### {BY_KEY[key].title}（{len(mine[key])}） {{#{key}}}\n\n"  # the meeting table links here
+                       + item_table(view, here, BY_KEY[key], mine[key], village_column=False) for key in keys)
+
+    todo = todo_order(mine, view.states)
     body = (f"统计截止日期 {view.as_of.isoformat()}。" + print_button()
-            + f"\n\n## 待办清单 {{#todo}}\n\n需要办理的事项。{sections[TODO_TAB]}"
-            + f"\n\n## 底册台账 {{#registers}}\n\n备查的底册，不是待办事项。{sections[REGISTER_TAB] or '没有底册。'}")
+            + f"\n\n## 待办清单 {{#todo}}\n\n需要办理的事项。只列有事项的清单，{ORDER_NOTE}{quiet_note(mine)}"
+            + (sections(todo) or "\n\n本村没有待办事项。")
+            + f"\n\n## {FINDINGS} {{#findings}}\n\n已经过去、现在无法补办的情况，供核查台账和改进工作，不是待办事项。"
+            + (sections(nonempty(mine, "finding")) or "没有。")
+            + f"\n\n## 底册台账 {{#registers}}\n\n备查的底册，不是待办事项。"
+            + (sections(nonempty(mine, "register")) or "本村没有列入底册的人。"))
     return page(f"待办清单 · {code}", body, heading=f"待办清单与底册 · {name}", owner=code)

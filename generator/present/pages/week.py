@@ -1,7 +1,7 @@
 """本周应访: whom to visit or call this week, per village and per 精防医生, most urgent first.
 
 The guardian's phone is shown in full as a tap-to-call link (these pages exist to call), and each code links to the
-record's 随访记录 section (the visit history one tap away).
+record's 当前状态 section (what is due, then the visit history below it).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def _about(view: View) -> str:
     end = view.as_of + timedelta(days=SOON_DAYS)
     return (f"统计截止日期 {view.as_of.isoformat()}。在家居住的患者中，应随访日期在 {view.as_of.isoformat()} 至 "
             f"{end.isoformat()} 之间的，以及随访、重点患者面访、出院后首次随访已经逾期的；逾期最久的在前，其次是最早到期的。"
-            "点编号看随访记录，点电话直接拨打监护人。")
+            "点编号看当前状态和随访记录，点电话直接拨打监护人。")
 
 
 def _index(view: View, plan: list[Call], doctors: dict[str, list[Call]], codes: dict[str, str]) -> Page:
@@ -153,7 +153,7 @@ def _row(view: View, here: str, call: Call, village_column: bool) -> list:
         ahead = (call.due - view.as_of).days if call.due else 0
         late = badge("今天到期" if ahead == 0 else f"{ahead} 天后到期", "warn")
     guardian = f"{p.guardian}（{p.guardian_relation}）" if p.guardian and p.guardian_relation else p.guardian
-    return [Raw(a_to(here, paths.patient(p.patient_id), paths.FOLLOWUPS, p.patient_id)), p.name,
+    return [Raw(a_to(here, paths.patient(p.patient_id), paths.STATE, p.patient_id)), p.name,
             *([p.village] if village_column else []), p.address, guardian, phone(p.guardian_phone), "、".join(labels),
             call.due, late, state.last_followup.visit_date if state.last_followup else "从未随访"]
 
