@@ -97,7 +97,9 @@ def test_the_register_shows_where_each_one_is_and_is_not_counted_as_a_to_do(ever
     pages = dict(render_pages(view))
     register = bare(pages["overdue/high_risk_register.md"].markdown())
     assert "<th>列入日期</th><th>当前危险性</th><th>末次面访</th><th>末次通报</th>" in register
-    assert '<span class="jf-badge jf-info">底册</span>' in pages["index.md"].markdown()
+    home = pages["index.md"].markdown()
+    todo, registers = home.split("## 待办清单", 1)[1].split("## 底册台账", 1)
+    assert "high_risk_register.html" in registers.split("## 工作指标", 1)[0] and "high_risk_register.html" not in todo
 
 
 def test_the_record_page_shows_incidents_reports_roll_calls_and_the_national_form(every_list_data):

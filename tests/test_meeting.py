@@ -125,14 +125,24 @@ def test_village_indicators_add_up_to_the_townships(fixture, request):
         assert sum(v[key].denominator for v in villages) == township[key].denominator, key
 
 
+def meeting_table(markdown: str) -> tuple[list[str], list[list[str]]]:
+    """The meeting table on the home page: its headers and each row's cell texts."""
+    part = bare(markdown).split("### 各村社区待办", 1)[1].split("</table>", 1)[0]
+    headers = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", part)]
+    rows = [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(<td>.*?)</tr>", part)]
+    return headers, rows
+
+
 def meeting_cells(markdown: str) -> dict[tuple[str, str], int]:
-    """The meeting table on the home page as {(list title, column): count}."""
-    part = bare(markdown).split("## 各村社区待办", 1)[1].split("</table>", 1)[0]
-    headers = re.findall(r"<th>(.*?)</th>", part)
+    """The meeting table (a row per village, a column per list, the total second) as {(list title, village): count},
+    its totals under ("合计", village) and (list title, "合计"); a blank cell is 0."""
+    headers, rows = meeting_table(markdown)
+    assert headers[:2] == ["村社区", "待办合计"]
     found = {}
-    for row in re.findall(r"<tr>(<td>.*?)</tr>", part):
-        cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", row)]
-        found.update({(cells[0], h): int(c) for h, c in zip(headers[1:], cells[1:])})
+    for village, total, *counts in rows:
+        found["合计", village] = int(total)
+        found.update({(title, village): int(c or 0) for title, c in zip(headers[2:], counts)})
     return found
 
 
@@ -148,7 +158,7 @@ def test_the_meeting_table_counts_what_overdue_json_lists_per_village(every_list
     expected: dict[tuple[str, str], int] = {}
     for key, items in lists.items():
         spec = BY_KEY[key]
-        if spec.register or not items:
+        if spec.kind != "todo" or not items:  # registers and findings (past facts) are not to-dos
             continue
         for column in [*villages, "乡镇"]:
             expected[spec.title, column] = sum(

@@ -272,8 +272,12 @@ def test_high_risk_register_from_its_start_date_or_all_history():
         [("P2", D(2019, 1, 1)), ("P4", D(2020, 2, 2))]
 
 
-def test_the_register_is_the_only_register():
-    assert [spec.key for spec in specs.LISTS if spec.register] == ["high_risk_register"]
+def test_registers_and_findings_are_declared_apart_from_the_to_dos():
+    """issue 24: the 逐人台账 and 本年度不予奖励 are consulted like the 高风险患者底册; a visit made by too few and a
+    roll call missed are past facts nobody can put right now (data quality), not things to do."""
+    assert [spec.key for spec in specs.LISTS if spec.register] == ["reward_agreement_none", "reward_voided",
+                                                                    "high_risk_register"]
+    assert [spec.key for spec in specs.LISTS if spec.kind == "finding"] == ["too_few_visitors", "roll_call_missing"]
 
 
 # a workbook without the new sheets -----------------------------------------------------------------------------

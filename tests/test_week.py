@@ -81,12 +81,12 @@ def test_a_village_week_plan_lists_the_most_days_late_first_then_the_soonest_due
     ]
 
 
-def test_the_guardian_phone_is_a_call_link_and_the_code_opens_the_visit_history(week_pages):
+def test_the_guardian_phone_is_a_call_link_and_the_code_opens_the_current_state(week_pages):
     _, pages = week_pages
     plan = pages["week/V01.md"]
     assert '<a class="jf-tel jf-nw" href="tel:13900000011">13900000011</a>' in plan
-    assert '<a href="../patients/P001.html#followups">P001</a>' in plan
-    assert "## 随访记录 {#followups}" in pages["patients/P001.md"]
+    assert '<a href="../patients/P001.html#state">P001</a>' in plan  # issue 24: what is due, the visits below it
+    assert "## 当前状态 {#state}" in pages["patients/P001.md"]
 
 
 def test_per_doctor_pages_follow_the_groups_doctor_and_the_rest_are_unassigned(week_pages):
@@ -126,8 +126,14 @@ def test_a_clerk_reaches_the_week_plan_from_home_and_can_call(encrypted, page):
     assert [calls.nth(i).get_attribute("href") for i in range(calls.count())] == [
         "tel:13900000021", "tel:13900000011", "tel:13900000021"]
     follow(page, page.get_by_role("link", name="P004"))
-    assert page.url.endswith("patients/P004.html#followups")
-    assert page.locator("h2#followups").inner_text() == "随访记录"
+    assert page.url.endswith("patients/P004.html#state")
+    state = page.locator("h2#state")
+    assert state.inner_text() == "当前状态"
+    # it lands with 当前状态 at the top, just below Material's fixed header, not scrolled past it
+    page.wait_for_function("() => window.scrollY > 0")
+    header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+    top = state.bounding_box()["y"]
+    assert header <= top <= header + 80, (header, top)
 
 
 def test_a_village_password_opens_its_own_week_plan_only(leveled, page):

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
 
-from generator.contract.lists import BY_KEY, LISTS
+from generator.contract import lists as catalogue
+from generator.contract.lists import BY_KEY
 from generator.derive.registry import OverdueItem
 from generator.derive.state import PatientState
-
-_POSITION = {spec.key: i for i, spec in enumerate(LISTS)}
-
 
 @dataclass(frozen=True)
 class Errand:
@@ -39,18 +37,19 @@ def _high(spec_subject: str, item: OverdueItem, states: Mapping[str, PatientStat
     return bool(state and state.high)
 
 
-def list_urgency(key: str, items: list[OverdueItem], states: Mapping[str, PatientState]) -> tuple:
+def list_urgency(key: str, items: list[OverdueItem], states: Mapping[str, PatientState], position: int = 0) -> tuple:
     """A list's place: one with a high-risk patient's item first, then the most days late, then the catalogue's."""
     subject = BY_KEY[key].subject
     high = any(_high(subject, item, states) for item in items)
     late = max((item.days_overdue or 0 for item in items), default=0)
-    return (not high, -late, _POSITION[key])
+    return (not high, -late, position)
 
 
 def todo_order(lists: Mapping[str, list[OverdueItem]], states: Mapping[str, PatientState]) -> list[str]:
     """The keys of the to-do lists that have items, most urgent first (empty lists and other kinds left out)."""
+    position = {spec.key: i for i, spec in enumerate(catalogue.LISTS)}
     keys = [key for key, items in lists.items() if items and BY_KEY[key].kind == "todo"]
-    return sorted(keys, key=lambda key: list_urgency(key, lists[key], states))
+    return sorted(keys, key=lambda key: list_urgency(key, lists[key], states, position[key]))
 
 
 def errands(lists: Mapping[str, list[OverdueItem]], states: Mapping[str, PatientState]) -> list[Errand]:
