@@ -174,9 +174,10 @@ def render_village_indicators(view: View) -> str:
             "“达标”列为达到目标的指标数 / 有目标的指标数。各村社区没有常住人口数，不计报告患病率。")
 
 
-def _met_cells(indicators: list[Indicator]) -> list[str]:
-    """The 达标 count, then each indicator as value (numerator/denominator) with its sign."""
+def _met_cells(indicators: list[Indicator]) -> list:
+    """The 达标 count, then each indicator as its value and sign over (numerator/denominator): two short lines, so
+    that a dozen indicators fit a laptop's width (all numbers and fixed signs: nothing to escape)."""
     judged = [i for i in indicators if i.met is not None]
-    mark = {True: " ✓", False: " ✗", None: ""}
-    return [f"{sum(i.met for i in judged)}/{len(judged)} 项" if judged else "—",
-            *(f"{value_text(i)}（{i.numerator}/{i.denominator}）{mark[i.met]}" for i in indicators)]
+    mark = {True: "\u00a0✓", False: "\u00a0✗", None: ""}  # the sign stays beside its value
+    return [f"{sum(i.met for i in judged)}/{len(judged)}\u00a0项" if judged else "—",
+            *(Raw(f"{value_text(i)}{mark[i.met]}<br>（{i.numerator}/{i.denominator}）") for i in indicators)]
