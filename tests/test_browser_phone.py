@@ -86,7 +86,9 @@ def test_a_card_shows_code_name_due_and_phone_first_and_unfolds_the_rest(sample_
     open_all(page, sample_site, "roster/index.html", True)
     card = page.locator("table.jf-table tbody tr").first
     shown = [card.locator("td").nth(i) for i in range(card.locator("td").count())]
-    assert [td.get_attribute("data-label") for td in shown if td.is_visible()] == ["编号", "姓名", "下次应随访", "监护人及电话"]
+    # 病情分类 since issue 24 (a visit's card shows the class, and so does the roster's)
+    assert [td.get_attribute("data-label") for td in shown if td.is_visible()] == [
+        "编号", "姓名", "病情分类", "下次应随访", "监护人及电话"]
     assert not card.locator('td[data-label="诊断"]').is_visible()
     card.locator('td[data-label="姓名"]').click()
     assert card.locator('td[data-label="诊断"]').is_visible()
@@ -169,7 +171,8 @@ def test_todo_lists_and_registers_are_separate_tabs(sample_site, sized):
     page.locator(".md-tabs").get_by_role("link", name="底册台账").click()
     decrypted(page)
     assert page.title().startswith("底册台账")
-    assert page.locator("article table td a").all_inner_texts() == ["高风险患者底册"]
+    assert page.locator("article table td a").all_inner_texts() == ["未签以奖代补协议（逐人台账）", "本年度不予奖励",
+                                                                    "高风险患者底册"]
     page.locator(".md-tabs").get_by_role("link", name="待办清单").click()
     decrypted(page)
     todo = page.locator("article table td a").all_inner_texts()
@@ -177,5 +180,38 @@ def test_todo_lists_and_registers_are_separate_tabs(sample_site, sized):
     visit(page, (sample_site / "overdue" / "V01.html").as_uri())
     decrypted(page)
     headings = page.locator("article h2").all_inner_texts()
-    assert headings == ["待办清单", "底册台账"]
-    assert page.locator("article h2#registers ~ h3").first.inner_text().startswith("高风险患者底册")
+    assert headings == ["待办清单", "数据质量与既往情况", "底册台账"]  # issue 24: past facts apart from the to-dos
+    registers = page.locator("article h2#registers ~ h3").all_inner_texts()
+    assert registers and all(h.startswith(("未签以奖代补协议（逐人台账）", "本年度不予奖励", "高风险患者底册"))
+                             for h in registers)
+    assert "随访人数不足" in page.locator("article h2#findings ~ h3").first.inner_text()
+    assert all("（0）" not in h for h in page.locator("article h3").all_inner_texts())  # no empty list is printed
+
+
+def visible_fields(row) -> dict[str, str]:
+    """A phone card's fields as shown before any tap: {label: text}."""
+    return {td.get_attribute("data-label"): td.inner_text() for td in row.locator("td").all() if td.is_visible()}
+
+
+def test_phone_cards_show_the_rate_and_whether_met_whom_to_call_where_and_a_visits_risk(sample_site, sized):
+    """issue 24: an indicator card shows the rate and 达标 (not only 分子); a 本周应访 card the guardian with the
+    relation, the address and what is due; a visit card risk, class and the next date (the sample as of 2026-09-30)."""
+    page = sized(PHONE)
+    open_all(page, sample_site, "index.html", True)
+    shown = visible_fields(page.locator("table.jf-indicators tbody tr", has_text="规范管理率"))
+    assert (shown["指标"], shown["数值"], shown["目标"], shown["达标"]) == ("规范管理率", "84.9%", "≥ 95%", "✗ 未达标")
+    assert "分子" not in shown and "定义" not in shown  # one tap away
+    errand = visible_fields(page.locator("table.jf-errands tbody tr").first)
+    assert (errand["编号"], errand["要办的事"]) == ("P020", "重点患者面访逾期、高风险居家")
+    assert errand["紧急程度"].split() == ["高风险", "从未面访"]
+    visit(page, (sample_site / "week" / "V05.html").as_uri())
+    decrypted(page)
+    card = visible_fields(page.locator("table.jf-table tbody tr", has_text="P025"))
+    assert (card["现住址"], card["监护人"], card["应办事项"]) == ("槐荫村6组44号", "蔺铭言（父母）", "随访、出院后首次随访")
+    assert card["监护人电话"] == "15023379797" and card["逾期"] == "逾期 49 天"
+    visit(page, (sample_site / "patients" / "P001.html").as_uri())
+    decrypted(page)
+    visit_card = visible_fields(page.locator("table.jf-table tbody tr", has_text="2026-06-20"))
+    assert [visit_card.get(label) for label in ("日期", "形式", "危险性", "病情分类", "下次随访")] == [
+        "2026-06-20", "门诊", "0", "稳定", "2026-09-18"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
