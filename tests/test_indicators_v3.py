@@ -310,7 +310,7 @@ def site_indicators(page: str) -> dict[str, tuple]:
         for row in re.findall(r"<tr>(.*?)</tr>", part, re.S):
             cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
             if cells:
-                name, _definition, numerator, denominator, value, target, met = cells
+                name, value, target, met, numerator, denominator, _definition = cells  # issue 24: rate and 达标 first
                 found[name] = (int(numerator), int(denominator.split("（")[0]), value, target, met)
     return found
 
@@ -359,7 +359,12 @@ def test_the_home_pages_village_table_is_each_villages_json(workbook, site):
     row = re.search(r"<tr><td>溪口社区</td>(.*?)</tr>", shown.split("各村社区没有常住人口数")[0].split("jf-meeting")[-1],
                     re.S).group(1)
     cells = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
-    assert cells == [f"{expected(i)[2]}（{i['numerator']}/{i['denominator']}）" for i in got.values()]
+    # issue 24: the 达标 count first, then each value with its sign (no lower-is-better target in this workbook)
+    judged = [i for i in got.values() if i["target"] is not None and i["value"] is not None]
+    sign = {True: "\u00a0✓", False: "\u00a0✗"}
+    marks = [sign[i["value"] >= i["target"]] if i in judged else "" for i in got.values()]
+    assert cells == [f"{sum(i['value'] >= i['target'] for i in judged)}/{len(judged)}\u00a0项",
+                     *(f"{expected(i)[2]}{mark}（{i['numerator']}/{i['denominator']}）" for i, mark in zip(got.values(), marks))]
 
 
 def test_the_trends_last_month_is_the_last_twelve_months_indicators(data):
