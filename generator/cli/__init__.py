@@ -154,7 +154,7 @@ def import_(source: Path, out: Path, sheet: str | None, as_of: date | None) -> N
 @click.argument("other", type=click.Path(path_type=Path))
 @click.option("--source", type=click.Choice(ROSTER_SOURCES), default=DEFAULT_SOURCE, show_default=True, help="名单 OTHER 来自哪个系统。")
 @click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（键：source, matched, only_in_workbook, only_in_other, differences）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（键：source, matched, only_in_workbook, only_in_other, differences, duplicates）。")
 @click.option("--out", type=click.Path(path_type=Path), metavar="FILE.xlsx", help="同时把比对结果写成工作簿（不加密，不能在网站文件夹里，不覆盖已有文件）。")
 def compare(workbook: Path, other: Path, source: str, as_of: date | None, as_json: bool, out: Path | None) -> None:
     """信息比对：把台账 WORKBOOK 与其他系统的名单 OTHER（.xlsx、.xls、.ods、.csv）逐人核对。
