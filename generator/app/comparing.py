@@ -14,9 +14,9 @@ from pathlib import Path
 from generator.app.checking import load_valid
 from generator.app.exporting import EXPORT_WARNING
 from generator.app.outcome import Outcome, Refused
-from generator.contract.roster import BY_NAME
+from generator.contract.roster import BY_NAME, DUPLICATES_HEADING
 from generator.contract.schema import Dataset
-from generator.derive.comparison import Comparison, Duplicate, compare
+from generator.derive.comparison import Comparison, compare
 from generator.present.export import check_target, write_comparison
 from generator.present.outpaths import ExportRefused, check_not_input, refuse_overwrite
 from generator.read.roster import RosterRow, read_roster
@@ -79,23 +79,13 @@ def render_comparison(result: Comparison, as_of: date, other: Path) -> str:
         lines += ["\n只在名单里的行：", *(f"  第 {row} 行" for row in result.only_in_other)]
     if result.duplicates:
         lines.append(f"\n{DUPLICATES_HEADING}：")
-        lines += [f"  {duplicate_text(d)}" for d in result.duplicates]
+        lines += [f"  {d.describe()}" for d in result.duplicates]
     if result.differences:
         lines.append("\n不一致的地方：")
         for d in result.differences:
             mark = f"，{BY_NAME}" if d.id in marked else ""
             lines.append(f"  {d.id}（名单第 {d.row} 行{mark}）{d.field}：台账“{d.workbook}”，名单“{d.other}”")
     return "\n".join(lines)
-
-
-DUPLICATES_HEADING = "名单中身份证号相同的行（同一人登记了多次，或身份证号填错了；这些行都没有参与比对，请在名单中核实）"
-
-
-def duplicate_text(d: Duplicate) -> str:
-    """第 5 行和第 9 行的身份证号相同，均未参与匹配（台账中是 P003）."""
-    rows = "、".join(f"第 {row} 行" for row in d.rows[:-1]) + f"和第 {d.rows[-1]} 行"
-    mine = f"（台账中是 {d.id}，这位患者也未参与比对）" if d.id else "（台账中没有这个身份证号）"
-    return f"名单{rows}的身份证号相同，均未参与匹配{mine}"
 
 
 def comparison_sheets(result: Comparison, data: Dataset, rows: list[RosterRow]) -> dict[str, list[list]]:

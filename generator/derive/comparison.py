@@ -20,7 +20,7 @@ from generator.contract.schema import Dataset
 from generator.contract.values import id_birth_date
 from generator.contract.vocab import CLOSED_STATUSES
 from generator.derive.history import current_risk, histories
-from generator.read.roster import RosterRow
+from generator.read.roster import Roster, RosterRow
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class Duplicate:
 
     rows: tuple[int, ...]
     id: str | None
+
+    def describe(self) -> str:
+        """名单第 5 行和第 9 行的身份证号相同，均未参与匹配（台账中是 P003，这位患者也未参与比对）."""
+        rows = "、".join(f"第 {row} 行" for row in self.rows[:-1]) + f"和第 {self.rows[-1]} 行"
+        mine = f"（台账中是 {self.id}，这位患者也未参与比对）" if self.id else "（台账中没有这个身份证号）"
+        return f"名单{rows}的身份证号相同，均未参与匹配{mine}"
 
 
 @dataclass
@@ -85,6 +91,28 @@ class Comparison:
                 "differences": [dict(zip(DIFFERENCE_KEYS, (d.id, d.row, d.field, d.workbook, d.other)))
                                 for d in self.differences],
                 "duplicates": [{"rows": list(d.rows)} for d in self.duplicates]}
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One roster file of ``build --compare`` compared: what the site's 信息比对 page and the monthly report show."""
+
+    file: str  # the file's name (the page is encrypted; its title never shows it)
+    sheet: str
+    header_row: int
+    people: int  # OTHER's rows read as people
+    skipped: dict[str, int]  # why → how many rows (合计行, 空行 …)
+    result: Comparison
+    names: dict[int, str]  # OTHER's row → 姓名 as OTHER has it, for the rows only in OTHER and the duplicates
+
+
+def compare_roster(data: Dataset, roster: Roster, source: str) -> Compared:
+    """compare, with what the site says of the file itself."""
+    result = compare(data, roster.rows, source)
+    shown = set(result.only_in_other) | {row for d in result.duplicates for row in d.rows}
+    names = {r.row: str(r.values.get("姓名") or "") for r in roster.rows if r.row in shown}
+    return Compared(roster.path.name, roster.sheet, roster.header_row, len(roster.rows),
+                    {why: len(rows) for why, rows in roster.skipped.items()}, result, names)
 
 
 def compare(data: Dataset, rows: Sequence[RosterRow], source: str) -> Comparison:

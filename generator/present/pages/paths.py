@@ -21,6 +21,7 @@ DEPARTMENTS = "departments/index.md"
 TRENDS = "trends.md"
 CHANGES = "changes.md"
 WEEK = "week/index.md"
+COMPARISON = "compare.md"  # 信息比对 (build --compare): the township's only
 FOLLOWUPS = "followups"  # the id of a patient record's 随访记录 heading (the visit history one tap away)
 # The addresses of pages that belong to one village (named by its code, V01…: roster/V01.md, agreements/V01-reward.md;
 # or by one of its patients' or groups' codes) or to one department (departments/police.md and its monthly copy):
