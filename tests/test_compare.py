@@ -4,6 +4,7 @@ birth date, by name, sex and village (marked), each side's own people, every dif
 
 from __future__ import annotations
 
+import csv
 import json
 import stat
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from generator.contract.outputs import STAMP
 from tests.commands import run, text
+from tests.messy import SOFFICE, libreoffice_copy
 from tests.rosters import write_roster_xlsx
 from tests.workbooks import ID_1, make_id, set_cell, valid_sheets, write_sheets
 
@@ -181,3 +183,20 @@ def test_rows_sharing_an_id_are_reported_and_never_merged(tmp_path):
     assert list(load_workbook(out)["身份证号重复"].iter_rows(values_only=True)) == [
         ("名单行号", "姓名", "身份证号", "台账中的患者编号"), (3, "甘望舒", ID_1, "P001"), (5, "甘望书", ID_1, "P001"),
         (4, "路遥远", STRANGER, None), (6, "路遥", STRANGER, None)]
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods", "utf-8-sig", "gbk"])
+def test_every_format_of_the_list_gives_the_same_result(tmp_path, files, fmt):
+    """The same list as LibreOffice saves it (.xls, .ods) and as a .csv in UTF-8 with BOM and in GBK."""
+    workbook, other = files
+    if fmt in ("xls", "ods"):
+        if SOFFICE is None:
+            pytest.skip("LibreOffice (soffice) is not installed")
+        copy = libreoffice_copy(other, tmp_path / "lo", fmt)
+    else:
+        copy = tmp_path / "公安库名单.csv"
+        with open(copy, "w", encoding=fmt, newline="") as file:
+            csv.writer(file).writerows([["公安库导出名单"], HEADERS, *[["" if v is None else v for v in row] for row in ROWS]])
+    result = compare(str(workbook), str(copy), "--source", "公安库", "--json")
+    assert result.returncode == 0, text(result.stderr)
+    assert json.loads(text(result.stdout)) == EXPECTED
