@@ -176,7 +176,8 @@ def _roster(path: Path, name: str, rows: list[list[object]], header: int) -> Ros
             skipped.setdefault("空行", []).append(index + 1)
         elif values.plain(filled[0]).replace(" ", "") in contract.TOTAL_WORDS:
             skipped.setdefault("合计行", []).append(index + 1)
-        elif _filled_keys(cells) == header_keys:
+        elif (len(filled) == len(header_keys) and header_key(filled[0]) == header_keys[0]
+              and [header_key(cell) for cell in filled] == header_keys):  # the first cell first: most rows differ there
             skipped.setdefault("重复的表头行", []).append(index + 1)  # tables pasted one under another
         else:
             read.append(_row(index + 1, cells, columns))
