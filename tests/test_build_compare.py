@@ -195,3 +195,29 @@ def test_the_browser_opens_the_page_with_the_township_password_only(leveled, pag
     article = page.locator("article").inner_text()
     assert "与公安库比对：公安库名单.xlsx" in article and "路遥远" in article and "甘望书" in article
     page.screenshot(path=str(folder / "compare.png"), full_page=True)
+
+
+def test_the_word_twin_of_the_report_carries_the_same_line(tmp_path):
+    """The default Word template renders the comparisons as the HTML one does (documents has no --compare: the
+    view is given them here, as build gives the site's)."""
+    from datetime import datetime
+
+    from generator.derive.comparison import compare_roster
+    from generator.present.documents import plan, write_documents
+    from generator.present.views import build_view
+    from generator.read.roster import read_roster
+    from generator.read.workbook import read_workbook
+    from generator.validate.workbook import validate_workbook
+    from tests.test_documents import paragraphs
+
+    workbook, police, health = inputs(tmp_path)
+    data, report = validate_workbook(read_workbook(workbook), as_of=date(2025, 6, 30), today=date(2025, 6, 30))
+    view = build_view(data, report, data.as_of, datetime(2025, 6, 30, 9))
+    view.comparisons = [compare_roster(data, read_roster(police), "公安库"), compare_roster(data, read_roster(health), "卫健库")]
+    write_documents(view, tmp_path / "out", plan(view, [], ["月度信息交换通报"], [], False, False), None, reads=[workbook])
+    texts = paragraphs(tmp_path / "out" / "2025年5月-月度信息交换通报.docx")
+    line = f"信息比对：{POLICE_LINE}；{HEALTH_LINE}。请有关部门核实后更正各自的记录。"
+    assert texts.count(line) == 3
+    view.comparisons = []
+    write_documents(view, tmp_path / "none", plan(view, [], ["月度信息交换通报"], [], False, False), None, reads=[workbook])
+    assert not [t for t in paragraphs(tmp_path / "none" / "2025年5月-月度信息交换通报.docx") if "信息比对" in t]
