@@ -200,3 +200,17 @@ def test_every_format_of_the_list_gives_the_same_result(tmp_path, files, fmt):
     result = compare(str(workbook), str(copy), "--source", "公安库", "--json")
     assert result.returncode == 0, text(result.stderr)
     assert json.loads(text(result.stdout)) == EXPECTED
+
+
+def test_a_15_digit_id_matches_and_a_total_row_is_nobody(tmp_path):
+    """P001 typed with the old 15-digit ID (converted to hers, so matched by ID, not by name), then a 合计 row."""
+    workbook = write_sheets(tmp_path / "台账.xlsx", workbook_sheets())
+    old = ID_1[:6] + ID_1[8:17]
+    assert len(old) == 15
+    rows = [["甘望舒", "男", old, None, "禾苗村", "1", "在家", "13900000011"], ["合计", "1人", None, None, None, None, None, None]]
+    other = write_roster_xlsx(tmp_path / "名单.xlsx", HEADERS, rows, title="名单")
+    found = json.loads(text(compare(str(workbook), str(other), "--json").stdout))
+    assert found == {"source": "其他", "matched": 1, "only_in_workbook": ["P002", "P003", "P004"], "only_in_other": [],
+                     "differences": [], "duplicates": []}
+    said = text(compare(str(workbook), str(other)).stdout)
+    assert "两边都有：1 人（其中按姓名匹配 0 人）\n" in said and "只在名单里：0 行\n" in said
