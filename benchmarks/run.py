@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/run.py [N ...]          (default: 300 1000 5000 10000)
     .venv/bin/python benchmarks/run.py --render         (re-write RESULTS.md from results.json and NOTES.md)
+    .venv/bin/python benchmarks/run.py --roster         (reading a 10,000-row roster file: benchmarks/roster.py)
 
 For each N it generates ``jingfang sample --patients N``, then runs as whole processes: ``check``; ``build``
 (encrypted, stage timings); an unchanged second ``build``; and ``build --insecure-no-password`` (the same without
@@ -245,18 +246,27 @@ def render(rows: list[dict], measured: datetime) -> str:
 
 
 def write_results(text: str) -> None:
-    """RESULTS.md is the generated tables followed by the hand-written NOTES.md."""
+    """RESULTS.md is the generated tables (the builds', then roster.py's) followed by the hand-written NOTES.md."""
+    from benchmarks.roster import render_rosters
+
     notes = ROOT / "benchmarks" / "NOTES.md"
     (ROOT / "benchmarks" / "RESULTS.md").write_text(
-        text + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""), encoding="utf-8")
+        text + render_rosters() + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""),
+        encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
     saved = ROOT / "benchmarks" / "results.json"
     if argv and argv[0] in ("-h", "--help"):
         print("benchmarks/run.py [患者数 …]   测量这些规模（默认 300 1000 5000 10000），其他规模保留上次的结果\n"
-              "benchmarks/run.py --render    用上次的结果重新生成 RESULTS.md（例如改了 NOTES.md 之后）")
+              "benchmarks/run.py --render    用上次的结果重新生成 RESULTS.md（例如改了 NOTES.md 之后）\n"
+              "benchmarks/run.py --roster    测量读取 10,000 行名单文件（.xlsx、.csv、.xls、.ods）的时间")
         return 0
+    if argv == ["--roster"]:
+        from benchmarks.roster import measure_rosters
+
+        print(json.dumps(measure_rosters(), indent=2, ensure_ascii=False))
+        argv = ["--render"]
     if argv == ["--render"]:
         # Re-render RESULTS.md from the last run's measurements, e.g. after editing NOTES.md.
         text = render(json.loads(saved.read_text(encoding="utf-8")), datetime.fromtimestamp(saved.stat().st_mtime))

@@ -57,7 +57,7 @@ def test_navigation_holds_only_section_pages(built):
     page = (built / "index.html").read_text(encoding="utf-8")
     tabs = re.findall(r'class="md-tabs__link[^"]*"[^>]*>\s*(.*?)\s*</a>', page, re.S)
     assert tabs == ["首页", "花名册", "帮扶小组", "待办清单", "底册台账", "村社区", "部门", "协议打印", "领导小组与通讯录", "工作规则",
-                    "数据质量", "趋势", "变化"]
+                    "数据质量", "信息比对", "趋势", "变化"]
     assert "patients/P001.html" not in page.split('<div class="md-content"')[0]
 
 

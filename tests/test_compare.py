@@ -4,6 +4,7 @@ birth date, by name, sex and village (marked), each side's own people, every dif
 
 from __future__ import annotations
 
+import csv
 import json
 import stat
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from generator.contract.outputs import STAMP
 from tests.commands import run, text
+from tests.messy import SOFFICE, libreoffice_copy
 from tests.rosters import write_roster_xlsx
 from tests.workbooks import ID_1, make_id, set_cell, valid_sheets, write_sheets
 
@@ -39,6 +41,7 @@ EXPECTED = {
         {"id": "P002", "row": 4, "field": "监护人电话", "workbook": "13900000012", "other": "13900000099"},
         {"id": "P003", "row": 5, "field": "迁出", "workbook": "住院治疗", "other": "迁出"},
     ],
+    "duplicates": [],
 }
 
 
@@ -93,7 +96,7 @@ def test_same_values_and_blank_cells_are_no_difference(tmp_path):
     other = write_roster_xlsx(tmp_path / "卫健库.xlsx", HEADERS, rows)
     result = compare(str(workbook), str(other), "--source", "卫健库", "--json")
     assert json.loads(text(result.stdout)) == {"source": "卫健库", "matched": 2, "only_in_workbook": ["P002", "P003"],
-                                               "only_in_other": [], "differences": []}
+                                               "only_in_other": [], "differences": [], "duplicates": []}
 
 
 def test_a_different_id_never_matches_by_name(tmp_path):
@@ -132,7 +135,7 @@ def test_out_writes_a_private_text_workbook_with_a_warning(tmp_path, files):
     assert "导出文件不加密" in text(result.stderr)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     book = load_workbook(out)
-    assert book.sheetnames == ["说明", "不一致", "只在台账里", "只在名单里"]
+    assert book.sheetnames == ["说明", "不一致", "只在台账里", "只在名单里", "身份证号重复"]
     differences = list(book["不一致"].iter_rows(values_only=True))
     assert differences[0] == ("患者编号", "名单行号", "项目", "台账", "名单", "匹配方式")
     assert differences[5] == ("P002", 4, "监护人电话", "13900000012", "13900000099", "按姓名匹配")
@@ -156,3 +159,58 @@ def test_out_refused_inside_a_site_or_onto_an_input(tmp_path, files):
     result = compare(str(workbook), str(other), "--out", str(other))
     assert result.returncode == 1 and other.read_bytes() == before
     assert "就是要读取的文件" in text(result.stderr)
+
+
+def test_rows_sharing_an_id_are_reported_and_never_merged(tmp_path):
+    """Rows 3 and 5 carry P001's ID, rows 4 and 6 a stranger's: none of the four is matched or called only in the
+    list, P001 is not called only in the workbook; the text names the rows, JSON lists them, --out has a sheet."""
+    workbook = write_sheets(tmp_path / "台账.xlsx", workbook_sheets())
+    rows = [["甘望舒", "男", ID_1, None, "禾苗村", "1", "在家", None],
+            ["路遥远", "女", STRANGER, None, "溪口社区", None, None, None],
+            ["甘望书", "男", ID_1, None, "禾苗村", "4", "在家", None],
+            ["路遥", "女", STRANGER, None, "溪口社区", None, None, None],
+            ["苗清和", "女", ID_4, None, "溪口社区", None, "迁出", None]]
+    other = write_roster_xlsx(tmp_path / "卫健库.xlsx", HEADERS, rows, title="卫健库导出")
+    found = json.loads(text(compare(str(workbook), str(other), "--source", "卫健库", "--json").stdout))
+    assert found == {"source": "卫健库", "matched": 1, "only_in_workbook": ["P002", "P003"], "only_in_other": [],
+                     "differences": [], "duplicates": [{"rows": [3, 5]}, {"rows": [4, 6]}]}
+    out = tmp_path / "比对.xlsx"
+    result = compare(str(workbook), str(other), "--out", str(out))
+    said = text(result.stdout)
+    assert "不一致：0 处\n身份证号重复：2 组（4 行，未参与比对）\n" in said
+    assert ("  名单第 3 行和第 5 行的身份证号相同，均未参与匹配（台账中是 P001，这位患者也未参与比对）\n"
+            "  名单第 4 行和第 6 行的身份证号相同，均未参与匹配（台账中没有这个身份证号）") in said
+    assert list(load_workbook(out)["身份证号重复"].iter_rows(values_only=True)) == [
+        ("名单行号", "姓名", "身份证号", "台账中的患者编号"), (3, "甘望舒", ID_1, "P001"), (5, "甘望书", ID_1, "P001"),
+        (4, "路遥远", STRANGER, None), (6, "路遥", STRANGER, None)]
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods", "utf-8-sig", "gbk"])
+def test_every_format_of_the_list_gives_the_same_result(tmp_path, files, fmt):
+    """The same list as LibreOffice saves it (.xls, .ods) and as a .csv in UTF-8 with BOM and in GBK."""
+    workbook, other = files
+    if fmt in ("xls", "ods"):
+        if SOFFICE is None:
+            pytest.skip("LibreOffice (soffice) is not installed")
+        copy = libreoffice_copy(other, tmp_path / "lo", fmt)
+    else:
+        copy = tmp_path / "公安库名单.csv"
+        with open(copy, "w", encoding=fmt, newline="") as file:
+            csv.writer(file).writerows([["公安库导出名单"], HEADERS, *[["" if v is None else v for v in row] for row in ROWS]])
+    result = compare(str(workbook), str(copy), "--source", "公安库", "--json")
+    assert result.returncode == 0, text(result.stderr)
+    assert json.loads(text(result.stdout)) == EXPECTED
+
+
+def test_a_15_digit_id_matches_and_a_total_row_is_nobody(tmp_path):
+    """P001 typed with the old 15-digit ID (converted to hers, so matched by ID, not by name), then a 合计 row."""
+    workbook = write_sheets(tmp_path / "台账.xlsx", workbook_sheets())
+    old = ID_1[:6] + ID_1[8:17]
+    assert len(old) == 15
+    rows = [["甘望舒", "男", old, None, "禾苗村", "1", "在家", "13900000011"], ["合计", "1人", None, None, None, None, None, None]]
+    other = write_roster_xlsx(tmp_path / "名单.xlsx", HEADERS, rows, title="名单")
+    found = json.loads(text(compare(str(workbook), str(other), "--json").stdout))
+    assert found == {"source": "其他", "matched": 1, "only_in_workbook": ["P002", "P003", "P004"], "only_in_other": [],
+                     "differences": [], "duplicates": []}
+    said = text(compare(str(workbook), str(other)).stdout)
+    assert "两边都有：1 人（其中按姓名匹配 0 人）\n" in said and "只在名单里：0 行\n" in said

@@ -122,3 +122,26 @@ def test_a_repeated_header_row_is_skipped_not_read_as_a_person(tmp_path: Path) -
     roster = read_roster(path)
     assert [(row.row, row.values["姓名"]) for row in roster.rows] == [(2, "甲"), (5, "乙")]
     assert roster.skipped == {"空行": [3], "重复的表头行": [4], "合计行": [6]}
+
+
+def test_two_different_header_rows_are_refused_naming_both(tmp_path: Path) -> None:
+    """A header over two rows (监护人 above its 姓名, 关系, 联系电话): rows 2 and 3 each have 3 known headers."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某村患者名单"])
+    ws.append(["姓名", "性别", "身份证号", "监护人", None, None])
+    ws.append([None, None, None, "姓名", "关系", "联系电话"])
+    ws.append(["甲", "男", ID_A, "乙", "父亲", "13800000001"])
+    wb.save(tmp_path / "两行表头.xlsx")
+    with pytest.raises(NoHeaderRow) as caught:
+        read_roster(tmp_path / "两行表头.xlsx")
+    assert str(caught.value) == (
+        "“两行表头.xlsx”的第 2 行和第 3 行都像表头，无法确定以哪一行为准。请把表头合并成一行（例如“监护人”下面分出的"
+        "“姓名”“联系电话”写成“监护人姓名”“监护人电话”），删除另一行后再试。")
+
+
+def test_the_same_header_repeated_within_the_first_rows_is_no_second_header(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("姓名,性别,村\n甲,男,青山村\n姓名,性别,村\n乙,女,绿水村\n", encoding="utf-8")
+    roster = read_roster(path)
+    assert roster.header_row == 1 and [row.row for row in roster.rows] == [2, 4]

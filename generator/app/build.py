@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from generator.derive.monthly import Month, parse_month
 from generator.present.pages import NAV, render_pages, with_levels
@@ -25,8 +25,10 @@ from generator.contract.schema import Dataset
 from generator.contract.access import TOWNSHIP_LEVEL, department_level
 from generator.site.encryption import STORAGE_PREFIX
 from generator.site.staging import Staging
-from generator.site.output_folder import check_output, recover_output
+from generator.site.output_folder import check_input_outside, check_output, recover_output
 from generator.derive.changes import state_of
+from generator.derive.comparison import Compared, compare_roster
+from generator.read.roster import Roster, read_roster
 from generator.site.statefile import STATE_FILE, StateKeys, record_state
 from generator.site.verify import Secrets, personal_values
 from generator.validate.workbook import validate_workbook
@@ -101,12 +103,13 @@ def load(workbook: Path, as_of: date | None, today: date, progress: Progress = l
 
 def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workbook_dir: Path | None, now: datetime,
           access: Access | None, progress: Progress = lambda _: None, watch: Stopwatch | None = None,
-          month: Month | None = None, state: StateKeys | None = None) -> dict[str, str] | None:
+          month: Month | None = None, state: StateKeys | None = None,
+          comparisons: Sequence[Compared] = ()) -> dict[str, str] | None:
     """Render every page of valid data into staging; return each access level's password (None: no encryption).
 
     Only villages and departments that have a password get a level of their own. month: the monthly report's month.
     state: opens the last build's state (its 变化 page compares with it) and seals this build's into staging's files
-    with the township password.
+    with the township password. comparisons: the roster files of ``--compare``, compared (the 信息比对 page).
     """
     if workbook_dir is not None:
         used, ignored = override_templates(workbook_dir)
@@ -116,6 +119,7 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
             progress(f"注意：{OVERRIDE_FOLDER}/{name} 不是可识别的模板名（应为 {'、'.join(f'{t}.html' for t in ALL_DOCUMENTS.values())}），没有使用。")
     progress("计算逾期清单和指标……")
     view = build_view(data, report, as_of, now, month)
+    view.comparisons = list(comparisons)
     if state is not None:
         view.previous, unused = state.previous()
         if unused:
@@ -137,18 +141,23 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
 
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,
           finish: Callable[[Path], None] = lambda _: None, progress: Progress = lambda _: None,
-          watch: Stopwatch | None = None, lock_minutes: int = LOCK_MINUTES, month: str | None = None) -> Built:
+          watch: Stopwatch | None = None, lock_minutes: int = LOCK_MINUTES, month: str | None = None,
+          compare: Sequence[tuple[Path, str]] = ()) -> Built:
     """Validate the workbook and, only when it has no errors and the passwords suit it, build the site into out.
 
     access None builds the site unprotected (--insecure-no-password only); otherwise the new site is installed only
     if the leak gate finds none of the workbook's personal values in plaintext. finish is called on the new site
     just before it replaces out (the caller's stamp). lock_minutes: idle minutes after which the browser forgets
     the keys (read by assets/jingfang.js from the page). month: the information exchange report's month as typed
-    (2026-10; default the month before the as-of date).
+    (2026-10; default the month before the as-of date). compare: the roster files of ``--compare`` with their
+    source, each read before anything else is done (RosterUnreadable, NoHeaderRow stop the build there).
     """
     watch = watch or Stopwatch()
     check_output(out, workbook)
+    for path, _ in compare:
+        check_input_outside(out, path, "名单文件")
     recover_output(out)
+    rosters = read_rosters(compare, progress)
     state = StateKeys(out, access.township) if access is not None else None  # derives while the workbook is read
     data, report, day = load(workbook, as_of, today, progress, watch)
     report_month = parse_month(month, day) if month else None
@@ -158,13 +167,17 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
     watch.lap("password")
     township = data.settings.township
     stale = stale_notice(day, today, data.settings.stale_days)
-    # the gate also looks for every password in every file (a template or a value that shows one)
+    comparisons = [compare_roster(data, roster, source) for roster, source in rosters]
+    # the gate also looks for every password in every file (a template or a value that shows one), and for the
+    # people of the compared lists as well as the workbook's
     secrets: Secrets | None = None if access is None else personal_values(
-        data, [access.township, *access.villages.values(), *access.departments.values()])
+        data, [access.township, *access.villages.values(), *access.departments.values()],
+        listed=[row.values for roster, _ in rosters for row in roster.rows])
+    del rosters
     # a site has about two pages per patient and ten per village: the mkdocs processes start loading now
     with Staging(expected_pages=2 * len(data.patients) + 10 * len(data.villages)) as staging:
         passwords = stage(data, report, day, staging, workbook_dir=workbook.parent, now=now, access=access,
-                          progress=progress, watch=watch, month=report_month, state=state)
+                          progress=progress, watch=watch, month=report_month, state=state, comparisons=comparisons)
         watch.lap("render")
         del data  # every page is on disk: hand the rows' memory back before the mkdocs processes start
         release_memory()
@@ -175,6 +188,15 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
     watch.lap("mkdocs")
     watch.shift(staging.gate_seconds, "mkdocs", "verify")
     return Built(out, count, day, report, dict(watch.timings), stale)
+
+
+def read_rosters(compare: Sequence[tuple[Path, str]], progress: Progress) -> list[tuple[Roster, str]]:
+    """Each roster file of --compare as read (only read: through read/inputs, as every input)."""
+    rosters = []
+    for path, source in compare:
+        progress(f"读取比对名单 {path.name}（{source}）……")
+        rosters.append((read_roster(path), source))
+    return rosters
 
 
 def _bound(finish: Callable[[Path], None]) -> Callable[[Path], None]:

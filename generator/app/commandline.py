@@ -8,7 +8,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from pathlib import Path
+
 from generator.contract.dates import RANGE_TEXT, in_range
+from generator.contract.roster import DEFAULT_SOURCE, SOURCES
 from generator.derive.monthly import MonthProblem, read_month
 
 HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数"}
@@ -38,6 +41,17 @@ def check_month(text: str) -> str:
     except MonthProblem as exc:
         raise BadOption(str(exc)) from None
     return text
+
+
+def read_compare(text: str) -> tuple[Path, str]:
+    """``build --compare FILE[=来源]``: the roster file and its source (default 其他). Only a last ``=`` followed by a
+    word without a dot or a slash is a source, so a file name holding ``=`` still reads as a file."""
+    path, sep, source = text.rpartition("=")
+    if not sep or not path or any(mark in source for mark in "./\\"):
+        return Path(text), DEFAULT_SOURCE
+    if source not in SOURCES:
+        raise BadOption(f"来源“{source}”不认识：请写 {'、'.join(SOURCES)} 之一，如 --compare 卫健库名单.xlsx=卫健库。")
+    return Path(path), source
 
 
 def chinese_extra(help_text: str) -> str:

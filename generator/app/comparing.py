@@ -1,8 +1,8 @@
 """The ``compare`` command (信息比对): a valid workbook against another system's list — who is only on one side, and
 where a matched pair differs — as Chinese text, as JSON, or as a plaintext workbook under export's rules.
 
-Both inputs are only read. The site's 信息比对 page (``build --compare``) and the monthly report's counts per source
-are not here yet.
+Both inputs are only read. ``build --compare`` runs the same comparison for the site's 信息比对 page
+(present/pages/comparison) and the monthly report's counts per source.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.app.checking import load_valid
 from generator.app.exporting import EXPORT_WARNING
 from generator.app.outcome import Outcome, Refused
-from generator.contract.roster import BY_NAME
+from generator.contract.roster import BY_NAME, DUPLICATES_HEADING
 from generator.contract.schema import Dataset
 from generator.derive.comparison import Comparison, compare
 from generator.present.export import check_target, write_comparison
@@ -68,6 +68,8 @@ def render_comparison(result: Comparison, as_of: date, other: Path) -> str:
              f"只在台账里：{len(result.only_in_workbook)} 人",
              f"只在名单里：{len(result.only_in_other)} 行",
              f"不一致：{len(result.differences)} 处"]
+    if result.duplicates:
+        lines.append(f"身份证号重复：{len(result.duplicates)} 组（{sum(len(d.rows) for d in result.duplicates)} 行，未参与比对）")
     if result.by_name:
         lines += [f"\n{BY_NAME}（名单没有可用的身份证号，请核对是否同一人）："]
         lines += [f"  {m.id} ↔ 名单第 {m.row} 行" for m in result.by_name]
@@ -75,6 +77,9 @@ def render_comparison(result: Comparison, as_of: date, other: Path) -> str:
         lines += ["\n只在台账里的患者：", *(f"  {code}" for code in result.only_in_workbook)]
     if result.only_in_other:
         lines += ["\n只在名单里的行：", *(f"  第 {row} 行" for row in result.only_in_other)]
+    if result.duplicates:
+        lines.append(f"\n{DUPLICATES_HEADING}：")
+        lines += [f"  {d.describe()}" for d in result.duplicates]
     if result.differences:
         lines.append("\n不一致的地方：")
         for d in result.differences:
@@ -95,4 +100,6 @@ def comparison_sheets(result: Comparison, data: Dataset, rows: list[RosterRow]) 
                    for code in result.only_in_workbook],
         "只在名单里": [[row, by_row[row].values.get("姓名"), by_row[row].values.get("身份证号"),
                    by_row[row].values.get("现住村社区")] for row in result.only_in_other],
+        "身份证号重复": [[row, by_row[row].values.get("姓名"), by_row[row].values.get("身份证号"), d.id or ""]
+                   for d in result.duplicates for row in d.rows],
     }

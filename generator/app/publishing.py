@@ -20,6 +20,7 @@ from generator.contract.report import Report, render_report
 from generator.derive.monthly import MonthProblem
 from generator.present.own_templates import TemplateProblem
 from generator.read.inputs import InputRefused
+from generator.read.roster import NoHeaderRow, RosterUnreadable
 from generator.read.workbook import check_readable
 from generator.site.encryption import WrongPluginVersion
 from generator.site.freshness import Stamp, as_of_key, input_digest, is_fresh
@@ -29,7 +30,8 @@ from generator.site.output_folder import UnsafeOutput, check_output
 PROJECT = Path(__file__).resolve().parent.parent.parent  # a password file inside it could be committed
 WARNINGS_SHOWN = 20  # the rest are on the site's 数据质量 page
 # refusals that leave the previous site as it was, and say so
-KEEPS_OLD_SITE = (BuildFailed, TemplateProblem, PasswordProblem, WrongPluginVersion, MonthProblem, InputRefused)
+KEEPS_OLD_SITE = (BuildFailed, TemplateProblem, PasswordProblem, WrongPluginVersion, MonthProblem, InputRefused,
+                  RosterUnreadable, NoHeaderRow)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class SiteOptions:
     month: str | None = None
     rebuild: bool = False
     timings: bool = False
+    compare: tuple[tuple[Path, str], ...] = ()  # build --compare: (roster file, 来源) in the order given
 
 
 def publish(workbook: Path, out: Path, options: SiteOptions, *, today: date, now: datetime,
@@ -71,7 +74,9 @@ def _publish(workbook: Path, out: Path, options: SiteOptions, *, today: date, no
         prompt=_at_console(prompt))
     levels = None if access is None else {"乡镇": access.township, **access.others}
     digest = input_digest(workbook, BASE_CONFIG, as_of_key(options.as_of, today),
-                          (f"lock_minutes={options.lock_minutes}", f"month={options.month or ''}"))
+                          (f"lock_minutes={options.lock_minutes}", f"month={options.month or ''}",
+                           *(f"compare={source}" for _, source in options.compare)),
+                          rosters=[path for path, _ in options.compare])
     if not options.rebuild and is_fresh(out, digest, levels):
         return Outcome(f"台账、模板和密码都没有变化，网站已是最新：{out.resolve()}（要强制重新生成请加 --rebuild）")
     if options.insecure:
@@ -90,7 +95,8 @@ def _stamped_build(workbook: Path, out: Path, options: SiteOptions, access: Acce
     installed."""
     with Stamp(digest, levels) as stamp:
         return build(workbook, out, as_of=options.as_of, today=today, now=now, access=access, finish=stamp.write,
-                     progress=progress, watch=watch, lock_minutes=options.lock_minutes, month=options.month)
+                     progress=progress, watch=watch, lock_minutes=options.lock_minutes, month=options.month,
+                     compare=options.compare)
 
 
 def _at_console(prompt: Callable[[], str]) -> Callable[[], str]:

@@ -17,7 +17,7 @@ from generator.app.build import LOCK_MINUTES, InvalidWorkbook
 from generator.app.checking import SiteUnreadable, check_workbook, list_overdue, verify_site
 from generator.app.indicating import show_indicators
 from generator.app.outcome import Outcome, Refused
-from generator.cli.chinese import AS_OF_DAY, MONTH, ChineseGroup
+from generator.cli.chinese import AS_OF_DAY, COMPARE_FILE, MONTH, ChineseGroup
 from generator.app.password import generate_passphrase
 from generator.app.publishing import SiteOptions, publish
 from generator.contract.indicators import PERIODS
@@ -154,7 +154,7 @@ def import_(source: Path, out: Path, sheet: str | None, as_of: date | None) -> N
 @click.argument("other", type=click.Path(path_type=Path))
 @click.option("--source", type=click.Choice(ROSTER_SOURCES), default=DEFAULT_SOURCE, show_default=True, help="名单 OTHER 来自哪个系统。")
 @click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（键：source, matched, only_in_workbook, only_in_other, differences）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（键：source, matched, only_in_workbook, only_in_other, differences, duplicates）。")
 @click.option("--out", type=click.Path(path_type=Path), metavar="FILE.xlsx", help="同时把比对结果写成工作簿（不加密，不能在网站文件夹里，不覆盖已有文件）。")
 def compare(workbook: Path, other: Path, source: str, as_of: date | None, as_json: bool, out: Path | None) -> None:
     """信息比对：把台账 WORKBOOK 与其他系统的名单 OTHER（.xlsx、.xls、.ods、.csv）逐人核对。
@@ -228,12 +228,14 @@ def indicators(workbook: Path, as_of: date | None, period: str | None, village: 
               help="浏览器多少分钟无人操作后忘记密码，再打开页面需要重新输入（1–720）。")
 @click.option("--month", type=MONTH, metavar="YYYY-MM",
               help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
+@click.option("--compare", "compare_files", type=COMPARE_FILE, multiple=True, metavar="FILE[=来源]",
+              help=f"与其他系统的名单 FILE 比对（来源：{'、'.join(ROSTER_SOURCES)}，默认{DEFAULT_SOURCE}；可以写多次），结果在网站“信息比对”页和月度信息交换通报里。")
 @click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
 @click.option("--generate-password", is_flag=True, help="只生成并显示一个随机密码（不生成网站），可用作网站密码。")
 @click.option("--timings", is_flag=True, hidden=True, help="Print seconds per stage as JSON (for benchmarks).")
 def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | None, access_file: Path | None,
-          insecure_no_password: bool, lock_minutes: int, month: str | None, rebuild: bool, generate_password: bool,
-          timings: bool) -> None:
+          insecure_no_password: bool, lock_minutes: int, month: str | None, compare_files: tuple[tuple[Path, str], ...],
+          rebuild: bool, generate_password: bool, timings: bool) -> None:
     """检查台账 WORKBOOK（默认示例台账），无误后生成加密的内部网站到 --out（默认 site/）。
 
     \b
@@ -252,7 +254,7 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         return
     options = SiteOptions(as_of=as_of, password_file=password_file, access_file=access_file,
                           insecure=insecure_no_password, lock_minutes=lock_minutes, month=month, rebuild=rebuild,
-                          timings=timings)
+                          timings=timings, compare=compare_files)
     with _library_errors(invalid="台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。"):
         _say(publish(workbook, out, options, today=date.today(), now=datetime.now(), prompt=_ask_password,
                      progress=_to_stderr))

@@ -7,7 +7,8 @@ from typing import Callable
 
 import click
 
-from generator.app.commandline import HEADINGS, BadOption, check_month, chinese_extra, chinese_usage, read_as_of
+from generator.app.commandline import (HEADINGS, BadOption, check_month, chinese_extra, chinese_usage, read_as_of,
+                                       read_compare)
 
 
 class Checked(click.ParamType):
@@ -27,6 +28,7 @@ class Checked(click.ParamType):
 
 AS_OF_DAY = Checked("YYYY-MM-DD", read_as_of)
 MONTH = Checked("YYYY-MM", check_month)
+COMPARE_FILE = Checked("FILE[=来源]", read_compare)
 
 
 class ChineseHelpFormatter(click.HelpFormatter):

@@ -30,4 +30,6 @@ PLACEHOLDERS = {
     "min_visitors": "随访最少人数",
     "department": "月度通报的接收部门（派出所、卫生院（精防医生）、民政办、残联）", "month": "通报月份，如 2026年10月",
     "sections": "月度通报的各部分（每项有 number、title、about、summary、columns、rows）",
+    "comparisons": "月度通报中各来源的信息比对结果，每项一句，如“与卫健库比对：一致 40 人，不一致 2 处（姓名 1 处、死亡 1 处），"
+                   "仅台账有 1 人，仅卫健库有 0 人”（生成网站时有 --compare 才有）",
 }

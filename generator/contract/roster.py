@@ -53,6 +53,7 @@ def known_headers() -> str:
 SOURCES = ("卫健库", "公安库", "民政", "残联", "其他")
 DEFAULT_SOURCE = "其他"
 COMPARED_FIELDS = ("姓名", "性别", "现住村社区", "死亡", "迁出", "危险性", "监护人电话")
-COMPARE_JSON_KEYS = ("source", "matched", "only_in_workbook", "only_in_other", "differences")
+COMPARE_JSON_KEYS = ("source", "matched", "only_in_workbook", "only_in_other", "differences", "duplicates")
 DIFFERENCE_KEYS = ("id", "row", "field", "workbook", "other")
 BY_NAME = "按姓名匹配"
+DUPLICATES_HEADING = "名单中身份证号相同的行（同一人登记了多次，或身份证号填错了；这些行都没有参与比对，请在名单中核实）"

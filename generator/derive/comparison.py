@@ -4,7 +4,8 @@ Matching (workbook-spec "`jingfang compare`"): by 身份证号 (both sides norma
 ID (or a patient without one) matches on 姓名 + 出生日期, else 姓名 + 性别 + 现住村社区, and is marked 按姓名匹配 — only
 when exactly one patient not yet matched fits. Two different IDs never match. Closed patients (死亡/迁出) take part.
 For each matched pair every field of ``COMPARED_FIELDS`` that differs is reported; a field OTHER leaves blank (or a
-column it does not have) is not compared.
+column it does not have) is not compared. Rows of OTHER sharing one 身份证号 take no part: they are reported as
+duplicates (with the patient of that ID, who is then not called only in the workbook), never merged or picked from.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from generator.contract.schema import Dataset
 from generator.contract.values import id_birth_date
 from generator.contract.vocab import CLOSED_STATUSES
 from generator.derive.history import current_risk, histories
-from generator.read.roster import RosterRow
+from generator.read.roster import Roster, RosterRow
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,22 @@ class Difference:
     other: str
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """OTHER's rows sharing one 身份证号 (the same person entered twice, or a typing slip): none of them is matched,
+    and the patient with that ID (id, when there is one) is set aside with them rather than called only in the
+    workbook."""
+
+    rows: tuple[int, ...]
+    id: str | None
+
+    def describe(self) -> str:
+        """名单第 5 行和第 9 行的身份证号相同，均未参与匹配（台账中是 P003，这位患者也未参与比对）."""
+        rows = "、".join(f"第 {row} 行" for row in self.rows[:-1]) + f"和第 {self.rows[-1]} 行"
+        mine = f"（台账中是 {self.id}，这位患者也未参与比对）" if self.id else "（台账中没有这个身份证号）"
+        return f"名单{rows}的身份证号相同，均未参与匹配{mine}"
+
+
 @dataclass
 class Comparison:
     """What compare found, patients and rows in workbook and OTHER order."""
@@ -51,17 +68,51 @@ class Comparison:
     only_in_workbook: list[str] = field(default_factory=list)
     only_in_other: list[int] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
 
     @property
     def by_name(self) -> list[Match]:
         return [m for m in self.matches if m.by_name]
+
+    @property
+    def agreeing(self) -> int:
+        """Matched pairs with no difference at all."""
+        return len(self.matches) - len({d.id for d in self.differences})
+
+    def field_counts(self) -> dict[str, int]:
+        """How many differences each compared field has, in ``COMPARED_FIELDS`` order (fields without any left out)."""
+        counts = {name: sum(d.field == name for d in self.differences) for name in COMPARED_FIELDS}
+        return {name: n for name, n in counts.items() if n}
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object, keys as the contract says."""
         return {"source": self.source, "matched": len(self.matches), "only_in_workbook": self.only_in_workbook,
                 "only_in_other": [{"row": row} for row in self.only_in_other],
                 "differences": [dict(zip(DIFFERENCE_KEYS, (d.id, d.row, d.field, d.workbook, d.other)))
-                                for d in self.differences]}
+                                for d in self.differences],
+                "duplicates": [{"rows": list(d.rows)} for d in self.duplicates]}
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One roster file of ``build --compare`` compared: what the site's 信息比对 page and the monthly report show."""
+
+    file: str  # the file's name (the page is encrypted; its title never shows it)
+    sheet: str
+    header_row: int
+    people: int  # OTHER's rows read as people
+    skipped: dict[str, int]  # why → how many rows (合计行, 空行 …)
+    result: Comparison
+    names: dict[int, str]  # OTHER's row → 姓名 as OTHER has it, for the rows only in OTHER and the duplicates
+
+
+def compare_roster(data: Dataset, roster: Roster, source: str) -> Compared:
+    """compare, with what the site says of the file itself."""
+    result = compare(data, roster.rows, source)
+    shown = set(result.only_in_other) | {row for d in result.duplicates for row in d.rows}
+    names = {r.row: str(r.values.get("姓名") or "") for r in roster.rows if r.row in shown}
+    return Compared(roster.path.name, roster.sheet, roster.header_row, len(roster.rows),
+                    {why: len(rows) for why, rows in roster.skipped.items()}, result, names)
 
 
 def compare(data: Dataset, rows: Sequence[RosterRow], source: str) -> Comparison:
@@ -70,6 +121,7 @@ def compare(data: Dataset, rows: Sequence[RosterRow], source: str) -> Comparison
     patients = list(data.patients)
     taken: dict[str, RosterRow] = {}
     by_id = {p.id_number: p for p in patients if p.id_number}
+    rows, set_aside = _without_duplicates(rows, by_id, result)
     unmatched: list[RosterRow] = []
     for row in rows:
         patient = by_id.get(row.values.get("身份证号"))  # type: ignore[arg-type]
@@ -78,14 +130,19 @@ def compare(data: Dataset, rows: Sequence[RosterRow], source: str) -> Comparison
             result.matches.append(Match(patient.patient_id, row.row, False))
         else:
             unmatched.append(row)
+    named: dict[str, list[Patient]] = {}
+    for p in patients:
+        named.setdefault(p.name, []).append(p)
     for row in unmatched:
-        patient = _by_name(row, [p for p in patients if p.patient_id not in taken])
+        patient = _by_name(row, [p for p in named.get(str(row.values.get("姓名") or ""), [])
+                                 if p.patient_id not in taken and p.patient_id not in set_aside])
         if patient is None:
             result.only_in_other.append(row.row)
         else:
             taken[patient.patient_id] = row
             result.matches.append(Match(patient.patient_id, row.row, True))
-    result.only_in_workbook = [p.patient_id for p in patients if p.patient_id not in taken]
+    gone = taken.keys() | set_aside
+    result.only_in_workbook = [p.patient_id for p in patients if p.patient_id not in gone]
     result.only_in_other.sort()
     result.matches.sort(key=lambda m: m.row)
     known = histories(data)
@@ -95,6 +152,25 @@ def compare(data: Dataset, rows: Sequence[RosterRow], source: str) -> Comparison
         risk = current_risk(known[match.id]) if match.id in known else None
         result.differences += differences(patient, row, risk)
     return result
+
+
+def _without_duplicates(rows: Sequence[RosterRow], by_id: dict[str, Patient],
+                        result: Comparison) -> tuple[list[RosterRow], set[str]]:
+    """OTHER's rows less those sharing an ID with another row (recorded as result.duplicates, never merged), and the
+    patients those IDs belong to."""
+    numbers: dict[str, list[int]] = {}
+    for row in rows:
+        number = row.values.get("身份证号")
+        if number:
+            numbers.setdefault(str(number), []).append(row.row)
+    shared = {number: found for number, found in numbers.items() if len(found) > 1}
+    set_aside: set[str] = set()
+    for number, found in sorted(shared.items(), key=lambda item: item[1][0]):
+        patient = by_id.get(number)
+        result.duplicates.append(Duplicate(tuple(found), patient.patient_id if patient else None))
+        if patient is not None:
+            set_aside.add(patient.patient_id)
+    return [row for row in rows if str(row.values.get("身份证号") or "") not in shared], set_aside
 
 
 def _by_name(row: RosterRow, candidates: list[Patient]) -> Patient | None:

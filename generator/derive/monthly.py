@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from generator.contract.dates import EARLIEST, LATEST
+from generator.derive.comparison import Comparison
 from generator.derive.history import History, observations
 from generator.derive.registry import Facts
 from generator.contract.patients import Patient
@@ -99,6 +100,18 @@ def monthly_report(facts: Facts, month: Month) -> dict[str, Section]:
                 _incidents(facts, month, people), _lost(facts, month), _closed(facts, month, people),
                 _followups(facts, month), _notices(facts, month, people))
     return {s.key: s for s in sections}
+
+
+def comparison_summary(result: Comparison) -> str:
+    """One source's line in the report (build --compare): 与卫健库比对：一致 N 人，不一致 M 处（姓名 a 处…），仅台账有
+    x 人，仅卫健库有 y 人. Counts only: the report goes to every department, the names stay on the 信息比对 page."""
+    other = result.source if result.source.endswith("库") else f"{result.source}名单"
+    fields = "、".join(f"{name} {n} 处" for name, n in result.field_counts().items())
+    line = (f"与{other}比对：一致 {result.agreeing} 人，不一致 {len(result.differences)} 处{f'（{fields}）' if fields else ''}，"
+            f"仅台账有 {len(result.only_in_workbook)} 人，仅{other}有 {len(result.only_in_other)} 人")
+    if result.duplicates:
+        line += f"，{other}中身份证号重复 {len(result.duplicates)} 组（未参与比对）"
+    return line
 
 
 def _who(p: Patient) -> tuple[str, str, str]:

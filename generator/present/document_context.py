@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.contract.lists import Department
 from generator.contract.schema import Group, Patient, SensitivePeriod
 from generator.contract.vocab import AGREEMENT_KINDS
-from generator.derive.monthly import DEPARTMENT_SECTIONS, Section
+from generator.derive.monthly import DEPARTMENT_SECTIONS, Section, comparison_summary
 from generator.derive.records import in_roll_call, period_days
 from generator.present.views import View
 from generator.present.wording import amount_in_words, date_words, relation
@@ -95,6 +95,7 @@ def report_context(view: View, d: Department, sections: dict[str, Section]) -> d
     return place_context(view, "") | {
         "department": d.title, "month": view.month.label, "first": view.month.first.isoformat(),
         "last": view.month.last.isoformat(),
+        "comparisons": [comparison_summary(c.result) for c in view.comparisons],
         "sections": [{"number": NUMBERS[k] if k < len(NUMBERS) else str(k + 1), "title": s.title, "about": s.about,
                       "summary": summary(s), "columns": list(s.columns),
                       "rows": [[_cell(v) for v in row] for row in s.rows]} for k, s in enumerate(mine)],

@@ -9,6 +9,7 @@ from typing import get_args
 
 from generator.derive import indicators
 from generator.derive.evaluation import evaluate, overdue_lists
+from generator.derive.comparison import Compared
 from generator.derive.history import History
 from generator.derive.registry import OverdueItem
 from generator.derive.state import PatientState
@@ -54,6 +55,7 @@ class View:
     village_indicators: dict[str, indicators.Indicators] = field(default_factory=dict)  # 现住村社区 → its own
     never_done: set[tuple[str, str]] = field(default_factory=set)  # (list key, id) of items never done at all
     documents: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, patient) → rendered, once per build
+    comparisons: list[Compared] = field(default_factory=list)  # build --compare's roster files, compared
 
     def age(self, patient: Patient) -> int | None:
         born = patient.born_on_or_min()

@@ -75,7 +75,7 @@ def read_roster(path: Path, sheet: str | None = None) -> Roster:
             raise NoHeaderRow(f"“{path.name}”中没有名为“{sheet}”的工作表（有：{'、'.join(tables)}）。")
         tables = {sheet: tables[sheet]}
     for name, rows in tables.items():
-        found = _header_row(rows)
+        found = _header_row(path, rows)
         if found is not None:
             return _roster(path, name, rows, found)
     raise NoHeaderRow(
@@ -131,11 +131,24 @@ def _decode_chinese(path: Path, data: bytes) -> str:
             "请在 Excel/WPS 中打开后另存为“CSV UTF-8”或 .xlsx 再试。") from None
 
 
-def _header_row(rows: list[list[object]]) -> int | None:
-    for index, cells in enumerate(rows[: contract.HEADER_ROWS]):
-        if sum(1 for cell in cells if header_key(cell) in _ALIASES) >= contract.MIN_KNOWN_HEADERS:
-            return index
-    return None
+def _header_row(path: Path, rows: list[list[object]]) -> int | None:
+    """The header row's index; NoHeaderRow when two different rows among the first rows both look like one (a
+    header over two rows, 监护人 above 姓名/关系/联系电话: which column is which cannot be told)."""
+    found = [index for index, cells in enumerate(rows[: contract.HEADER_ROWS])
+             if sum(1 for cell in cells if header_key(cell) in _ALIASES) >= contract.MIN_KNOWN_HEADERS]
+    if not found:
+        return None
+    first = _filled_keys(rows[found[0]])
+    other = next((index for index in found[1:] if _filled_keys(rows[index]) != first), None)
+    if other is not None:  # the same header repeated under the table is only skipped (_roster)
+        raise NoHeaderRow(
+            f"“{path.name}”的第 {found[0] + 1} 行和第 {other + 1} 行都像表头，无法确定以哪一行为准。请把表头合并成一行"
+            f"（例如“监护人”下面分出的“姓名”“联系电话”写成“监护人姓名”“监护人电话”），删除另一行后再试。")
+    return found[0]
+
+
+def _filled_keys(cells: list[object]) -> list[str]:
+    return [header_key(cell) for cell in cells if values.plain(cell)]
 
 
 def _roster(path: Path, name: str, rows: list[list[object]], header: int) -> Roster:
@@ -155,7 +168,7 @@ def _roster(path: Path, name: str, rows: list[list[object]], header: int) -> Ros
         columns.append((column, title, target))
     skipped: dict[str, list[int]] = {}
     read: list[RosterRow] = []
-    header_keys = [header_key(title) for title in titles if title]
+    header_keys = _filled_keys(rows[header])
     for index in range(header + 1, len(rows)):
         cells = rows[index]
         filled = [cell for cell in cells if values.plain(cell)]
@@ -163,7 +176,8 @@ def _roster(path: Path, name: str, rows: list[list[object]], header: int) -> Ros
             skipped.setdefault("空行", []).append(index + 1)
         elif values.plain(filled[0]).replace(" ", "") in contract.TOTAL_WORDS:
             skipped.setdefault("合计行", []).append(index + 1)
-        elif [header_key(cell) for cell in cells if values.plain(cell)] == header_keys:
+        elif (len(filled) == len(header_keys) and header_key(filled[0]) == header_keys[0]
+              and [header_key(cell) for cell in filled] == header_keys):  # the first cell first: most rows differ there
             skipped.setdefault("重复的表头行", []).append(index + 1)  # tables pasted one under another
         else:
             read.append(_row(index + 1, cells, columns))

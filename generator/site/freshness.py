@@ -18,6 +18,7 @@ import stat
 from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
+from typing import Iterable
 
 from generator.site.background import in_background
 from generator.read.inputs import MB, InputRefused, open_input, read_input
@@ -26,6 +27,7 @@ from generator.contract.outputs import STAMP
 
 STAMP_LIMIT = 16 * MB  # the stamp lists every file of the site: about 60 bytes each
 TEMPLATE_LIMIT = 16 * MB  # a Word template with its pictures; an HTML one is a few KB
+ROSTER_LIMIT = 256 * MB  # read/roster.ROSTER_LIMIT (not imported: that pulls calamine into the gate's workers)
 OVERRIDE_FOLDER = "协议模板"  # own_templates.OVERRIDE_FOLDER (not imported: that pulls in Jinja)
 ITERATIONS = 10**6
 SALT_BYTES = 16
@@ -33,11 +35,12 @@ CHUNK = MB
 PACKAGE = Path(__file__).resolve().parent.parent  # the generator package: its code and page files are inputs too
 
 
-def input_digest(workbook: Path, config: Path, as_of_key: str, extra: tuple[str, ...] = ()) -> str:
+def input_digest(workbook: Path, config: Path, as_of_key: str, extra: tuple[str, ...] = (),
+                 rosters: Iterable[Path] = ()) -> str:
     """SHA-256 over everything a build reads, except the passwords.
 
-    The workbook and the township's templates are read as generator.read.inputs opens them: InputRefused for a link, a
-    FIFO or a device among them, which the build would refuse to read as well.
+    The workbook, the township's templates and the roster files of ``--compare`` are read as generator.read.inputs
+    opens them: InputRefused for a link, a FIFO or a device among them, which the build would refuse to read as well.
     """
     digest = hashlib.sha256()
     ours = [config] + sorted(PACKAGE.rglob("*.py")) + sorted(p for p in (PACKAGE / "present" / "pages").rglob("*") if p.is_file())
@@ -46,6 +49,8 @@ def input_digest(workbook: Path, config: Path, as_of_key: str, extra: tuple[str,
     _digest_input(digest, workbook, "台账", WORKBOOK_LIMIT)
     for path in override_files(workbook.parent / OVERRIDE_FOLDER):
         _digest_input(digest, path, "协议模板", TEMPLATE_LIMIT)
+    for path in rosters:
+        _digest_input(digest, path, "名单文件", ROSTER_LIMIT)
     digest.update(as_of_key.encode())
     for item in extra:
         digest.update(b"\0" + item.encode())

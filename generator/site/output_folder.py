@@ -53,6 +53,15 @@ def check_output(out: Path, workbook: Path | None = None) -> None:
                            "请先把这些文件移到别处。")
 
 
+def check_input_outside(out: Path, path: Path, what: str) -> None:
+    """Refuse an output folder that holds an input of the build (a roster file of --compare): replacing the folder
+    would delete it."""
+    target, found = out.resolve(), path.resolve()
+    if target == found or target in found.parents:
+        raise UnsafeOutput(f"网站文件夹“{out}”里有{what}“{path.name}”，生成网站会替换整个文件夹，所以没有生成。"
+                           f"请先把{what}移到网站文件夹外面。")
+
+
 def made_files(site: Path) -> set[str] | None:
     """The files the build that made site wrote there (from its stamp), or None for an older stamp."""
     try:

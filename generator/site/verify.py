@@ -111,9 +111,14 @@ def _parts(value: str, kind: str) -> Iterator[str]:
         yield from (p for p in _NAME_PARTS.split(value) if len(p) >= 2 and _CJK.search(p))
 
 
-def personal_values(data: Dataset, passwords: Iterable[str] = ()) -> Secrets:
+# a roster file's fields (contract/roster.HEADERS) that hold personal values, and their kinds
+LISTED = {"姓名": NAME, "监护人": NAME, "身份证号": ID, "监护人电话": PHONE, "现住址": ADDRESS, "户籍地址": ADDRESS}
+
+
+def personal_values(data: Dataset, passwords: Iterable[str] = (), listed: Iterable[dict] = ()) -> Secrets:
     """Every name, ID number, phone and address in a validated workbook (the columns the schema says hold them), and
-    the passwords the site is built with."""
+    in listed (roster rows' values by field: the lists of ``build --compare``), and the passwords the site is built
+    with."""
     from generator.contract.fields import col  # here, not at the top: the gate's worker processes need none of the schema
     from generator.contract.schema import DATASET_FIELD, SHEETS
 
@@ -131,6 +136,11 @@ def personal_values(data: Dataset, passwords: Iterable[str] = ()) -> Secrets:
                     if isinstance(item, str):
                         for part in _parts(item, kind):
                             found.setdefault(part, kind)
+    for values in listed:
+        for field, kind in LISTED.items():
+            if isinstance(value := values.get(field), str):
+                for part in _parts(value, kind):
+                    found.setdefault(part, kind)
     return Secrets(found, passwords)
 
 

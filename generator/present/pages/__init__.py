@@ -11,6 +11,7 @@ from generator.present.views import View
 from generator.present.pages import paths
 from generator.present.pages.agreements import render_agreements
 from generator.present.pages.changes import render_changes
+from generator.present.pages.comparison import render_comparison
 from generator.present.pages.departments import render_departments
 from generator.present.pages.groups import render_groups
 from generator.present.pages.html import Page
@@ -40,6 +41,7 @@ NAV = [
     {"领导小组与通讯录": paths.LEADERS},
     {"工作规则": paths.GUIDELINES},
     {"数据质量": paths.QUALITY},
+    {"信息比对": paths.COMPARISON},
     {"趋势": paths.TRENDS},
     {"变化": paths.CHANGES},
 ]
@@ -60,7 +62,7 @@ def render_pages(view: View, workbook_dir: Path | None = None) -> Iterator[tuple
 
 def _pages(view: View, workbook_dir: Path | None) -> Iterator[tuple[str, Page]]:
     for render in (render_home, render_rosters, render_overdue, render_villages, render_departments, render_leaders,
-                   render_guidelines, render_quality, render_trends, render_changes, render_week):
+                   render_guidelines, render_quality, render_comparison, render_trends, render_changes, render_week):
         yield from render(view).items()
     yield from render_groups(view, workbook_dir)
     yield from render_patients(view, workbook_dir)

@@ -22,6 +22,7 @@ TRENDS = "trends.md"
 CHANGES = "changes.md"
 WEEK = "week/index.md"
 STATE = "state"  # the id of a patient record's 当前状态 heading (本周应访 and 本周要办 land on it)
+COMPARISON = "compare.md"  # 信息比对 (build --compare): the township's only
 FOLLOWUPS = "followups"  # the id of a patient record's 随访记录 heading (the visit history one tap away)
 # The addresses of pages that belong to one village (named by its code, V01…: roster/V01.md, agreements/V01-reward.md;
 # or by one of its patients' or groups' codes) or to one department (departments/police.md and its monthly copy):
