@@ -76,3 +76,20 @@ def cell_strings(sheets: dict) -> set[str]:
 
 
 AS_OF = datetime(2025, 6, 30).date()
+
+
+def met_everything(name: str = "达标镇"):
+    """A synthetic summary (contract model) of a township that reaches every target: 100 % of everything, 报告患病率
+    5‰, no 肇事肇祸."""
+    from generator.contract.indicators import INDICATORS
+    from generator.contract.lists import LISTS
+    from generator.contract.summary import Fraction, Summary, SummaryPeriod
+
+    fractions = {spec.key: Fraction(numerator=10, denominator=10) for spec in INDICATORS}
+    fractions |= {"prevalence": Fraction(numerator=10, denominator=2000),
+                  "incident_rate": Fraction(numerator=0, denominator=10)}
+    return Summary(township=name, county="测试县", as_of=AS_OF,
+                   period=SummaryPeriod(name="本年", start=AS_OF.replace(month=1, day=1), end=AS_OF),
+                   counts={"registered": 10, "managed": 10, "pending": 0, "other_diagnosis": 0, "closed": 0,
+                           "high_risk": 1},
+                   indicators=fractions, lists={spec.key: 0 for spec in LISTS})

@@ -87,10 +87,10 @@ def county(summaries: tuple[Path, ...], out: Path | None, access_file: Path | No
     合计是各乡镇分子、分母分别相加后再算比率（不是比率的平均）。同一乡镇有多份汇总时用统计截止日期最晚的一份（并提示）；
     统计周期或年份不同的汇总不能相加，会被拒绝。被改动、不完整或来自更新版本的汇总文件也会被拒绝。
     """
-    from generator.app.county import show_county
+    from generator.app.county import run_county
 
     if out is None and not as_json:
         _fail("请用 --out 指定县级网站的文件夹，或用 --json 只输出汇总数字。")
     with _refusals():
-        if out is None:
-            _say(show_county(list(summaries), as_json=True, warn=lambda line: click.echo(line, err=True)))
+        _say(run_county(list(summaries), out, as_json=as_json, access_file=access_file, password_file=password_file,
+                        progress=lambda line: click.echo(line, err=True)))
