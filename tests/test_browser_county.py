@@ -69,6 +69,13 @@ def test_the_site_opens_with_its_password_and_marks_targets_in_words(page, site)
     assert rows["东岭镇"][1] == "2025-07-31" and rows["西溪乡"][1] == "2025-06-30"
     assert rows["合计"][0] == "合计"
     page.screenshot(path=str(site.parent / "townships.png"), full_page=True)
+    visit(page, (site / "trend.html").as_uri())
+    decrypted(page)
+    months = [[c.inner_text() for c in r.locator("td").all()]
+              for r in page.locator("article table").first.locator("tbody tr").all()]
+    # 管理率, June: 3 + 5 + 3 + 10 of 3 + 6 + 3 + 10; July: 东岭镇 alone, 3 of 3
+    assert [row[:3] for row in months] == [["2025-06", "4", "95.5%"], ["2025-07", "1", "100.0%"]]
+    assert page.locator("article svg").count() == 1
 
 
 def test_the_notice_prints_on_a4_with_the_townships_below_target(browser, site, tmp_path):

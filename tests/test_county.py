@@ -154,3 +154,31 @@ def test_one_and_two_hundred_townships(tmp_path, count):
 def test_county_needs_out_or_json(made):
     result = county(str(made[1][TOWNSHIPS[0]]))
     assert (result.returncode, text(result.stderr)) == (1, "错误：请用 --out 指定县级网站的文件夹，或用 --json 只输出汇总数字。\n")
+
+
+def _with(n: int, as_of: date, management: tuple[int, int], incidents: tuple[int, int]) -> tuple[str, Summary]:
+    s = synthetic(n)
+    fractions = {**s.indicators, "management_rate": Fraction(numerator=management[0], denominator=management[1]),
+                 "incident_rate": Fraction(numerator=incidents[0], denominator=incidents[1])}
+    made = s.model_copy(update={"as_of": as_of, "indicators": fractions,
+                                "period": SummaryPeriod(name="本年", start=date(2026, 1, 1), end=as_of)})
+    return f"{n}.json", made
+
+
+def test_stale_flag_ranking_ties_and_a_township_without_a_denominator():
+    """Stale: more than 35 days before the newest as-of (35 is not, 36 is). Ranking: best first, equal values share a
+    rank, no denominator last and unranked; 肇事肇祸率 lower first."""
+    from generator.derive.county import county_of
+
+    newest = date(2026, 6, 30)
+    county = county_of([_with(1, newest, (8, 10), (1, 10)), _with(2, newest - timedelta(days=35), (4, 5), (0, 5)),
+                        _with(3, newest - timedelta(days=36), (9, 10), (2, 10)), _with(4, newest, (0, 0), (0, 0))])
+    assert [(t.name, t.stale) for t in county.townships] == [("第001镇", False), ("第002镇", False), ("第003镇", True),
+                                                             ("第004镇", False)]
+    assert [(rank, t.name) for rank, t in county.ranking("management_rate")] == [
+        (1, "第003镇"), (2, "第001镇"), (2, "第002镇"), (None, "第004镇")]
+    assert [(rank, t.name) for rank, t in county.ranking("incident_rate")] == [
+        (1, "第002镇"), (2, "第001镇"), (3, "第003镇"), (None, "第004镇")]
+    total = county.total("management_rate")
+    assert (total.numerator, total.denominator) == (21, 25)  # summed: 84 %, not the mean of 80, 80, 90 (83.3 %)
+    assert county.townships[3]["management_rate"].value is None and county.townships[3]["management_rate"].met is None

@@ -78,7 +78,8 @@ def summary(workbook: Path, out: Path | None, as_of: date | None, period: str | 
 @click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
               help="权限文件（YAML）：一行“县区: 密码”。不给时依次用 --password-file、环境变量 JINGFANG_PASSWORD，都没有时生成一个随机密码并显示。")
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False), help="从这个文件的第一行读取网站密码。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：{\"townships\": [乡镇…], \"totals\": {指标键: {numerator, denominator}}, \"lists\": {清单键: 条数}}。")
+@click.option("--json", "as_json", is_flag=True,
+              help="以 JSON 输出：{\"townships\": [乡镇…], \"totals\": {指标键: {numerator, denominator}}, \"lists\": {清单键: 条数}}。")
 def county(summaries: tuple[Path, ...], out: Path | None, access_file: Path | None, password_file: Path | None,
            as_json: bool) -> None:
     """县级汇总（三级联动）：把各乡镇的汇总文件 SUMMARIES 合起来，生成带密码的县级网站（--out）或输出 JSON（--json）。

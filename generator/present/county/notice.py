@@ -29,7 +29,8 @@ def render_trend(county: County) -> Page:
     series = [(BY_KEY[k].name, [_rate(totals[m][1], k) for m in months]) for k in CHART_KEYS]
     rows = [[m, totals[m][0], *(value(next(i for i in totals[m][1] if i.key == k)) for k in TREND_KEYS)]
             for m in months]
-    several = {name: found for name, found in county.history.items() if len({s.as_of.strftime("%Y-%m") for s in found}) > 1}
+    several = {name: found for name, found in county.history.items()
+               if len({s.as_of.strftime("%Y-%m") for s in found}) > 1}
     each = [[name, *(_month_value(found, m) for m in months)] for name, found in several.items()]
     body = f"""
 最近 {len(months)} 个月每月的全县合计（各乡镇当月最后一份汇总的分子、分母相加；没有报送的乡镇不在当月的合计里，
