@@ -8,6 +8,7 @@ are fixed words; township names are inside the encrypted bodies only.
 
 from __future__ import annotations
 
+import html
 from typing import Iterator
 
 from generator.contract.indicators import INDICATORS
@@ -16,7 +17,8 @@ from generator.contract.summary import SUMMARY_COUNTS
 from generator.derive.county import STALE_DAYS, County, Township
 from generator.derive.indicators import Indicator
 from generator.present.county.notice import render_notice, render_trend
-from generator.present.county.wording import HERE_TOWNSHIPS, STALE, fraction, judged, target, value
+from generator.present.county.wording import HERE_TOWNSHIPS, STALE, fraction, judged, target, value, wide
+from generator.present.markup import Raw
 from generator.present.pages.html import Page, a, page, table
 
 HOME, TOWNSHIPS, RANKING, LISTS_PAGE, TREND, NOTICE = ("index.md", "townships.md", "ranking.md", "lists.md",
@@ -83,16 +85,16 @@ def _townships(county: County) -> Page:
             for t in county.townships]
     rows.append(["合计", county.newest.isoformat(), *(_cell(i) for i in county.totals)])
     body = f"""
-{_period(county)}每格是数值和是否达到目标（“达标 ✓”“未达标 ✗”），括号里是分子/分母。
+{_period(county)}每格依次是数值、是否达到目标（“达标 ✓”“未达标 ✗”，没有目标的指标不写）和分子/分母。
 
-{table(["乡镇", "统计截止日期", *(s.name for s in specs)], rows)}
+{wide(table(["乡镇", "统计截止日期", *(s.name for s in specs)], rows))}
 """
     return page("乡镇指标", body, heading=HERE_TOWNSHIPS)
 
 
-def _cell(i: Indicator) -> str:
-    verdict = judged(i)
-    return f"{value(i)}{' ' + verdict if verdict else ''}（{fraction(i)}）"
+def _cell(i: Indicator) -> Raw:
+    """Value, verdict and numerator/denominator on lines of their own (a narrow column wraps none of them)."""
+    return Raw("<br>".join(html.escape(part) for part in (value(i), judged(i), f"（{fraction(i)}）") if part))
 
 
 def _ranking(county: County) -> Page:
@@ -107,8 +109,8 @@ def _ranking(county: County) -> Page:
 
 def _lists(county: County) -> Page:
     totals = table(["清单", "全县合计"], [(spec.title, county.lists[spec.key]) for spec in LISTS])
-    each = table(["乡镇", "在册", "高风险", "肇事肇祸", *(spec.title for spec in LISTS)],
-                 [_list_row(t) for t in county.townships])
+    each = wide(table(["乡镇", "在册", "高风险", "肇事肇祸", *(spec.title for spec in LISTS)],
+                      [_list_row(t) for t in county.townships]))
     body = f"""
 各乡镇统计截止日期当天各类待办清单的条数（清单的含义见乡镇网站的“待办清单”页）。
 

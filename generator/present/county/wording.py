@@ -33,3 +33,9 @@ def target(i: Indicator) -> str:
     if i.target is None:
         return NONE
     return f"{'≤' if i.spec.lower_is_better else '≥'} {i.target:g}{i.unit}"
+
+
+def wide(table_html: str) -> str:
+    """A table wider than the page (townships × indicators or lists) in Material's own scrolling frame, so the page
+    keeps its width and the table scrolls sideways."""
+    return f'\n\n<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{table_html}</div></div>\n\n'
