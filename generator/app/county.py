@@ -15,10 +15,9 @@ from typing import Callable
 
 from generator.app.build import LOCK_MINUTES, Progress
 from generator.app.outcome import Outcome, Refused
-from generator.app.password import (PasswordProblem, check_password, generate_passphrase, password_from_environment,
-                                    read_county_access, read_password_file)
+from generator.app.password import (PasswordProblem, check_password, generate_passphrase, is_safe_location,
+                                    password_from_environment, read_county_access, read_password_file)
 from generator.app.publishing import PROJECT
-from generator.app.password import is_safe_location
 from generator.app.strength import hints_for
 from generator.contract.access import TOWNSHIP_LEVEL
 from generator.contract.summary import Summary, SummaryRefused
