@@ -5,6 +5,7 @@ format, a tampered and a truncated file, a township without patients, 1 and 200 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -182,3 +183,19 @@ def test_stale_flag_ranking_ties_and_a_township_without_a_denominator():
     total = county.total("management_rate")
     assert (total.numerator, total.denominator) == (21, 25)  # summed: 84 %, not the mean of 80, 80, 90 (83.3 %)
     assert county.townships[3]["management_rate"].value is None and county.townships[3]["management_rate"].met is None
+
+
+def test_a_township_without_a_denominator_is_shown_with_dashes_never_judged():
+    from generator.derive.county import county_of
+    from generator.present.county import render_county
+
+    newest = date(2026, 6, 30)
+    county = county_of([_with(1, newest, (8, 10), (1, 10)), _with(4, newest, (0, 0), (0, 0))])
+    pages = dict(render_county(county))
+    ranking = pages["ranking.md"].body
+    assert "<tr><td>1</td><td>第001镇</td><td>80.0%</td><td>8/10</td><td>达标 ✓</td></tr>" in ranking
+    assert "<tr><td>—</td><td>第004镇</td><td>—</td><td>0/0</td><td>—</td></tr>" in ranking
+    assert "<tr><td>—</td><td>第004镇</td><td>—</td><td>0/0</td><td>无目标</td></tr>" in ranking  # 服药率: no target
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", pages["townships.md"].body) if "第004镇" in r)
+    cells = re.findall(r"<td>(.*?)</td>", row)
+    assert cells[:2] == ["第004镇", "2026-06-30"] and cells[3] == "—<br>（0/0）"  # 管理率: no verdict, no division

@@ -17,7 +17,7 @@ from generator.contract.summary import SUMMARY_COUNTS
 from generator.derive.county import STALE_DAYS, County, Township
 from generator.derive.indicators import Indicator
 from generator.present.county.notice import render_notice, render_trend
-from generator.present.county.wording import HERE_TOWNSHIPS, STALE, fraction, judged, target, value, wide
+from generator.present.county.wording import HERE_TOWNSHIPS, STALE, fraction, judged, target, value, verdict, wide
 from generator.present.markup import Raw
 from generator.present.pages.html import Page, a, page, table
 
@@ -44,7 +44,7 @@ def _period(county: County) -> str:
 
 def _totals_table(items: list[Indicator]) -> str:
     return table(["指标", "分子", "分母", "数值", "目标", "是否达标"],
-                 [(i.name, i.numerator, i.denominator, value(i), target(i), judged(i) or "无目标") for i in items])
+                 [(i.name, i.numerator, i.denominator, value(i), target(i), verdict(i)) for i in items])
 
 
 def _home(county: County) -> Page:
@@ -101,7 +101,7 @@ def _ranking(county: County) -> Page:
     parts = [f"每个指标从好到差排列（肇事肇祸率越低越好）；数值相同名次相同；分母为 0 的乡镇不排名，列在最后。{_period(county)}"]
     for spec in INDICATORS:
         rows = [(rank if rank is not None else "—", t.name, value(t[spec.key]), fraction(t[spec.key]),
-                 judged(t[spec.key]) or "无目标") for rank, t in county.ranking(spec.key)]
+                 verdict(t[spec.key])) for rank, t in county.ranking(spec.key)]
         parts.append(f"## {spec.name} {{#{spec.key.replace('_', '-')}}}\n\n"
                      + table(["名次", "乡镇", "数值", "分子/分母", "是否达标"], rows))
     return page("排名", "\n\n".join(parts), toc=True)

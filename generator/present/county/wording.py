@@ -39,3 +39,8 @@ def wide(table_html: str) -> str:
     """A table wider than the page (townships × indicators or lists) in Material's own scrolling frame, so the page
     keeps its width and the table scrolls sideways."""
     return f'\n\n<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{table_html}</div></div>\n\n'
+
+
+def verdict(i: Indicator) -> str:
+    """judged, else why there is none: 无目标, or — without a denominator."""
+    return judged(i) or ("无目标" if i.target is None else NONE)
