@@ -15,6 +15,7 @@ import yaml
 
 MAX_PASSWORD = 256
 SECTIONS = ("乡镇", "村社区", "部门")
+COUNTY_SECTIONS = ("县区",)  # the county site's access file (jingfang county): its one password
 STR_TAG = "tag:yaml.org,2002:str"
 NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -45,8 +46,9 @@ def plain_problem(password: str) -> str | None:
     return None
 
 
-def read_access_yaml(text: str) -> dict:
-    """{"乡镇": password or None, "村社区": {name: password}, "部门": {name: password}} from an access file's text."""
+def read_access_yaml(text: str, sections: tuple[str, ...] = SECTIONS) -> dict:
+    """{"乡镇": password or None, "村社区": {name: password}, "部门": {name: password}} from an access file's text
+    (sections: the keys it may have, the first one a single password: COUNTY_SECTIONS for the county's)."""
     loader = StrictLoader(text)
     try:
         root = loader.get_single_node()
@@ -59,16 +61,16 @@ def read_access_yaml(text: str) -> dict:
         raise AccessFileProblem("里有控制字符，请用记事本检查后重新保存。") from None
     finally:
         loader.dispose()
-    found: dict = {"乡镇": None, "村社区": {}, "部门": {}}
+    found: dict = {name: None if i == 0 else {} for i, name in enumerate(sections)}
     if root is None:
         return found
     if not isinstance(root, yaml.MappingNode):
         return found  # not "乡镇: 密码": the caller says what is missing
     for key, key_node, value in _entries(root):
-        if key not in SECTIONS:
-            raise AccessFileProblem(f"{_line(key_node)}不认识“{key}”：只能写 {'、'.join(SECTIONS)}。")
-        if key == "乡镇":
-            found[key] = _password(value, "乡镇")
+        if key not in sections:
+            raise AccessFileProblem(f"{_line(key_node)}不认识“{key}”：只能写 {'、'.join(sections)}。")
+        if key == sections[0]:
+            found[key] = _password(value, key)
         elif not _is_null(value):
             if not isinstance(value, yaml.MappingNode):
                 raise AccessFileProblem(f"{_line(value)}“{key}”下应是“名称: 密码”，每行一个。")

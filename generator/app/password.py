@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from generator.app.accessfile import AccessFileProblem, plain_problem, read_access_yaml
+from generator.app.accessfile import COUNTY_SECTIONS, AccessFileProblem, plain_problem, read_access_yaml
 from generator.read.inputs import InputRefused, read_input
 from generator.contract.lists import DEPARTMENTS, department_named
 from generator.app.strength import Hints, guessable, hints_for
@@ -94,17 +94,31 @@ class Access:
         return self.villages | {titles[slug]: secret for slug, secret in self.departments.items()}
 
 
-def read_access_file(path: Path) -> Access:
-    """Read a credentials file (YAML): ``乡镇: 密码``, ``村社区: {村名: 密码}`` and ``部门: {派出所: 密码}`` (checked by
-    check_access). Read strictly (accessfile.read_access_yaml): every password a plain string, written once."""
+def _access_yaml(path: Path, sections: tuple[str, ...] | None = None) -> dict:
+    """An access file read strictly (accessfile.read_access_yaml): every password a plain string, written once."""
     try:
-        raw = read_access_yaml(read_input(path, "权限文件", FILE_LIMIT).decode("utf-8-sig"))
+        text = read_input(path, "权限文件", FILE_LIMIT).decode("utf-8-sig")
+        return read_access_yaml(text) if sections is None else read_access_yaml(text, sections)
     except InputRefused as exc:
         raise PasswordProblem(str(exc)) from None
     except UnicodeDecodeError:
         raise PasswordProblem(f"权限文件“{path}”{NOT_UTF8}") from None
     except AccessFileProblem as exc:
         raise PasswordProblem(f"权限文件“{path}”{exc}") from None
+
+
+def read_county_access(path: Path) -> str:
+    """The county site's one password from its access file (YAML ``县区: 密码``), unchecked."""
+    raw = _access_yaml(path, COUNTY_SECTIONS)
+    if raw[COUNTY_SECTIONS[0]] is None:
+        raise PasswordProblem(f"权限文件“{path}”必须有一行“县区: 密码”（打开县级网站的密码）。")
+    return raw[COUNTY_SECTIONS[0]]
+
+
+def read_access_file(path: Path) -> Access:
+    """Read a credentials file (YAML): ``乡镇: 密码``, ``村社区: {村名: 密码}`` and ``部门: {派出所: 密码}`` (checked by
+    check_access). Read strictly (accessfile.read_access_yaml): every password a plain string, written once."""
+    raw = _access_yaml(path)
     if raw["乡镇"] is None:
         raise PasswordProblem(f"权限文件“{path}”必须有一行“乡镇: 密码”（能打开所有页面的乡镇密码）。")
     slugs = {}

@@ -18,6 +18,7 @@ from generator.app.checking import SiteUnreadable, check_workbook, list_overdue,
 from generator.app.indicating import show_indicators
 from generator.app.outcome import Outcome, Refused
 from generator.cli.chinese import AS_OF_DAY, COMPARE_FILE, MONTH, ChineseGroup
+from generator.cli.county import county, summary
 from generator.app.password import generate_passphrase
 from generator.app.publishing import SiteOptions, publish
 from generator.contract.indicators import PERIODS
@@ -360,3 +361,7 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
         _say(write_word_files(workbook, out, villages=list(villages), kinds=list(kinds), patients=list(patients),
                               everyone=everyone, separate=separate, as_of=as_of, month=month, today=date.today(),
                               now=datetime.now()))
+
+
+main.add_command(summary)
+main.add_command(county)

@@ -63,10 +63,12 @@ def check_version() -> None:
                                  f"请重新安装 jingfang（pip install -e . 会装上 {PINNED}）。")
 
 
-def options() -> dict:
-    """The plugin's options (its password inventory stays empty in the file: see install_passwords)."""
+def options(info: str | None = None) -> dict:
+    """The plugin's options (its password inventory stays empty in the file: see install_passwords); info: the
+    prompt's explanation when not the township site's (the county's site says what it is)."""
     return {
         **PROMPT_TEXTS,
+        **({"encryption_info_message": info} if info else {}),
         "webcrypto": True,  # the browser's own crypto: no crypto-js from a CDN
         "esm": False,  # module scripts do not load from file://
         "kdf_pow": 6,  # 10^6 PBKDF2-SHA256 iterations

@@ -40,16 +40,17 @@ class BuildFailed(Exception):
 
 
 def write_config(work: Path, site_name: str, nav: list[dict[str, str]], extra: dict, encrypted: bool,
-                 primary: bool = True) -> Path:
+                 primary: bool = True, prompt: str | None = None) -> Path:
     """A config that inherits jingfang's base mkdocs.yml and points at the temp docs and site folders.
 
     Written by a YAML serializer, so a name is always a string value. The passwords are not in it: the jingfang
     plugin hands them to the encryption plugin from the child's environment. primary: the first (or only) shard.
+    prompt: the password prompt's explanation (None: the township site's).
     """
     plugins: list = [{"jingfang": {"fragments": str(work.parent / "fragments.bin"), "primary": primary,
                                    "template_cache": template_cache()}}]
     if encrypted:
-        plugins.append({encryption.PLUGIN: encryption.options()})
+        plugins.append({encryption.PLUGIN: encryption.options(prompt)})
     config = {
         "INHERIT": str(BASE_CONFIG),
         "site_name": html.escape(site_name),  # Material writes it into every page's header as it is

@@ -120,20 +120,22 @@ class Staging:
 
     def build(self, out: Path, site_name: str, nav: list[dict[str, str]], extra: dict,
               passwords: dict[str, str] | None, *, secrets: Secrets | None,
-              finish: Callable[[Path], None] = lambda _: None, progress: Callable[[str], None] = lambda _: None) -> int:
+              finish: Callable[[Path], None] = lambda _: None, progress: Callable[[str], None] = lambda _: None,
+              prompt: str | None = None) -> int:
         """Build the written pages into out; return the number of HTML pages. On failure out is left as it was.
 
         passwords maps an access level (TOWNSHIP_LEVEL, or a village code) to its password; None builds without
         encryption (only for --insecure-no-password). Large sites are built in one shard per CPU core. The new site
         is installed only if the leak gate finds nothing (secrets: the workbook's personal values; None skips the
-        gate, for an unencrypted build); finish is called on it just before (it writes the stamp).
+        gate, for an unencrypted build); finish is called on it just before (it writes the stamp). prompt: the password
+        prompt's explanation (None: the township site's).
         """
         self._store.close()
         shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
         count = shard_count(len(self.pages))
         env = _secrets_env(passwords, count)
         parts = split_shards(self.work, self.pages, nav, count)
-        configs = [write_config(part, site_name, nav, extra, passwords is not None, primary=k == 0)
+        configs = [write_config(part, site_name, nav, extra, passwords is not None, primary=k == 0, prompt=prompt)
                    for k, part in enumerate(parts)]
         progress("运行 mkdocs 生成网站" + ("并加密" if passwords is not None else "（未加密！）")
                  + (f"（{count} 个进程并行）" if count > 1 else "") + "……")
