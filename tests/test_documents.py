@@ -102,7 +102,7 @@ def test_group_notice_and_roll_call_sheets_are_filled(written):
     rows = [[cell.text for cell in row.cells] for row in Document(str(out / "禾苗村-成立关爱帮扶小组的通知.docx")).tables[0].rows]
     assert rows[0] == ["小组职务", "姓名", "单位及职务", "电话"]
     assert rows[1][:2] == ["组长", "计承远"] and rows[1][3] == "13900000001"  # the {%tr for %} rows repeated
-    assert ["监护人", "甘秋禾", "父亲或母亲", "13900000011"] in rows
+    assert ["监护人", "甘秋禾", "父母", "13900000011"] in rows  # as typed, never 父亲或母亲
     sheets = paragraphs(out / "禾苗村-敏感时期点名表.docx")
     assert page_breaks(out / "禾苗村-敏感时期点名表.docx") == 1
     assert any(line.startswith("村社区：禾苗村　点名范围：") for line in sheets)
