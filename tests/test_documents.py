@@ -130,7 +130,7 @@ def test_a_hostile_template_is_refused_and_nothing_is_written(tmp_path):
     assert result.returncode == 1
     assert text(result.stderr) == (
         "错误：Word 模板“协议模板/监护协议.docx”里有不允许的写法（access to attribute '__class__' of 'str' object is "
-        "unsafe.）：模板里只能用占位符和简单的判断，不能调用程序。可用的占位符见网站“协议打印”页。（没有生成 Word 文件）\n")
+        "unsafe.）：模板里只能用占位符和简单的判断，不能调用程序。可用的占位符见网站的“文书模板说明”页。（没有生成 Word 文件）\n")
     assert not (tmp_path / "文书").exists()
 
 

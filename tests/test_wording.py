@@ -34,3 +34,53 @@ def test_a_record_says_never_done_since_enrolment_and_gives_no_date_to_what_does
     ]
     assert dues_of(pages["patients/P2.md"]) == [
         ("随访", "", "不适用"), ("危险性评估", "", "不适用"), ("健康体检", "", "不适用"), ("重点患者面访", "", "不适用")]
+
+
+def site_pages(data) -> dict[str, str]:
+    return {rel: p.markdown() for rel, p in render_pages(build_view(data, Report(), A, datetime(2025, 7, 1)))}
+
+
+def test_placeholders_are_explained_in_words_on_a_page_of_their_own_not_on_the_print_page():
+    pages = site_pages(dataset([patient("P1")]))
+    index = bare(pages["agreements/index.md"])
+    assert "{{" not in index and "&#123;&#123;" not in index and "占位符" not in index  # the clerk's page: no code
+    assert '要改文书的文字（如协议条款、落款），见<a href="templates.html">文书模板说明</a>。' in index
+    help_page = bare(pages["agreements/templates.md"])
+    assert help_page.startswith("---\ntitle: 文书模板说明\n") and "# 文书模板说明" in help_page
+    assert "<thead><tr><th>内容</th><th>在模板中写作</th></tr></thead>" in help_page
+    assert "<tr><td>患者姓名</td><td><code>&#123;&#123; patient.name &#125;&#125;</code></td></tr>" in help_page
+    assert ("<tr><td>监护人与患者的关系，照台账所填，如 父亲、父母、配偶</td>"
+            "<td><code>&#123;&#123; guardian.relation &#125;&#125;</code></td></tr>") in help_page
+
+
+def test_print_by_patient_lists_names_by_village_not_a_wall_of_codes():
+    data = dataset([patient("P1"), patient("P2", status="死亡", died=date(2025, 1, 1)), patient("P3")])
+    index = bare(site_pages(data)["agreements/index.md"])
+    section = index.split("## 按患者打印", 1)[1].split("## 修改文书内容", 1)[0]
+    assert ("<tbody><tr><td>甲村</td><td><a href=\"../patients/P1.html\">试P1</a>、"
+            "<a href=\"../patients/P3.html\">试P3</a></td></tr></tbody>") in section  # the dead P2 needs nothing
+    assert ">P1<" not in section
+
+
+def test_lists_explain_themselves_without_field_names():
+    pages = site_pages(dataset([patient("P1", home_village="乙村")]))
+    for rel in ("overdue/cross_village.md", "overdue/index.md"):
+        assert "条目另带" not in pages[rel] and "villages：" not in pages[rel], rel
+    assert "户籍村社区与现住村社区不同、还没有“人户分离通报”记录的患者；现住和户籍两个村社区的页面都显示。" in pages["overdue/cross_village.md"]
+
+
+def test_a_damaged_file_is_explained_in_chinese_without_the_librarys_class_name(tmp_path):
+    import zipfile
+
+    from tests.commands import run, text
+
+    book = tmp_path / "台账.xlsx"
+    with zipfile.ZipFile(book, "w") as z:  # a zip, but not a workbook: calamine refuses it with a CalamineError
+        z.writestr("hello.txt", "hi")
+    checked = run("check", str(book))
+    assert checked.returncode == 2 and text(checked.stderr) == (
+        "错误：“台账.xlsx”无法作为 Excel 工作簿打开，文件可能已损坏。请用 Excel 或 WPS 打开它，另存为 .xlsx 后再试。\n")
+    imported = run("import", str(book), "--out", str(tmp_path / "新.xlsx"))
+    assert imported.returncode == 2 and text(imported.stderr) == (
+        "错误：“台账.xlsx”无法作为表格打开，文件可能已损坏，或不是表格文件。\n")
+    assert "Error" not in text(checked.stderr) + text(imported.stderr)
