@@ -84,3 +84,12 @@ def test_a_damaged_file_is_explained_in_chinese_without_the_librarys_class_name(
     assert imported.returncode == 2 and text(imported.stderr) == (
         "错误：“台账.xlsx”无法作为表格打开，文件可能已损坏，或不是表格文件。\n")
     assert "Error" not in text(checked.stderr) + text(imported.stderr)
+
+
+def test_a_list_says_never_done_since_enrolment_in_its_date_column_and_the_json_keeps_the_due_date():
+    data = dataset([patient("P1")], assessments=[Assessment(patient_id="P1", assessed=date(2025, 5, 1), risk=4)])
+    view = build_view(data, Report(), A, datetime(2025, 7, 1))
+    listed = bare({rel: p.markdown() for rel, p in render_pages(view)}["overdue/high_risk_visit_overdue.md"])
+    assert "<td>在家居住</td><td>从未面访（纳入管理 2024-01-01）</td><td></td>" in listed
+    (item,) = view.lists["high_risk_visit_overdue"]
+    assert item.to_json() == {"id": "P1", "due": item.due.isoformat(), "days_overdue": (A - item.due).days}

@@ -49,10 +49,12 @@ class ListSpec:
         return [item.date] if self.shows == "date" else []
 
     def when_words(self, item: Any) -> list[Any]:
-        """when_cells as a page shows them: never done at all says so rather than count days from enrolment."""
+        """when_cells as a page shows them: never done at all says so rather than count days from enrolment, and a
+        patient's says since when (从未面访（纳入管理 2024-01-01）), not a due date years ago."""
         cells = self.when_cells(item)
         if self.shows == "due" and item.never and self.never:
-            cells[1] = self.never
+            since = getattr(item, "since", None)
+            cells = [f"{self.never}（纳入管理 {since.isoformat()}）", None] if since else [cells[0], self.never]
         return cells
 
 
