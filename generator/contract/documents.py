@@ -10,7 +10,7 @@ GROUP_DOCUMENTS = {"notice": "成立关爱帮扶小组的通知"}  # a group's
 VILLAGE_DOCUMENTS = {"rollcall": "敏感时期点名表"}  # a village's, per sensitive period
 TOWNSHIP_DOCUMENTS = {"monthly": "月度信息交换通报"}  # the township's, one copy per department
 ALL_DOCUMENTS = {**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS, **TOWNSHIP_DOCUMENTS}  # kind → title
-# what a template may use, and what it means (the 协议打印 page lists them for whoever edits a template)
+# what a template may use, and what it means (the 文书模板说明 page lists them for whoever edits a template)
 PLACEHOLDERS = {
     "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
     "village_committee": "村（居）民委员会全称，如 禾苗村村民委员会", "year": "统计截止日期所在年份",
