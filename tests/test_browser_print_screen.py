@@ -127,6 +127,7 @@ def test_the_printed_week_list_is_landscape_with_whole_names_and_blanks_to_write
     assert headers[-2:] == ["结果", "签字"] and visible[-1] == "末次随访"  # the blanks are for paper only
     codes = tab.locator("table.jf-week tbody td:first-child").all_inner_texts()
     names = tab.locator("table.jf-week tbody td:nth-child(2)").all_inner_texts()
+    villages = tab.locator("table.jf-week tbody td:nth-child(3)").all_inner_texts()
     assert len(codes) == 3
     assert_only_paper(pdf, buttons)
     assert page_size(pdf) == ["841.92", "594.96"]  # A4 landscape
@@ -135,6 +136,7 @@ def test_the_printed_week_list_is_landscape_with_whole_names_and_blanks_to_write
     lines = pdf_text(pdf, layout=True).splitlines()
     header = next(line for line in lines if "编号" in line and "签字" in line)
     assert re.sub(r"\s+", " ", header).strip().endswith("末次随访 结果 签字")
-    for code, name in zip(codes, names):
+    for code, name, village in zip(codes, names, villages):
         row = next(line for line in lines if line.lstrip().startswith(code))
-        assert name in row, (code, name, row)  # the whole name on the row's line, never broken onto the next
+        # the whole name and village on the row's first line, never broken onto the next
+        assert name in row and village in row, (code, name, village, row)

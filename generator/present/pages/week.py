@@ -160,11 +160,12 @@ def _row(view: View, here: str, call: Call, village_column: bool) -> list:
     relation = f"（{p.guardian_relation}）" if p.guardian and p.guardian_relation else ""
     guardian = Raw(_unbroken(p.guardian) + _unbroken(relation))  # a line may break between name and relation only
     return [Raw(a_to(here, paths.patient(p.patient_id), paths.FOLLOWUPS, p.patient_id)), Raw(_unbroken(p.name)),
-            *([p.village] if village_column else []), p.address, guardian, phone(p.guardian_phone), "、".join(labels),
+            *([Raw(_unbroken(p.village))] if village_column else []), p.address, guardian, phone(p.guardian_phone),
+            Raw("、".join(_unbroken(label) for label in labels)),  # a line breaks between two items, not inside one
             due, late, state.last_followup.visit_date if state.last_followup else "从未随访", "", ""]
 
 
 def _unbroken(words: str | None) -> str:
-    """A name kept on one line (a printed list must not break 戚望山 into 戚望 / 山)."""
+    """Words kept on one line (a printed list must not break 戚望山 into 戚望 / 山, nor 溪口社区 into 溪口社 / 区)."""
     return f'<span class="jf-nw">{text(words)}</span>' if words else ""
 
