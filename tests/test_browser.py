@@ -186,7 +186,7 @@ def test_monthly_report_prints_each_departments_copy_from_a_new_a4_page(encrypte
     pdf = tmp_path / "通报.pdf"
     page.pdf(path=str(pdf), format="A4")
     pages = pdf_pages(pdf)
-    # a copy starts where its title (which may wrap, and may follow the stale-data banner) is at the top of a page
+    # a copy starts where its title (which may wrap; the stale-data banner never prints) is at the top of a page
     starts = [k for k, words in enumerate(pages) if "信息交换通报" in "".join("".join(words.split("\n")[:6]).split())]
     assert len(starts) == 3 and starts[0] == 0, pages  # every copy begins at the top of a page
     assert all("接收人（签字）" in pages[(starts + [len(pages)])[i + 1] - 1] for i in range(3))

@@ -123,11 +123,14 @@ def test_never_visited_says_so_instead_of_days_since_enrolment(sample_site, size
     page = sized(LAPTOP)
     open_all(page, sample_site, "patients/P020.html", True)
     due = page.locator("article table", has_text="重点患者面访").locator("tr", has_text="重点患者面访")
-    assert due.locator(".jf-badge").inner_text() == "从未面访"
+    # P020, enrolled 2016-05-10: not a due date ten years ago, but since when a face visit is owed (issue 24)
+    assert due.locator("td").nth(1).inner_text() == "从未面访（纳入管理 2016-05-10）"
+    assert due.locator(".jf-badge").inner_text() == "已逾期"
     visit(page, (sample_site / "overdue" / "high_risk_visit_overdue.html").as_uri())
     decrypted(page)
     row = page.locator("table.jf-table tbody tr", has_text="P020")
-    assert row.locator('td[data-label="逾期天数"]').inner_text() == "从未面访"
+    assert row.locator('td[data-label="应办日期"]').inner_text() == "从未面访（纳入管理 2016-05-10）"
+    assert row.locator('td[data-label="逾期天数"]').inner_text() == ""
 
 
 def test_at_1366_codes_dates_and_phones_stay_on_one_line(sample_site, sized):

@@ -102,7 +102,7 @@ def test_group_notice_and_roll_call_sheets_are_filled(written):
     rows = [[cell.text for cell in row.cells] for row in Document(str(out / "禾苗村-成立关爱帮扶小组的通知.docx")).tables[0].rows]
     assert rows[0] == ["小组职务", "姓名", "单位及职务", "电话"]
     assert rows[1][:2] == ["组长", "计承远"] and rows[1][3] == "13900000001"  # the {%tr for %} rows repeated
-    assert ["监护人", "甘秋禾", "父亲或母亲", "13900000011"] in rows
+    assert ["监护人", "甘秋禾", "父母", "13900000011"] in rows  # as typed, never 父亲或母亲
     sheets = paragraphs(out / "禾苗村-敏感时期点名表.docx")
     assert page_breaks(out / "禾苗村-敏感时期点名表.docx") == 1
     assert any(line.startswith("村社区：禾苗村　点名范围：") for line in sheets)
@@ -130,7 +130,7 @@ def test_a_hostile_template_is_refused_and_nothing_is_written(tmp_path):
     assert result.returncode == 1
     assert text(result.stderr) == (
         "错误：Word 模板“协议模板/监护协议.docx”里有不允许的写法（access to attribute '__class__' of 'str' object is "
-        "unsafe.）：模板里只能用占位符和简单的判断，不能调用程序。可用的占位符见网站“协议打印”页。（没有生成 Word 文件）\n")
+        "unsafe.）：模板里只能用占位符和简单的判断，不能调用程序。可用的占位符见网站的“文书模板说明”页。（没有生成 Word 文件）\n")
     assert not (tmp_path / "文书").exists()
 
 

@@ -242,7 +242,7 @@ def test_a_hostile_html_template_fails_fast_naming_the_file(tmp_path, name):
     result = bounded_run("build", str(workbook), "--out", str(tmp_path / "site"))
     assert result.returncode == 1, text(result.stderr)
     assert text(result.stderr).splitlines()[-1] == (
-        f"错误：协议模板“监护协议.html”有问题：{reason}。可用的占位符见网站“协议打印”页。（原来的网站保持不变）")
+        f"错误：协议模板“监护协议.html”有问题：{reason}。可用的占位符见网站的“文书模板说明”页。（原来的网站保持不变）")
     assert time.monotonic() - started < 60
     assert not (tmp_path / "site").exists()
 
@@ -256,7 +256,7 @@ def test_a_hostile_word_template_fails_fast_naming_the_file(tmp_path):
     result = bounded_run("documents", str(book), "--out", str(tmp_path / "文书"), "--all", timeout=60)
     assert result.returncode == 1
     assert text(result.stderr) == (
-        f"错误：Word 模板“协议模板/监护协议.docx”有问题：{HOSTILE['nested range'][1]}。可用的占位符见网站“协议打印”页。"
+        f"错误：Word 模板“协议模板/监护协议.docx”有问题：{HOSTILE['nested range'][1]}。可用的占位符见网站的“文书模板说明”页。"
         "（没有生成 Word 文件）\n")
     assert not (tmp_path / "文书").exists()
 

@@ -132,6 +132,7 @@ def test_the_record_page_offers_only_what_applies():
 @pytest.mark.parametrize("relation, printed", [
     ("父母", "与患者关系：□父亲　□母亲"), ("子女", "与患者关系：□儿子　□女儿"), ("配偶", "与患者关系：配偶"),
     ("其他亲属", "与患者关系：其他亲属（________）"), (None, "与患者关系：__________"),
+    ("父亲", "与患者关系：父亲"), ("女儿", "与患者关系：女儿"),  # one person named: as typed, nothing to tick
 ])
 def test_relation_names_one_guardian(relation, printed):
     data = dataset([patient("P1", guardian_relation=relation, free_medication=True)])
@@ -140,6 +141,15 @@ def test_relation_names_one_guardian(relation, printed):
         body = pages[f"agreements/V01-{kind}.md"].body
         assert printed in body, kind
         assert "与患者关系：父母" not in body and "与患者关系：子女" not in body
+
+
+def test_the_notice_lists_each_guardians_relation_as_typed_never_x_or_y():
+    relations = ["父母", "父亲", "母亲", "子女", "儿子", "女儿", "兄弟姐妹"]
+    data = dataset([patient(f"P{i}", guardian_relation=r) for i, r in enumerate(relations, 1)])
+    notice = bare(pages_of(data)["agreements/V01-notice.md"].body)
+    rows = re.findall(r"<tr><td>监护人</td><td>(试?监P\d)</td><td>(.*?)</td>", notice)
+    assert rows == [(f"监P{i}", r) for i, r in enumerate(relations, 1)]
+    assert "或" not in "".join(r for _, r in rows)
 
 
 def test_reward_agreement_has_its_term_amount_and_a_line_per_party():

@@ -235,3 +235,20 @@ def test_v2_mistakes_are_found_where_they_are(tmp_path):
         ["点名记录!A3", "unknown-reference", "error", "「P009」不在“患者”表的“患者编号”中。请先在“患者”表中添加。"],
         ["点名记录!C3", "unknown-reference", "error", "「司马未名」不在“人员”表的“姓名”中。请先在“人员”表中添加。"],
     ]
+
+
+@pytest.mark.parametrize("relation", ["父亲", "母亲", "儿子", "女儿", "父母", "子女"])
+def test_one_parent_or_child_is_a_guardian_relation_as_are_the_categories(tmp_path, relation):
+    s = valid_sheets()
+    set_cell(s, "患者", 1, "监护人关系", relation)
+    dataset, report = check(tmp_path, s)
+    assert report.problems == [] and dataset.patients[0].guardian_relation == relation
+
+
+def test_a_relation_outside_the_vocabulary_is_still_refused(tmp_path):
+    s = valid_sheets()
+    set_cell(s, "患者", 1, "监护人关系", "爷爷")
+    _, report = check(tmp_path, s)
+    assert [(p.sheet, p.row, p.column, p.code, p.message) for p in report.problems] == [
+        ("患者", 2, "监护人关系", "not-in-vocabulary",
+         "「爷爷」不是可选的值。可选：父母、父亲、母亲、配偶、子女、儿子、女儿、兄弟姐妹、其他亲属、村委会、其他。")]

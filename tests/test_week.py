@@ -69,16 +69,35 @@ def rows(markdown: str) -> list[tuple[str, ...]]:
 def test_a_village_week_plan_lists_the_most_days_late_first_then_the_soonest_due(week_pages):
     _, pages = week_pages
     assert rows(pages["week/V01.md"]) == [
-        ("P001", "甘望舒", "禾苗村2组8号", "甘秋禾（父母）", "13900000011", "随访", "2025-06-19", "逾期 11 天", "2025-05-20"),
-        ("P010", "戚星河", "禾苗村23号", "戚晨露（配偶）", "13900000040", "随访", "2025-06-30", "今天到期", "2025-06-02"),
-        ("P009", "戚明川", "禾苗村22号", "戚晓岚（配偶）", "13900000039", "随访", "2025-07-01", "1 天后到期", "2025-06-01"),
+        ("P001", "甘望舒", "禾苗村2组8号", "甘秋禾（父母）", "13900000011", "随访", "2025-06-19", "逾期 11 天", "2025-05-20",
+         "", ""),
+        ("P010", "戚星河", "禾苗村23号", "戚晨露（配偶）", "13900000040", "随访", "2025-06-30", "今天到期", "2025-06-02",
+         "", ""),
+        ("P009", "戚明川", "禾苗村22号", "戚晓岚（配偶）", "13900000039", "随访", "2025-07-01", "1 天后到期", "2025-06-01",
+         "", ""),
     ]
+    # P011 was never seen face to face: not a due date of 2024-06-29 (enrolment + 180 days) but since when it is owed
     assert rows(pages["week/V02.md"]) == [
-        ("P011", "戚望山", "溪口社区24号", "戚暮云（配偶）", "13900000041", "重点患者面访、随访", "2024-06-29", "从未面访",
-         "2025-06-28"),
-        ("P002", "简雨桐", "溪口社区5栋3号", "简守拙（配偶）", "13900000012", "随访", "2025-06-25", "逾期 5 天", "2025-04-10"),
-        ("P008", "戚远舟", "溪口社区21号", "戚晚晴（配偶）", "13900000038", "随访", "2025-07-04", "4 天后到期", "从未随访"),
+        ("P011", "戚望山", "溪口社区24号", "戚暮云（配偶）", "13900000041", "重点患者面访、随访",
+         "从未面访（纳入管理 2024-01-01）", "已逾期", "2025-06-28", "", ""),
+        ("P002", "简雨桐", "溪口社区5栋3号", "简守拙（配偶）", "13900000012", "随访", "2025-06-25", "逾期 5 天", "2025-04-10",
+         "", ""),
+        ("P008", "戚远舟", "溪口社区21号", "戚晚晴（配偶）", "13900000038", "随访", "2025-07-04", "4 天后到期", "从未随访",
+         "", ""),
     ]
+
+
+def test_the_printed_week_list_keeps_names_whole_and_has_blanks_for_result_and_signature(week_pages):
+    _, pages = week_pages
+    plan = bare(pages["week/V02.md"])
+    assert '<table class="jf-table jf-week">' in plan
+    assert "<th>末次随访</th><th>结果</th><th>签字</th></tr>" in plan  # the last two: blanks, printed only (css)
+    assert ('<td><span class="jf-nw">戚望山</span></td>' in plan
+            and '<td><span class="jf-nw">戚暮云</span><span class="jf-nw">（配偶）</span></td>' in plan)
+    assert '<span class="jf-screen">点编号看当前状态和随访记录，点电话直接拨打监护人。</span>' in plan  # not on paper
+    doctors = bare(pages["week/D00.md"])
+    assert ('<td><span class="jf-nw">溪口社区</span></td><td>溪口社区24号</td>' in doctors
+            and '<td><span class="jf-nw">重点患者面访</span>、<span class="jf-nw">随访</span></td>' in doctors)
 
 
 def test_the_guardian_phone_is_a_call_link_and_the_code_opens_the_current_state(week_pages):

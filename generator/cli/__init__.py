@@ -346,7 +346,7 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
     默认选的人和网站“协议打印”页的批量打印一样（需要签订的）；--all 给每位适用的患者都出一份。
     每个村社区每种文书一个文件，每份文书占一页，可在 Word 或 WPS 里修改后打印。
     要改文书的文字：先用 --templates 把默认模板复制到台账旁边的“协议模板”文件夹，用 Word 或 WPS 修改后
-    保存（仍为 .docx，文件名不变）；模板里 {{ patient.name }} 这样的占位符见网站“协议打印”页。
+    保存（仍为 .docx，文件名不变）；模板里的占位符（如 {{ patient.name }}）见网站的“文书模板说明”页（从“协议打印”页进入）。
     Word 文件不加密，含敏感个人信息，请妥善保管，用后删除。台账有错误时不生成（退出码 1）。
     """
     from generator.app.documents import copy_default_templates, write_word_files  # python-docx: slow to import

@@ -10,7 +10,7 @@ GROUP_DOCUMENTS = {"notice": "成立关爱帮扶小组的通知"}  # a group's
 VILLAGE_DOCUMENTS = {"rollcall": "敏感时期点名表"}  # a village's, per sensitive period
 TOWNSHIP_DOCUMENTS = {"monthly": "月度信息交换通报"}  # the township's, one copy per department
 ALL_DOCUMENTS = {**DOCUMENTS, **GROUP_DOCUMENTS, **VILLAGE_DOCUMENTS, **TOWNSHIP_DOCUMENTS}  # kind → title
-# what a template may use, and what it means (the 协议打印 page lists them for whoever edits a template)
+# what a template may use, and what it means (the 文书模板说明 page lists them for whoever edits a template)
 PLACEHOLDERS = {
     "township": "乡镇名称", "county": "所属区县", "village": "患者现住村社区",
     "village_committee": "村（居）民委员会全称，如 禾苗村村民委员会", "year": "统计截止日期所在年份",
@@ -19,7 +19,7 @@ PLACEHOLDERS = {
     "term.end": "以奖代补协议期限的截止日（起始日加一年减一天，或协议记录的到期日期）",
     "patient.name": "患者姓名", "patient.sex": "性别", "patient.id_number": "身份证号", "patient.address": "现住址",
     "patient.diagnosis": "诊断", "patient.patient_id": "患者编号",
-    "guardian.name": "监护人姓名", "guardian.relation": "监护人与患者的关系，如 父亲或母亲（台账只记“父母”时）、配偶",
+    "guardian.name": "监护人姓名", "guardian.relation": "监护人与患者的关系，照台账所填，如 父亲、父母、配偶",
     "guardian.relation_tick": "签字时勾选的关系，如 □父亲　□母亲（台账记“父母”“子女”“兄弟姐妹”时）",
     "guardian.phone": "监护人电话",
     "group.leader": "帮扶小组组长", "group.leader_phone": "组长电话", "group.name": "帮扶小组名称",

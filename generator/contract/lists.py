@@ -59,10 +59,12 @@ class ListSpec:
         return [item.date] if self.shows == "date" else []
 
     def when_words(self, item: Any) -> list[Any]:
-        """when_cells as a page shows them: never done at all says so rather than count days from enrolment."""
+        """when_cells as a page shows them: never done at all says so rather than count days from enrolment, and a
+        patient's says since when (从未面访（纳入管理 2024-01-01）), not a due date years ago."""
         cells = self.when_cells(item)
         if self.shows == "due" and item.never and self.never:
-            cells[1] = self.never
+            since = getattr(item, "since", None)
+            cells = [f"{self.never}（纳入管理 {since.isoformat()}）", None] if since else [cells[0], self.never]
         return cells
 
 
@@ -86,8 +88,8 @@ LISTS: tuple[ListSpec, ...] = (
     ListSpec("police_db_missing", "高风险未录入公安库", "高风险但“已录入公安库”不是“是”的患者。", shows="none"),
     ListSpec("missing", "失访/下落不明", "在管状态为下落不明或外出务工的患者。", shows="none"),
     ListSpec("cross_village", "人户分离待通报",
-             "户籍村社区与现住村社区不同、还没有“人户分离通报”记录的患者；现住和户籍两个村社区的页面都显示"
-             "（条目另带 villages：两个村社区）。", shows="none"),
+             "户籍村社区与现住村社区不同、还没有“人户分离通报”记录的患者；现住和户籍两个村社区的页面都显示。",
+             shows="none"),
     ListSpec("diagnosis_pending", "待诊断", "诊断为“待诊断”的人员。", shows="none"),
     ListSpec("too_few_visitors", "随访人数不足", "一年内随访人员少于“随访最少人数”的面访。", shows="date",
              date_label="随访日期", kind="finding"),

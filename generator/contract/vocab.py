@@ -15,7 +15,7 @@ Diagnosis = Literal[
     "待诊断", "其他",
 ]
 Status = Literal["在家居住", "住院治疗", "羁押服刑", "强制隔离戒毒", "下落不明", "外出务工", "死亡", "迁出"]
-GuardianRelation = Literal["父母", "配偶", "子女", "兄弟姐妹", "其他亲属", "村委会", "其他"]
+GuardianRelation = Literal["父母", "父亲", "母亲", "配偶", "子女", "儿子", "女儿", "兄弟姐妹", "其他亲属", "村委会", "其他"]
 Economy = Literal["低保", "特困", "低收入", "一般", "不详"]
 VisitForm = Literal["门诊", "家庭访视", "电话"]
 Adherence = Literal["规律", "间断", "不服药", "医嘱勿需服药"]
@@ -78,11 +78,13 @@ assert REFUSED in get_args(LossReason) and set(POLICE_INCIDENTS) <= set(get_args
 
 assert set(POOR) <= set(get_args(Economy))
 
-# 监护人关系 as printed on a document one guardian signs: (wording, wording to tick at signing). The categories
-# 父母/子女/兄弟姐妹 name no single person, so the signer ticks which one they are; the others read right as they are.
+# 监护人关系 as printed on a document one guardian signs: (wording, wording to tick at signing). A document prints
+# what was typed (父亲, or 父母 as it is: never "父亲或母亲"); where the signer signs, the categories 父母/子女/兄弟姐妹,
+# which name no single person, become boxes to tick which one they are.
 RELATION_WORDING: dict[str, tuple[str, str]] = {
-    "父母": ("父亲或母亲", "□父亲　□母亲"), "配偶": ("配偶", "配偶"), "子女": ("儿子或女儿", "□儿子　□女儿"),
-    "兄弟姐妹": ("兄弟或姐妹", "□兄弟　□姐妹"), "其他亲属": ("其他亲属", "其他亲属（________）"),
+    "父母": ("父母", "□父亲　□母亲"), "父亲": ("父亲", "父亲"), "母亲": ("母亲", "母亲"), "配偶": ("配偶", "配偶"),
+    "子女": ("子女", "□儿子　□女儿"), "儿子": ("儿子", "儿子"), "女儿": ("女儿", "女儿"),
+    "兄弟姐妹": ("兄弟姐妹", "□兄弟　□姐妹"), "其他亲属": ("其他亲属", "其他亲属（________）"),
     "村委会": ("村（居）民委员会", "村（居）民委员会"), "其他": ("其他", "其他（________）"),
 }
 assert set(RELATION_WORDING) == set(get_args(GuardianRelation))

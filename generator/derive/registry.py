@@ -6,7 +6,8 @@ rule registered here under its key; evaluation.overdue_lists runs them in the ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
@@ -28,6 +29,8 @@ class OverdueItem:
     date: date | None = None  # the event it is about: the visit of too_few_visitors, the day of roll_call_missing …
     villages: tuple[str, ...] | None = None  # the villages whose pages show it, when not only the patient's own
     never: bool = False  # no earlier record of it at all: the due date counts from enrolment (or founding)
+    # a patient's item never done: the 纳入管理日期 it counts from (pages say 从未面访（纳入管理 …）); not in the JSON
+    since: date | None = field(default=None, compare=False)
 
     def to_json(self) -> dict:
         item = {"id": self.id, "due": _iso(self.due), "days_overdue": self.days_overdue}
@@ -49,7 +52,14 @@ class Facts:
 
     def late(self, pid: str, due: date, never: bool = False) -> OverdueItem | None:
         """An item when as_of is past due (on the due date itself it is not yet overdue); never: no earlier record."""
-        return OverdueItem(pid, due, (self.as_of - due).days, never=never) if self.as_of > due else None
+        if self.as_of <= due:
+            return None
+        since = self._enrolled.get(pid) if never else None
+        return OverdueItem(pid, due, (self.as_of - due).days, never=never, since=since)
+
+    @cached_property
+    def _enrolled(self) -> dict[str, date]:
+        return {p.patient_id: p.enrolled for p in self.data.patients}
 
     def patients(self, *, at_home: bool = False, open_only: bool = False) -> Iterator[tuple[Patient, PatientState, History]]:
         """The patients a rule looks at, with their state and history."""

@@ -72,9 +72,9 @@ def render_document(env: Environment, kind: str, ctx: dict) -> str:
         raise
     except SecurityError as exc:
         raise TemplateProblem(f"协议模板“{name}”里有不允许的写法（{exc}）：模板里只能用占位符和简单的判断，不能调用程序。"
-                              "可用的占位符见网站“协议打印”页。") from None
+                              "可用的占位符见网站的“文书模板说明”页。") from None
     except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:  # 1/0, 2.0 ** 5000 …
-        raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from None
+        raise TemplateProblem(f"协议模板“{name}”有问题：{exc}。可用的占位符见网站的“文书模板说明”页。") from None
     return f'\n\n{opening(kind)}\n{link_phones(sanitize(body), ctx)}\n</section>\n\n'
 
 

@@ -95,9 +95,9 @@ def render_one(template: bytes, name: str, ctx: dict, env: Sandbox) -> DocxTempl
         doc.render(clean(ctx), jinja_env=env, autoescape=True)
     except SecurityError as exc:
         raise TemplateProblem(f"Word 模板“{name}”里有不允许的写法（{exc}）：模板里只能用占位符和简单的判断，不能调用程序。"
-                              "可用的占位符见网站“协议打印”页。") from None
+                              "可用的占位符见网站的“文书模板说明”页。") from None
     except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:  # 1/0, 2.0 ** 5000 …
-        raise TemplateProblem(f"Word 模板“{name}”有问题：{exc}。可用的占位符见网站“协议打印”页。") from None
+        raise TemplateProblem(f"Word 模板“{name}”有问题：{exc}。可用的占位符见网站的“文书模板说明”页。") from None
     return doc
 
 

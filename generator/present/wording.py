@@ -1,4 +1,4 @@
-"""How numbers, dates, relations and risks are written for people: 人民币大写, 2026年10月1日, 父亲或母亲 on a printed
+"""How numbers, dates, relations and risks are written for people: 人民币大写, 2026年10月1日, □父亲　□母亲 on a printed
 document; 3 级 or 未评估 in a table."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def date_words(day: date | None) -> str:
 
 
 def relation(category: str | None, *, tick: bool = False) -> str:
-    """A 监护人关系 as a document names one guardian: 父母 → 父亲或母亲 (tick: □父亲　□母亲 to tick at signing)."""
+    """A 监护人关系 as a document names it: as typed (父亲, 父母; tick: 父母 → □父亲　□母亲 to tick at signing)."""
     if not category:
         return ""
     return RELATION_WORDING[category][1 if tick else 0]

@@ -9,6 +9,7 @@ is read.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -37,8 +38,10 @@ def open_input(path: Path, what: str, limit: int) -> BinaryIO:
         raise InputRefused(f"找不到文件“{path}”，请检查{what}的路径和文件名。") from None
     except PermissionError:
         raise InputRefused(f"没有权限读取{what}“{path}”。") from None
-    except OSError as exc:  # ELOOP: the last component became a link after lstat
-        raise InputRefused(f"无法读取{what}“{path}”（{exc.strerror or type(exc).__name__}）。") from None
+    except OSError as exc:  # ELOOP: the last component became a link after lstat; else the system's words are English
+        if exc.errno == errno.ELOOP:
+            raise InputRefused(f"{what}“{path}”是一个链接（快捷方式），不是文件本身。为安全起见不读取链接，请改用它指向的那个文件。") from None
+        raise InputRefused(f"无法读取{what}“{path}”，请检查路径；文件正被其他程序使用时，关闭它后再试。") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):

@@ -101,7 +101,7 @@ def _read_tables(path: Path) -> dict[str, list[list[object]]]:
         return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
     except Exception as exc:  # calamine's errors: a damaged file, an encrypted .xls, a zip that is not a workbook
         hint = "可能设置了打开密码，或文件已损坏" if data[:8] == OLE_MAGIC else "文件可能已损坏，或不是表格文件"
-        raise RosterUnreadable(f"“{path.name}”无法作为表格打开（{type(exc).__name__}），{hint}。") from None
+        raise RosterUnreadable(f"“{path.name}”无法作为表格打开，{hint}。") from None  # no class names: a clerk reads it
 
 
 def _read_csv(path: Path, data: bytes) -> list[list[object]]:

@@ -182,7 +182,9 @@ def _damaged(path: Path, exc: Exception, title: str | None = None) -> WorkbookUn
         return WorkbookUnreadable(
             f"“{path.name}”{where}有内容离台账数据太远，数据区域超过 1 亿个单元格（行数×列数），无法检查。"
             "请在 WPS/LibreOffice 中按 Ctrl+End 找到最后一个有内容的单元格，删除远处多余的内容后保存，再检查。")
-    return WorkbookUnreadable(f"“{path.name}”无法作为 Excel 工作簿打开（{type(exc).__name__}），文件可能已损坏。")
+    # in plain words: the library's class name (CalamineError) means nothing to a clerk
+    return WorkbookUnreadable(f"“{path.name}”无法作为 Excel 工作簿打开，文件可能已损坏。"
+                              "请用 Excel 或 WPS 打开它，另存为 .xlsx 后再试。")
 
 
 def open_checked(path: Path) -> BinaryIO:

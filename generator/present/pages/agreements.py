@@ -1,5 +1,6 @@
 """协议打印: the documents prefilled per patient (end of the record page) and per group (end of the group page), each
-village's batches of one document, and the index listing them with the placeholders a township's template may use.
+village's batches of one document, the index listing them, and 文书模板说明 (the placeholders a township's own
+template may use, for whoever edits one).
 
 The documents themselves are rendered by document_html from document_context's values; this module only arranges
 them on pages.
@@ -91,6 +92,7 @@ def render_agreements(view: View, workbook_dir: Path | None = None) -> Iterator[
                               docs, batches)
     view.documents.clear()  # every batch is written: the rendered documents are not needed again
     yield paths.AGREEMENTS, _index(view, signing, batches)
+    yield render_template_help()
 
 
 def _patients(view: View, village: str, chosen: Callable[[PatientState], bool]) -> list[Patient]:
@@ -152,9 +154,6 @@ def _index(view: View, signing: list[tuple], batches: list[tuple]) -> Page:
     here = paths.AGREEMENTS
     agreements = table(["村社区", "协议", "需签订", "全部", ""], signing) if signing else "没有适用的患者。"
     index = table(["村社区", "文书", "份数", ""], batches) if batches else "没有。"
-    patients = " ".join(a(here, paths.patient(p.patient_id), p.patient_id) for p in view.data.patients if not p.closed)
-    holders = table(["占位符", "含义"], [("{{ " + k + " }}", v) for k, v in PLACEHOLDERS.items()])
-    files = "、".join(f"{t}.html" for t in ALL_DOCUMENTS.values())
     body = f"""
 每份文书单独占一页 A4（版式按 GB/T 9704：上 37 mm、下 35 mm、左 28 mm、右 26 mm，正文仿宋），打印时自动隐藏网站的页眉、导航和页脚。
 
@@ -172,15 +171,50 @@ def _index(view: View, signing: list[tuple], batches: list[tuple]) -> Page:
 ## 按患者打印
 
 每位患者适用的文书（在家居住的有监护协议和以奖代补协议，免费服药的有告知书，高风险居家患者另有联合随访记录单）在其档案页末尾，每个帮扶小组的成立通知在小组页末尾，
-点“打印文书”即可。
+点“打印文书”即可。点下面的姓名打开档案：
 
-{patients}
+{_by_patient(view, here)}
 
 ## 修改文书内容
 
-在台账所在文件夹新建“{OVERRIDE_FOLDER}”文件夹，放入同名文件（{files}）即可替换默认文字。
-文件是带占位符的 HTML（Jinja 模板），可以从网站源码的默认模板复制后修改。可用的占位符：
+要改文书的文字（如协议条款、落款），见{a(here, paths.TEMPLATE_HELP, "文书模板说明")}。
+"""
+    return page("协议打印", body)
+
+
+def _by_patient(view: View, here: str) -> str:
+    """The patients still under care, by village: each name opens the record (the page is encrypted: names may show)."""
+    rows = []
+    for village in view.village_codes:
+        names = [a(here, paths.patient(p.patient_id), p.name) for p in view.data.patients
+                 if p.village == village and not p.closed]
+        if names:
+            rows.append((village, Raw("、".join(names))))
+    return table(["村社区", "患者"], rows) if rows else "没有。"
+
+
+def render_template_help() -> tuple[str, Page]:
+    """文书模板说明: for whoever edits the documents' wording, what each placeholder stands for, in words first."""
+    holders = table(["内容", "在模板中写作"],
+                    [(meaning, Raw(f"<code>{text('{{ ' + key + ' }}')}</code>")) for key, meaning in PLACEHOLDERS.items()])
+    files = "、".join(f"{t}.html" for t in ALL_DOCUMENTS.values())
+    body = f"""
+这一页供修改文书文字的人参考；日常打印协议不需要看。
+
+## 网站上的文书
+
+在台账所在文件夹新建“{OVERRIDE_FOLDER}”文件夹，放入同名文件（{files}）即可替换默认文字，下次生成网站时生效。
+文件是带占位符的网页文件（HTML），可以从默认模板复制后修改；生成网站时，占位符换成每位患者、每个小组的内容。
+
+## Word 文书
+
+运行 `jingfang documents 台账 --templates`，默认的 Word 模板会复制到“{OVERRIDE_FOLDER}”文件夹，用 Word 或 WPS 修改后
+保存（仍为 .docx，文件名不变）即可。
+
+## 可用的占位符
+
+左列是占位符代表的内容，右列是在模板里的写法：连同两边的双花括号原样照抄，不要改动括号里的英文。
 
 {holders}
 """
-    return page("协议打印", body)
+    return paths.TEMPLATE_HELP, page("文书模板说明", body)

@@ -14,6 +14,7 @@ OVERDUE = "overdue/index.md"  # 待办清单: the to-do lists (their pages keep 
 REGISTERS = "registers/index.md"  # 底册台账: the registers (ListSpec.register), pages under overdue/ too
 VILLAGES = "villages/index.md"
 AGREEMENTS = "agreements/index.md"
+TEMPLATE_HELP = "agreements/templates.md"  # 文书模板说明: the placeholders, for whoever edits a template
 LEADERS = "leaders.md"
 GUIDELINES = "rules.md"  # 工作规则 (its address predates the name)
 QUALITY = "quality.md"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -37,11 +38,14 @@ def derivation(view: View, state: PatientState) -> str:
 NEVER_DONE = {"随访": "从未随访", "危险性评估": "从未评估", "健康体检": "从未体检", "重点患者面访": "从未面访"}
 
 
-def due_row(due: Due) -> tuple:
+def due_row(due: Due, enrolled: date) -> tuple:
+    """事项, 应办日期, 状态: no date for what does not apply; for what was never done, since when it is owed."""
     if not due.applies:
-        return (due.label, due.due, badge("不适用", "info"))
+        return (due.label, "", badge("不适用", "info"))
     if due.days_overdue is not None and due.never:
-        return (due.label, due.due, badge(NEVER_DONE.get(due.label, "从未办理"), "late"))
+        # its due date counts from enrolment (years ago, often): say it was never done, and since when
+        return (due.label, f"{NEVER_DONE.get(due.label, '从未办理')}（纳入管理 {enrolled.isoformat()}）",
+                badge("已逾期", "late"))
     late = badge(f"逾期 {due.days_overdue} 天", "late") if due.days_overdue is not None else badge("未到期", "ok")
     return (due.label, due.due, late)
 
@@ -87,7 +91,7 @@ def _contacts(view: View, p: Patient, here: str) -> str:
 def _state(view: View, p: Patient, here: str) -> str:
     state = view.states[p.patient_id]
     lists = "、".join(a(here, paths.overdue_list(key), BY_KEY[key].title) for key in view.lists_of_patient.get(p.patient_id, []))
-    return "\n\n".join([derivation(view, state), table(["事项", "应办日期", "状态"], [due_row(d) for d in state.dues]),
+    return "\n\n".join([derivation(view, state), table(["事项", "应办日期", "状态"], [due_row(d, p.enrolled) for d in state.dues]),
                         f"所在清单：{lists or '无'}"])
 
 

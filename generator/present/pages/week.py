@@ -14,13 +14,15 @@ from generator.contract.patients import Patient
 from generator.present.views import View
 from generator.contract.vocab import DOCTOR
 from generator.present.pages import paths
-from generator.present.pages.html import Page, Raw, a, a_to, badge, page, phone, print_button, table
+from generator.present.pages.html import Page, Raw, a, a_to, badge, page, phone, print_button, table, text
 
 # the lists a home visit or a call settles, and what each asks for
 WEEK_LISTS = {"followup_overdue": "随访", "followup_due_soon": "随访", "high_risk_visit_overdue": "重点患者面访",
               "discharge_followup_overdue": "出院后首次随访"}
 # an item whose patient has had no such visit reads 从未…: (the PatientState field of the last one, the words)
 NEVER = {"followup_overdue": ("last_followup", "从未随访"), "high_risk_visit_overdue": ("last_face_visit", "从未面访")}
+# blanks written in by hand on the printed list (jingfang.css .jf-week: on paper only, never on the screen)
+PAPER = ("结果", "签字")
 UNASSIGNED = "未指定"  # patients whose group has no 精防医生 (or who have no group)
 UNASSIGNED_CODE = "D00"
 SOON_DAYS = 7  # followup_due_soon looks this far ahead (domain.md v2)
@@ -110,7 +112,7 @@ def _about(view: View) -> str:
     end = view.as_of + timedelta(days=SOON_DAYS)
     return (f"统计截止日期 {view.as_of.isoformat()}。在家居住的患者中，应随访日期在 {view.as_of.isoformat()} 至 "
             f"{end.isoformat()} 之间的，以及随访、重点患者面访、出院后首次随访已经逾期的；逾期最久的在前，其次是最早到期的。"
-            "点编号看当前状态和随访记录，点电话直接拨打监护人。")
+            '<span class="jf-screen">点编号看当前状态和随访记录，点电话直接拨打监护人。</span>')
 
 
 def _index(view: View, plan: list[Call], doctors: dict[str, list[Call]], codes: dict[str, str]) -> Page:
@@ -134,9 +136,10 @@ def _counts(calls: list[Call]) -> tuple[int, int]:
 def _plan_page(view: View, here: str, calls: list[Call], title: str, heading: str, *,
                village_column: bool = True, owner: str | None = None) -> Page:
     headers = ["编号", "姓名", *(["村社区"] if village_column else []), "现住址", "监护人", "监护人电话", "应办事项",
-               "应访日期", "逾期", "末次随访"]
+               "应访日期", "逾期", "末次随访", *PAPER]
     rows = [_row(view, here, call, village_column) for call in calls]
-    body = _about(view) + print_button() + (f"共 {len(calls)} 人。" + table(headers, rows) if calls else "本周没有应访的患者。")
+    body = _about(view) + print_button() + (f"共 {len(calls)} 人。" + table(headers, rows, cls="jf-table jf-week")
+                                            if calls else "本周没有应访的患者。")
     return page(title, body, heading=heading, owner=owner)
 
 
@@ -145,15 +148,24 @@ def _row(view: View, here: str, call: Call, village_column: bool) -> list:
     state = view.states[p.patient_id]
     labels = list(dict.fromkeys(WEEK_LISTS[key] for key, _ in call.items))
     never = NEVER.get(call.items[0][0], (None, ""))
+    due: object = call.due
     if call.days_late is not None and never[0] and getattr(state, never[0]) is None:
-        late = badge(never[1], "late")  # days since enrolment would read as if a visit had lapsed
+        # a due date counted from enrolment, years ago, would read as if a visit had lapsed then: say it never was
+        due, late = f"{never[1]}（纳入管理 {p.enrolled.isoformat()}）", badge("已逾期", "late")
     elif call.days_late is not None:
         late = badge(f"逾期 {call.days_late} 天", "late")
     else:
         ahead = (call.due - view.as_of).days if call.due else 0
         late = badge("今天到期" if ahead == 0 else f"{ahead} 天后到期", "warn")
-    guardian = f"{p.guardian}（{p.guardian_relation}）" if p.guardian and p.guardian_relation else p.guardian
-    return [Raw(a_to(here, paths.patient(p.patient_id), paths.STATE, p.patient_id)), p.name,
-            *([p.village] if village_column else []), p.address, guardian, phone(p.guardian_phone), "、".join(labels),
-            call.due, late, state.last_followup.visit_date if state.last_followup else "从未随访"]
+    relation = f"（{p.guardian_relation}）" if p.guardian and p.guardian_relation else ""
+    guardian = Raw(_unbroken(p.guardian) + _unbroken(relation))  # a line may break between name and relation only
+    return [Raw(a_to(here, paths.patient(p.patient_id), paths.STATE, p.patient_id)), Raw(_unbroken(p.name)),
+            *([Raw(_unbroken(p.village))] if village_column else []), p.address, guardian, phone(p.guardian_phone),
+            Raw("、".join(_unbroken(label) for label in labels)),  # a line breaks between two items, not inside one
+            due, late, state.last_followup.visit_date if state.last_followup else "从未随访", "", ""]
+
+
+def _unbroken(words: str | None) -> str:
+    """Words kept on one line (a printed list must not break 戚望山 into 戚望 / 山, nor 溪口社区 into 溪口社 / 区)."""
+    return f'<span class="jf-nw">{text(words)}</span>' if words else ""
 
