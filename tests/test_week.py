@@ -93,11 +93,11 @@ def test_the_printed_week_list_keeps_names_whole_and_has_blanks_for_result_and_s
     assert '<table class="jf-table jf-week">' in plan
     assert "<th>末次随访</th><th>结果</th><th>签字</th></tr>" in plan  # the last two: blanks, printed only (css)
     assert ('<td><span class="jf-nw">戚望山</span></td>' in plan
-            and '<td><span class="jf-nw">戚暮云</span><span class="jf-nw">（配偶）</span></td>' in plan)
+            and '<td><span><span class="jf-nw">戚暮云</span><span class="jf-nw">（配偶）</span></span></td>' in plan)
     assert '<span class="jf-screen">点编号看当前状态和随访记录，点电话直接拨打监护人。</span>' in plan  # not on paper
     doctors = bare(pages["week/D00.md"])
     assert ('<td><span class="jf-nw">溪口社区</span></td><td>溪口社区24号</td>' in doctors
-            and '<td><span class="jf-nw">重点患者面访</span>、<span class="jf-nw">随访</span></td>' in doctors)
+            and '<td><span><span class="jf-nw">重点患者面访</span>、<span class="jf-nw">随访</span></span></td>' in doctors)
 
 
 def test_the_guardian_phone_is_a_call_link_and_the_code_opens_the_current_state(week_pages):

@@ -158,10 +158,11 @@ def _row(view: View, here: str, call: Call, village_column: bool) -> list:
         ahead = (call.due - view.as_of).days if call.due else 0
         late = badge("今天到期" if ahead == 0 else f"{ahead} 天后到期", "warn")
     relation = f"（{p.guardian_relation}）" if p.guardian and p.guardian_relation else ""
-    guardian = Raw(_unbroken(p.guardian) + _unbroken(relation))  # a line may break between name and relation only
+    # one span per cell: a phone card lays a cell's children out as flex items, one per line
+    guardian = Raw(f"<span>{_unbroken(p.guardian)}{_unbroken(relation)}</span>")  # breaks only before the relation
     return [Raw(a_to(here, paths.patient(p.patient_id), paths.STATE, p.patient_id)), Raw(_unbroken(p.name)),
             *([Raw(_unbroken(p.village))] if village_column else []), p.address, guardian, phone(p.guardian_phone),
-            Raw("、".join(_unbroken(label) for label in labels)),  # a line breaks between two items, not inside one
+            Raw(f"<span>{'、'.join(_unbroken(label) for label in labels)}</span>"),  # a line breaks between two items, not inside one
             due, late, state.last_followup.visit_date if state.last_followup else "从未随访", "", ""]
 
 
