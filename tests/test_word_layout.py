@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.shared import Mm, Pt
 
-from generator.present.word_layout import column_widths, measure
+from generator.present.word_layout import column_widths, fit_tables, measure
 from generator.present.word_templates import FOLDER, TEMPLATES
 from tests.commands import run, text
 from tests.workbooks import every_list_sheets, make_id, write_sheets
@@ -196,3 +197,26 @@ def test_column_widths_by_hand():
     assert column_widths([1000, 2000], [500, 500], 6000) == [2000, 4000]  # room: natural widths, scaled up
     assert column_widths([1000, 5000], [800, 1000], 3000) == [857, 2143]  # least each, the rest by what more it wants
     assert column_widths([1000, 5000], [2000, 4000], 3000) == [1000, 2000]  # too wide even at least: scaled down
+
+
+def test_a_townships_autofit_table_is_fitted_and_a_fixed_one_kept():
+    """fit_tables on a document of its own: A4 with 25 mm margins leaves 11906 − 2 × 1417 = 9072 twips. The autofit
+    table's columns want (2 + 0.3) × 210 + 216 = 699 (门诊) and (11 × 0.65 + 0.3) × 210 + 216 = 1780.5 (the phone),
+    scaled up to fill the line: 2557 and 6515. The table set to 固定列宽 keeps its 3000 and 6072."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.left_margin, section.right_margin = Mm(210), Mm(25), Mm(25)
+    tables = []
+    for fixed in (False, True):
+        table = doc.add_table(rows=2, cols=2)
+        for row, texts in zip(table.rows, (["门诊", "电话"], ["甲", "13900000011"])):
+            for cell, value in zip(row.cells, texts):
+                cell.paragraphs[0].add_run(value).font.size = Pt(10.5)
+        table.autofit = not fixed
+        for column, width in zip(table.columns, (3000, 6072)):
+            column.width = width * 635  # twips as EMU
+        tables.append(table)
+    fit_tables(doc.element.body, 12.0)
+    assert [c.w for c in tables[0]._tbl.tblGrid.gridCol_lst] == [2557 * 635, 6515 * 635]
+    assert [cell.width for cell in tables[0].rows[1].cells] == [2557 * 635, 6515 * 635]
+    assert [c.w for c in tables[1]._tbl.tblGrid.gridCol_lst] == [3000 * 635, 6072 * 635]

@@ -148,7 +148,9 @@ def _margins(tbl: etree._Element) -> int:
 def column_widths(natural: list[float], least: list[float], available: float) -> list[int]:
     """Columns' widths (twips) filling available: natural widths scaled up when they fit, else each column's least
     width and the rest shared by how much more its words want, else the least widths scaled down."""
-    if sum(natural) <= available:
+    if sum(least) <= 0:  # nothing to measure: even columns
+        widths = [available / len(natural)] * len(natural)
+    elif sum(natural) <= available:
         widths = [n * available / sum(natural) for n in natural]
     elif sum(least) <= available:
         want = [n - m for n, m in zip(natural, least)]
@@ -160,18 +162,28 @@ def column_widths(natural: list[float], least: list[float], available: float) ->
     return out
 
 
+def _int(value: str | None) -> int | None:
+    """A whole number of twips as Word writes it; None for anything else (a measure with units, a typo)."""
+    return int(value) if value is not None and value.isdigit() else None
+
+
 def fit_tables(body: etree._Element, default_size: float) -> None:
-    """Every autofit table (not set to 固定列宽) of a rendered document stores column widths that fit its words."""
+    """Every autofit table (not set to 固定列宽) of a rendered document stores column widths that fit its words
+    (a table inside a cell is left to Word: its room is the cell's)."""
     sect = body.find(_w("sectPr"))
     size = None if sect is None else sect.find(_w("pgSz"))
     margins = None if sect is None else sect.find(_w("pgMar"))
     if size is None or margins is None:
         return
-    available = int(size.get(_w("w"))) - int(margins.get(_w("left"), 0)) - int(margins.get(_w("right"), 0))
+    page, left, right = (_int(size.get(_w("w"))), _int(margins.get(_w("left"), "0")),
+                         _int(margins.get(_w("right"), "0")))
+    if page is None or left is None or right is None or page - left - right <= 0:
+        return
     for tbl in body.iter(_w("tbl")):
         layout = tbl.find(f"{_w('tblPr')}/{_w('tblLayout')}")
-        if layout is None or layout.get(_w("type")) != "fixed":
-            _fit(tbl, available, default_size)
+        nested = next(tbl.iterancestors(_w("tc")), None) is not None
+        if not nested and (layout is None or layout.get(_w("type")) != "fixed"):
+            _fit(tbl, page - left - right, default_size)
 
 
 def _fit(tbl: etree._Element, available: int, default_size: float) -> None:
@@ -184,10 +196,11 @@ def _fit(tbl: etree._Element, available: int, default_size: float) -> None:
     natural, least = [float(margin)] * len(columns), [float(margin)] * len(columns)
     placed = []  # (cell, first column, span)
     for tr in rows:
-        column = sum(int(g.get(_w("val"), 0)) for g in tr.iter(_w("gridBefore")))
+        before = [_int(g.get(_w("val"))) for g in tr.iter(_w("gridBefore"))]
+        column = sum(b or 0 for b in before)
         for tc in tr.findall(_w("tc")):
             span_el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
-            span = int(span_el.get(_w("val"))) if span_el is not None else 1
+            span = 1 if span_el is None else _int(span_el.get(_w("val"))) or 1
             if column + span > len(columns):
                 return  # a row wider than the grid: leave the table as its author made it
             placed.append((tc, column, span))
@@ -204,12 +217,12 @@ def _fit(tbl: etree._Element, available: int, default_size: float) -> None:
     for tc, first, span in placed:
         pr = tc.find(_w("tcPr"))
         if pr is None:
-            pr = etree.SubElement(tc, _w("tcPr"))
+            pr = etree.Element(_w("tcPr"))
             tc.insert(0, pr)
         tcw = pr.find(_w("tcW"))
-        if tcw is None:
+        if tcw is None:  # tcW comes first in tcPr, after a table style's cnfStyle only
             tcw = etree.Element(_w("tcW"))
-            pr.insert(0, tcw)
+            pr.insert(1 if len(pr) and pr[0].tag == _w("cnfStyle") else 0, tcw)
         tcw.set(_w("w"), str(sum(widths[first:first + span])))
         tcw.set(_w("type"), "dxa")
     tblw = tbl.find(f"{_w('tblPr')}/{_w('tblW')}")
