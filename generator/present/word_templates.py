@@ -207,6 +207,11 @@ WIDE = {"月度信息交换通报"}  # nine columns of 五号 (an event's) fit b
 # rendered (word_layout.fit_tables), docxtpl's repeated columns included
 WIDTHS = {"高风险患者联合随访记录单": [34, 122]}
 SIGNATURES = ("sign", "right")  # the blocks a document ends with: its signatures, seal and date
+# the order the schema gives a table's properties (python-docx appends tblLayout after tblLook; Word may refuse that)
+TABLE_PROPERTIES = [qn(f"w:{tag}") for tag in (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+    "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+    "tblDescription")]
 
 
 def set_font(style_or_run, name: str, size: Pt | None = None, bold: bool | None = None) -> None:
@@ -325,6 +330,8 @@ def add_table(doc: Document, rows: list[list[str]], widths: list[int] | None = N
         column.width = Mm(width)
         for cell in column.cells:
             cell.width = Mm(width)
+    tblpr = table._tbl.tblPr
+    tblpr[:] = sorted(tblpr, key=lambda e: TABLE_PROPERTIES.index(e.tag))
     return table
 
 
