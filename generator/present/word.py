@@ -25,6 +25,7 @@ from generator.read.inputs import MB
 from generator.present.own_templates import OVERRIDE_FOLDER, WORD_LIMIT, TemplateProblem, own_template, read_template
 from generator.present.sandbox import BoundedSandbox
 from generator.present.word_clean import NotAWordFile, strip_outbound
+from generator.present.word_layout import fit_tables
 
 DEFAULTS = Path(__file__).resolve().parent / "pages" / "templates" / "word"
 SUFFIX = ".docx"
@@ -133,6 +134,9 @@ def render_documents(title: str, contexts: list[dict], workbook_dir: Path | None
     first = render_one(template, name, contexts[0], env)
     for ctx in contexts[1:]:  # one at a time: a village's batch never holds all its documents twice over
         append(first, render_one(template, name, ctx, env))
+    # LibreOffice and WPS keep the columns a file stores: store ones that fit the words each table now holds
+    normal = first.docx.styles["Normal"].font.size
+    fit_tables(first.docx.element.body, normal.pt if normal else 12.0)
     buffer = io.BytesIO()
     first.docx.save(buffer)
     return buffer.getvalue()

@@ -16,13 +16,20 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import Table
+
+from generator.present.word_layout import BODY_FONT, HEADING_FONT as TITLE_FONT, chinese_part
 
 FOLDER = Path(__file__).resolve().parent / "pages" / "templates" / "word"
-BODY_FONT, TITLE_FONT = "仿宋", "黑体"  # GB/T 9704: 仿宋 body; Word/WPS substitute what a machine lacks
 BODY_SIZE = Pt(12)  # 小四: one agreement on one A4 page (三号 would take two)
-TABLE_SIZE = Pt(10.5)  # 五号 in tables: a group's notice lists every member and guardian
+TABLE_SIZE = Pt(10.5)  # 五号 in every table: no smaller, a printed table must be read without glasses
+# lines a fixed distance apart (固定值, as GB/T 9704 sets them): a page holds as many lines whichever Chinese font a
+# machine has (Noto CJK's lines are 1.45 em tall, 仿宋's 1 em: "1.15 lines" put an agreement on two pages in LibreOffice)
+BODY_PITCH, TITLE_PITCH, TABLE_PITCH = Pt(16), Pt(28), Pt(15)
+CELL_MARGIN = 57  # twips either side of a cell's text (0.1 cm, Word's is 0.19 cm): nine columns fit across A4
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entry times, so the same text gives the same bytes
 BLANK_ID = '{{ patient.id_number or "__________________" }}'
 BLANK_ADDRESS = '{{ patient.address or "______________________________" }}'
@@ -105,17 +112,19 @@ TEMPLATES: dict[str, list[tuple]] = {
                  '电话：{{ guardian.phone or "______________" }}'),
         ("line", '帮扶小组：{{ group.name or "______________" }}　成员：{% for m in members %}{{ m.name }}（{{ m.role }}）'
                  "{% if not loop.last %}、{% endif %}{% else %}______________{% endfor %}"),
-        ("rows", [
-            ["随访日期", DATE_LINE, "随访形式", "□ 家庭访视　□ 门诊　□ 其他______"],
+        ("rows", [  # a label and its field per row, each field's choices on a line of their own: no word breaks
+            ["随访日期", DATE_LINE],
+            ["随访形式", "□ 家庭访视　□ 门诊　□ 其他______"],
             ["到场成员（签字）", "\n\n"],
             ["危险性评估", "□ 0 级　□ 1 级　□ 2 级　□ 3 级　□ 4 级　□ 5 级"],
-            ["病情", "□ 稳定　□ 基本稳定　□ 不稳定　　主要表现：____________________________"],
-            ["服药情况", "□ 规律　□ 间断　□ 不服药　　药物及剂量：____________________________"],
-            ["监护落实", "□ 到位　□ 不到位　　说明：____________________________________"],
-            ["处置建议", "□ 继续居家随访　□ 送医住院治疗　□ 加强看护　□ 报告派出所/综治办\n其他：____________________________________"],
+            ["病情", "□ 稳定　□ 基本稳定　□ 不稳定\n主要表现：____________________________"],
+            ["服药情况", "□ 规律　□ 间断　□ 不服药\n药物及剂量：____________________________"],
+            ["监护落实", "□ 到位　□ 不到位\n说明：____________________________________"],
+            ["处置建议", "□ 继续居家随访　□ 送医住院治疗　□ 加强看护\n□ 报告派出所/综治办　其他：______________________"],
             ["下次随访日期", DATE_LINE],
         ]),
-        ("sign", f"记录人（签字）：______________　　组长（签字）：______________　　日期：{DATE_LINE}"),
+        ("sign", "记录人（签字）：______________　　组长（签字）：______________"),
+        ("sign", f"日期：{DATE_LINE}"),
     ],
     "成立关爱帮扶小组的通知": [
         ("right", "{{ township }}〔{{ year }}〕　号"),
@@ -195,17 +204,25 @@ TEMPLATES: dict[str, list[tuple]] = {
     ],
 }
 LANDSCAPE = {"敏感时期点名表"}  # a column per day of a week fits across A4 only lying down
-WIDTHS = {"敏感时期点名表": [30, 40, 75, 37, 37, 38]}
-# the monthly report's tables have up to nine columns of codes and dates: 小五, and widths fitted to the content
-SMALL_TABLES = {"月度信息交换通报": Pt(9)}  # mm per template column; docxtpl scales them when a day column repeats
+WIDE = {"月度信息交换通报"}  # nine columns of 五号 (an event's) fit between 20 mm margins, not GB/T 9704's 28 and 26
+# mm per column of a form's table (固定列宽); the other tables are autofit, fitted to their words as each document is
+# rendered (word_layout.fit_tables), docxtpl's repeated columns included
+WIDTHS = {"高风险患者联合随访记录单": [34, 122]}
+SIGNATURES = ("sign", "right")  # the blocks a document ends with: its signatures, seal and date
+# the order the schema gives a table's properties (python-docx appends tblLayout after tblLook; Word may refuse that)
+TABLE_PROPERTIES = [qn(f"w:{tag}") for tag in (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+    "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+    "tblDescription")]
 
 
 def set_font(style_or_run, name: str, size: Pt | None = None, bold: bool | None = None) -> None:
     """A font for Chinese text: python-docx sets only the Latin name, Word reads w:eastAsia for Chinese."""
     font = style_or_run.font
     font.name = name
-    rpr = style_or_run.element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    rfonts = style_or_run.element.get_or_add_rPr().get_or_add_rFonts()
+    rfonts.set(qn("w:eastAsia"), name)
+    rfonts.set(qn("w:hint"), "eastAsia")  # □, “”, ……: drawn square from the Chinese font, not the Latin one
     if size is not None:
         font.size = size
     if bold is not None:
@@ -223,10 +240,12 @@ def new_document(title: str) -> Document:
         section.top_margin = section.bottom_margin = section.left_margin = section.right_margin = Mm(20)
     else:
         section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+    if title in WIDE:
+        section.left_margin = section.right_margin = Mm(20)
     normal = doc.styles["Normal"]
     set_font(normal, BODY_FONT, BODY_SIZE)
     normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.15
+    normal.paragraph_format.line_spacing = BODY_PITCH
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, "jingfang", "jingfang"
     props.created = props.modified = datetime(2026, 1, 1)
@@ -234,18 +253,36 @@ def new_document(title: str) -> Document:
     return doc
 
 
-def add_block(doc: Document, kind: str, content) -> None:
-    """One block of a template."""
+def kept_with_next(blocks: list[tuple]) -> set[int]:
+    """The blocks whose paragraph stays on the page of what follows it: a heading, the line introducing a table, and
+    a document's signature block (the seal, date and signature lines it ends with) together with the text before it,
+    so a signature never stands alone on a page."""
+    real = [i for i, (kind, content) in enumerate(blocks) if not (kind == "line" and content.startswith("{%p"))]
+    kept = {i for i in real if blocks[i][0] == "h"}
+    kept |= {i for i, j in zip(real, real[1:]) if blocks[j][0] == "rows"}
+    first = len(blocks)
+    while first > 0 and blocks[first - 1][0] in SIGNATURES:
+        first -= 1
+    return kept | set(range(max(first - 1, 0), len(blocks) - 1))
+
+
+def add_block(doc: Document, kind: str, content, keep: bool = False) -> None:
+    """One block of a template; keep: on one page with the block after it (its lines kept together too)."""
     if kind == "rows":
-        title = doc.core_properties.title
-        add_table(doc, content, WIDTHS.get(title), SMALL_TABLES.get(title, TABLE_SIZE))
+        table = add_table(doc, content, WIDTHS.get(doc.core_properties.title))
+        if keep:  # a form's last row stays with the signature lines under it
+            for p in table.rows[-1].cells[0].paragraphs + table.rows[-1].cells[-1].paragraphs:
+                p.paragraph_format.keep_with_next = True
         return
     p = doc.add_paragraph()
     run = p.add_run(content)
     fmt = p.paragraph_format
+    if keep:
+        fmt.keep_with_next = fmt.keep_together = True
     if kind == "title":
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         fmt.space_after = Pt(6)
+        fmt.line_spacing = TITLE_PITCH
         set_font(run, TITLE_FONT, Pt(18))
     elif kind == "h":
         fmt.space_before = Pt(3)
@@ -254,45 +291,71 @@ def add_block(doc: Document, kind: str, content) -> None:
         fmt.first_line_indent = BODY_SIZE * 2
     elif kind == "sign":
         fmt.space_before = Pt(8)
+        fmt.keep_together = True
     elif kind == "right":
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        fmt.keep_together = True
 
 
-def add_table(doc: Document, rows: list[list[str]], widths: list[int] | None = None, size: Pt = TABLE_SIZE) -> None:
-    """A bordered table; a row of one cell spans the table (docxtpl's {%tr …%} rows, or a label and a long field)."""
+def add_table(doc: Document, rows: list[list[str]], widths: list[int] | None = None) -> Table:
+    """A bordered table; a row of one cell spans the table (docxtpl's {%tr …%} rows, or a label and a long field).
+    No row breaks across pages; a table whose rows repeat ({%tr for …%}) repeats its first row, the header, on every
+    page and keeps it with the row under it."""
     width = max(len(r) for r in rows)
     table = doc.add_table(rows=0, cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for texts in rows:
-        cells = table.add_row().cells
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGIN))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
+    headed = any(texts[0].startswith("{%tr") for texts in rows)
+    for k, texts in enumerate(rows):
+        row = table.add_row()
+        cells = row.cells
         if len(texts) < width:  # the last text spans the rest of the row
             cells[len(texts) - 1].merge(cells[width - 1])
         for cell, text in zip(cells, texts):
-            cell.paragraphs[0].add_run(text).font.size = size
+            cell.paragraphs[0].add_run(text).font.size = TABLE_SIZE
+            cell.paragraphs[0].paragraph_format.line_spacing = TABLE_PITCH
+            if headed and k == 0:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+        props = row._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        if headed and k == 0:
+            props.append(OxmlElement("w:tblHeader"))
     table.autofit = widths is None
     for column, width in zip(table.columns, widths or []):
         column.width = Mm(width)
         for cell in column.cells:
             cell.width = Mm(width)
+    tblpr = table._tbl.tblPr
+    tblpr[:] = sorted(tblpr, key=lambda e: TABLE_PROPERTIES.index(e.tag))
+    return table
 
 
 def render_template(title: str) -> bytes:
     """One default template as .docx bytes (the same every time)."""
     doc = new_document(title)
-    for kind, content in TEMPLATES[title]:
-        add_block(doc, kind, content)
+    blocks = TEMPLATES[title]
+    kept = kept_with_next(blocks)
+    for k, (kind, content) in enumerate(blocks):
+        add_block(doc, kind, content, keep=k in kept)
     buffer = io.BytesIO()
     doc.save(buffer)
     return stable_zip(buffer.getvalue())
 
 
 def stable_zip(data: bytes) -> bytes:
-    """The same archive with fixed entry times (python-docx stamps the current time on each)."""
+    """The same archive with fixed entry times (python-docx stamps the current time on each), in Chinese
+    (word_layout.chinese_part: language, theme and font table)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), source.read(info.filename),
+            target.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), chinese_part(info.filename, source.read(info)),
                             compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
