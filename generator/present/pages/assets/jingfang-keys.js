@@ -1,5 +1,5 @@
-/* 精防台账: the site's keys in the browser. One unlock opens the site in every tab; any password of the site, typed
-   on any page, opens what it may open; the keys are forgotten when idle and on 退出. No network, no dependencies. */
+/* 精防台账: the site's keys in the browser. One unlock opens the site in every tab; the keys are forgotten when idle
+   and on 退出; a password recognised by jingfang-password.js goes to its entry page. No network, no dependencies. */
 (function () {
   "use strict";
 
@@ -231,7 +231,6 @@
     openHere();
   }
   function lockHere() {
-    typed = null;
     forgetKeys();
     if (isDecrypted()) window.location.reload();
   }
@@ -253,82 +252,26 @@
       }, function () { opening = false; });
   }
 
-  /* Any password of the site, on any page. The plugin tries the passwords of this page's level; when it refuses,
-     the password is looked up in the level probe (assets/jingfang-levels.js: for each village's and department's
-     password, the keys it opens, its entry page and name, encrypted under that password with one shared salt, so
-     one derivation tries them all). A password found there goes, with its keys, to its entry page, which says whose
-     it was; only a password no level knows is answered 密码不对. */
-  var typed = null;  // the password of the last 打开, until the plugin has answered
-  function captureTyped(event) {
-    var input = document.getElementById("mkdocs-content-password");
-    if (!input || !input.value) return;
-    var button = event.type === "click" && event.target.closest && event.target.closest("#mkdocs-decrypt-button");
-    if (button || (event.type === "keypress" && event.key === "Enter" && event.target === input)) typed = input.value;
-  }
-  function watchRefusal() {
-    var msg = document.getElementById("mkdocs-decrypt-msg");
-    if (!msg || !window.MutationObserver) return;
-    new MutationObserver(function () {
-      if (typed === null || msg.textContent !== window.decryption_failure_message) return;
-      var password = typed;
-      typed = null;
-      msg.textContent = "";  // not yet 密码不对: another level may know it
-      recognise(password).then(function (found) {
-        if (found && isSitePage(new URL(found.url, siteRoot).href)) goTo(found, msg);
-        else msg.textContent = window.decryption_failure_message;
-      });
-    }).observe(msg, { childList: true, characterData: true, subtree: true });
-  }
-
-  var probe = null;
-  function loadProbe() {
-    if (probe === null) {
-      probe = new Promise(function (resolve) {
-        if (siteRoot === null) { resolve(null); return; }
-        var script = document.createElement("script");
-        script.src = new URL("assets/jingfang-levels.js", siteRoot).href;
-        script.onload = function () { resolve(window.jingfangLevels || null); };
-        script.onerror = function () { resolve(null); };
-        document.head.appendChild(script);
-      });
-    }
-    return probe;
-  }
-
-  function fromBase64(text) {
-    return Uint8Array.from(atob(text), function (c) { return c.charCodeAt(0); });
-  }
-
-  async function recognise(password) {
-    try {
-      var levels = await loadProbe();
-      var subtle = window.crypto && window.crypto.subtle;
-      if (!levels || !subtle || !levels.entries.length) return null;
-      // as the plugin derives a password's key: PBKDF2-SHA256 of the URI-encoded password
-      var base = await subtle.importKey("raw", new TextEncoder().encode(encodeURIComponent(password)), "PBKDF2",
-                                        false, ["deriveKey"]);
-      var key = await subtle.deriveKey(
-        { name: "PBKDF2", salt: fromBase64(levels.salt), iterations: levels.iterations, hash: "SHA-256" },
-        base, { name: "AES-GCM", length: 256 }, false, ["decrypt"]);
-      for (var i = 0; i < levels.entries.length; i++) {
-        var parts = levels.entries[i].split(";");
-        try {
-          var plain = await subtle.decrypt({ name: "AES-GCM", iv: fromBase64(parts[0]) }, key, fromBase64(parts[1]));
-          return JSON.parse(new TextDecoder().decode(plain));
-        } catch (e) { /* another password's */ }
-      }
-    } catch (e) { /* a password the browser cannot encode, no crypto: not known */ }
-    return null;
-  }
-
-  function goTo(found, msg) {
-    Object.keys(found.keys).forEach(function (k) { held[k] = found.keys[k]; });
+  /* A password typed on a page its level does not know, recognised by jingfang-password.js: take its keys and go to
+     its entry page (handed over as any navigation to a page of the site), which then says whose password it was. */
+  function adopt(found) {
+    var url;
+    try { url = new URL(found.url, siteRoot).href; } catch (e) { return false; }
+    if (!isSitePage(url) || !found.keys || typeof found.name !== "string") return false;
+    Object.keys(found.keys).forEach(function (k) {
+      if (k.indexOf(KEY_PREFIX) === 0 && /^[0-9a-f]{64}$/.test(found.keys[k])) held[k] = found.keys[k];
+    });
     opened = found.name;
-    msg.textContent = "这是" + found.name + "的密码，正在打开" + found.name + "……";
     showLockButton();
     follow(1);
-    window.location.href = new URL(found.url, siteRoot).href;
+    window.location.href = url;
+    return true;
   }
+  window.jingfangKeys = {
+    adopt: adopt,
+    siteRoot: siteRoot,
+    unlocked: function () { tell({ type: "unlocked" }); }  // a password typed here opened this page
+  };
 
   /* On the entry page a typed password led to: say whose password it was, above the page (screen only). */
   var arrived = null;
@@ -346,10 +289,6 @@
 
   function afterPlugin() {
     watchIdle();
-    if (typed !== null && isDecrypted()) {  // a password typed here opened this page: the other tabs may ask
-      typed = null;
-      tell({ type: "unlocked" });
-    }
     sayOpened();
     openHere();
   }
@@ -368,8 +307,6 @@
       document.addEventListener("click", onClick);
     }
     document.addEventListener("keydown", onReloadKey, true);
-    document.addEventListener("click", captureTyped, true);
-    document.addEventListener("keypress", captureTyped, true);
     window.addEventListener("beforeunload", onBeforeUnload);
     // the only place keys are written: leaving for the page of the site this page is navigating to; otherwise
     // nothing, and whatever key is still in the storage goes
@@ -437,7 +374,6 @@
   function start() {
     showNotice();
     showLockButton();
-    watchRefusal();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
