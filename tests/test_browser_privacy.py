@@ -73,10 +73,15 @@ def test_village_password_opens_its_own_village_only(leveled, page):
         page.goto((leveled / rel).as_uri())  # 溪口社区 and township pages stay locked
         page.wait_for_selector("#mkdocs-content-password")
         assert "简雨桐" not in page.content(), rel
+    # typed on the township's roster, the village password leads to its own village's page, not to the roster
     page.fill("#mkdocs-content-password", "Village-Test-Only-k9w2")
-    page.click("#mkdocs-decrypt-button")
-    page.wait_for_function("document.getElementById('mkdocs-decrypt-msg').textContent.length > 0")
-    assert page.locator("#mkdocs-content-password").count() == 1
+    with page.expect_navigation():
+        page.click("#mkdocs-decrypt-button")
+    decrypted(page)
+    assert page.url == (leveled / "villages" / "V01.html").as_uri()
+    visit(page, (leveled / "roster" / "index.html").as_uri())  # with the village's keys in hand
+    page.wait_for_selector("#mkdocs-content-password")
+    assert "简雨桐" not in page.content()
 
 
 def test_department_password_opens_its_department_page_and_monthly_report_only(leveled, page):

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from generator.derive.monthly import Month, parse_month
-from generator.present.pages import NAV, render_pages, with_levels
+from generator.present.pages import NAV, paths, render_pages, with_levels
 from generator.present.document_html import ALL_DOCUMENTS, OVERRIDE_FOLDER, override_templates
 from generator.present.pages.printing import with_print_header
 from generator.app.password import Access, check_access
 from generator.contract.report import Report
 from generator.contract.schema import Dataset
 from generator.contract.access import TOWNSHIP_LEVEL, department_level
+from generator.contract.lists import DEPARTMENTS
 from generator.site.encryption import STORAGE_PREFIX
 from generator.site.staging import Staging
 from generator.site.output_folder import check_input_outside, check_output, recover_output
@@ -134,9 +135,19 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
         passwords |= {department_level(slug): pw for slug, pw in access.departments.items()}
         pages = with_levels(pages, set(passwords) - {TOWNSHIP_LEVEL})
         staging.passwords = tuple(passwords.values())
+        staging.entries = entry_pages(view.village_codes)
     progress("生成页面……")
     staging.write(pages)
     return passwords
+
+
+def entry_pages(village_codes: dict[str, str]) -> dict[str, list[str]]:
+    """Each village's and department's level, with the page its password leads to and its name (the level probe)."""
+    def address(doc: str) -> str:
+        return doc.removesuffix(".md") + ".html"
+
+    return ({code: [address(paths.village(code)), name] for name, code in village_codes.items()}
+            | {department_level(d.slug): [address(paths.department(d.slug)), d.title] for d in DEPARTMENTS})
 
 
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,

@@ -12,14 +12,25 @@ the internals below unchanged:
   is why the HTML is padded to a size bucket (pad) before the plugin encrypts it;
 - its template compiled per page (we compile it once) and its storage prefix and DOM ids, which the browser script
   (jingfang.js) and the leak gate (verify.py) rely on;
-- its ``os._exit`` on some errors, which is why mkdocs always runs in a child process (site.MkdocsProcesses).
+- its ``os._exit`` on some errors, which is why mkdocs always runs in a child process (site.MkdocsProcesses);
+- its derivation of a password's key (PBKDF2-SHA256 of the URI-encoded password) and its cache of derived keys,
+  which we seed so that every village and department password shares one salt, and its page globals
+  (``encryptcontent_id``, ``encryptcontent_done``, ``decrypt_action``, ``decryptor_reaction``), which jingfang.js
+  calls to open a page with a key another tab of the site hands it.
+
+The level probe (``level_probe``): a password typed on a page it does not open is recognised with one derivation,
+whatever it opens, and the tab goes to that level's entry page (see assets/jingfang.js).
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import os
+import random
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from urllib.parse import quote
 
 import jinja2
 
@@ -32,7 +43,10 @@ STORAGE_PREFIX = "encryptcontent_"  # its remember_prefix: the sessionStorage ke
 CIPHERTEXT_ID = "mkdocs-encrypted-content"  # the element holding a page's ciphertext (gone once decrypted)
 SECRETS_ENV = "JINGFANG_SECRETS"  # {level: [passwords]} as JSON, in the mkdocs child's environment only
 LEVEL_KEYS_ENV = "JINGFANG_LEVEL_KEYS"  # {level: hex key} as JSON, for sharded builds (secret too)
-SECRET_ENVS = (SECRETS_ENV, LEVEL_KEYS_ENV)
+LEVEL_ENTRIES_ENV = "JINGFANG_LEVEL_ENTRIES"  # {level: [entry page, name]} of each level with its own password
+SECRET_ENVS = (SECRETS_ENV, LEVEL_KEYS_ENV, LEVEL_ENTRIES_ENV)
+PROBE_FILE = "assets/jingfang-levels.js"  # the level probe, written by the first shard (read by jingfang.js)
+PROBE_WIDTH = 128  # bytes: every probe entry's plaintext is padded to the same multiple of this
 
 # Every text of the password prompt, in Chinese. Keys are the plugin's options.
 PROMPT_TEXTS = {
@@ -152,3 +166,48 @@ def pad(html: str) -> str:
 def page_secret(page) -> dict | None:
     """The plugin's per-page state (holds the HTML it will encrypt), or None for a page it leaves alone."""
     return getattr(page, "encryptcontent", None)
+
+
+def level_probe(config, entries: dict[str, list[str]]) -> str:
+    """The level probe as a script, and the plugin's key cache seeded for it.
+
+    entries: each level that has a password of its own besides the township's (a village, a department), with its
+    entry page and its name. For each such password, one AES-GCM ciphertext of the keys it opens (its keystore, as
+    the plugin made it), the entry page and the name, padded to one width and shuffled, so that the file shows only
+    how many such passwords there are. All of them are derived with one salt (random per build) and the plugin's
+    iterations, so the browser derives once per typed password, whichever of them it is; the plugin's keystores of
+    those passwords are seeded with the same derived keys (its cache), so the build derives each password once, as
+    before. The township password keeps its own salt: it opens every page, so it never needs the probe.
+    """
+    from Crypto.Cipher import AES
+    from Crypto.Hash import SHA256
+    from Crypto.Protocol.KDF import PBKDF2
+    from encryptcontent.plugin import KS_PASSWORD
+
+    setup = config.plugins[PLUGIN].setup
+    iterations = setup["kdf_iterations"]
+    township = set(setup["password_inventory"].get(TOWNSHIP_LEVEL, []))
+    salt = os.urandom(16)
+    found: list[tuple[bytes, bytes]] = []
+    for level, (url, name) in entries.items():
+        for password in setup["password_inventory"].get(level, []):
+            if password in township:
+                continue
+            derived = PBKDF2(quote(password, safe="~()*!'"), salt, 32, count=iterations, hmac_hash_module=SHA256)
+            setup["cache"]["password"][password] = ";".join(
+                (derived.hex(), salt.hex(), SHA256.new(password.encode()).hexdigest()))
+            text = {"keys": setup["keystore"][(KS_PASSWORD, password)], "url": url, "name": name}
+            found.append((derived, json.dumps(text, ensure_ascii=False).encode("utf-8")))
+    width = -(-max((len(text) for _, text in found), default=0) // PROBE_WIDTH) * PROBE_WIDTH
+    sealed = []
+    for derived, text in found:
+        nonce = os.urandom(12)
+        body, tag = AES.new(derived, AES.MODE_GCM, nonce=nonce).encrypt_and_digest(text.ljust(width))
+        sealed.append(f"{_b64(nonce)};{_b64(body + tag)}")
+    random.SystemRandom().shuffle(sealed)
+    probe = {"iterations": iterations, "salt": _b64(salt), "entries": sealed}
+    return f"window.jingfangLevels = {json.dumps(probe)};\n"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")

@@ -8,7 +8,8 @@
    all (Material would still write a hidden one), and no page's keeps its first heading (it may name a village).
 3. Drive the encryption plugin through generator.site.encryption: hand it the passwords from the environment, compile its
    form once, in sharded builds give every shard the same level keys so one unlock opens every page of a level, and
-   pad every page's HTML to a size bucket before it is encrypted (ciphertext sizes would count rows).
+   pad every page's HTML to a size bucket before it is encrypted (ciphertext sizes would count rows), and (the first
+   shard) write the level probe that lets a page recognise any password of the site (encryption.level_probe).
 4. Render Material's navigation (tabs, sidebar and table of contents) once per kind of page rather than per page
    (``jf_reuse``, called from overrides/main.html): it was a quarter of a shard's time. Keep the theme's compiled
    templates between builds (a user cache folder, when there is one), render the 404 page in the first shard only
@@ -17,6 +18,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import posixpath
@@ -104,6 +106,8 @@ def _store(path: str) -> BinaryIO:
 class JingfangPlugin(BasePlugin[JingfangConfig]):
     """jingfang's own steps inside mkdocs (see the module docstring)."""
 
+    probe = ""  # the level probe's script (encrypted builds)
+
     @event_priority(100)  # before the encryption plugin reads its password inventory
     def _passwords(self, config, **kwargs):
         secrets = os.environ.get(encryption.SECRETS_ENV)
@@ -118,6 +122,9 @@ class JingfangPlugin(BasePlugin[JingfangConfig]):
             keys = os.environ.get(encryption.LEVEL_KEYS_ENV)
             if keys:
                 encryption.install_level_keys(config, keys)
+            entries = os.environ.get(encryption.LEVEL_ENTRIES_ENV)
+            if entries is not None:
+                self.probe = encryption.level_probe(config, json.loads(entries))
         return config
 
     on_config = CombinedEvent(_passwords, _shared_keys)
@@ -162,3 +169,10 @@ class JingfangPlugin(BasePlugin[JingfangConfig]):
     def on_post_page(self, output, page, config, **kwargs):
         page.content = None
         return output
+
+    def on_post_build(self, config, **kwargs):
+        if self.probe and self.config.primary:
+            target = os.path.join(config.site_dir, *encryption.PROBE_FILE.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as out:
+                out.write(self.probe)

@@ -84,6 +84,7 @@ class Staging:
         self.pages: list[str] = []
         self.files: dict[str, str] = {}  # more files for the site (relative path → text), written before the gate
         self.passwords: tuple[str, ...] = ()  # no page may hold one (the gate cannot see inside the ciphertext)
+        self.entries: dict[str, list[str]] = {}  # level → [entry page, name]: for the level probe (encrypted only)
         self.fragments = self.work / "fragments.bin"
         self._store = self.fragments.open("wb")
         self._previous: dict[int, object] = {}
@@ -133,7 +134,9 @@ class Staging:
         self._store.close()
         shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
         count = shard_count(len(self.pages))
-        env = _secrets_env(passwords, count)
+        env = _secrets_env(passwords, count, self.entries)
+        if passwords is not None:  # the tabs of one build know each other by it (jingfang.js: BroadcastChannel)
+            extra = extra | {"site_token": os.urandom(16).hex()}
         parts = split_shards(self.work, self.pages, nav, count)
         configs = [write_config(part, site_name, nav, extra, passwords is not None, primary=k == 0, prompt=prompt)
                    for k, part in enumerate(parts)]
@@ -164,14 +167,17 @@ class Staging:
             raise LeaksFound("新网站没有通过保密检查，没有安装：\n" + describe(leaks))
 
 
-def _secrets_env(passwords: dict[str, str] | None, count: int) -> dict[str, str]:
-    """What the mkdocs processes are sent besides the config: each level's password, and with several shards the
-    level keys they must share (one unlock opens the pages of every shard)."""
+def _secrets_env(passwords: dict[str, str] | None, count: int, entries: dict[str, list[str]]) -> dict[str, str]:
+    """What the mkdocs processes are sent besides the config: each level's password, the entry page and name of
+    each level with its own password (the level probe), and with several shards the level keys they must share (one
+    unlock opens the pages of every shard)."""
     env: dict[str, str] = {}
     if passwords is not None:
         encryption.check_version()
         levels = encryption.inventory(passwords)
         env[encryption.SECRETS_ENV] = json.dumps(levels, ensure_ascii=False)
+        probe = {level: entries[level] for level in passwords if level in entries}
+        env[encryption.LEVEL_ENTRIES_ENV] = json.dumps(probe, ensure_ascii=False)
         if count > 1:
             env[encryption.LEVEL_KEYS_ENV] = json.dumps({level: os.urandom(32).hex() for level in levels})
     return env
