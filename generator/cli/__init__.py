@@ -174,16 +174,19 @@ def compare(workbook: Path, other: Path, source: str, as_of: date | None, as_jso
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出问题（键：sheet, row, column, cell, value, code, message, severity）。")
-def check(workbook: Path, as_of: date | None, as_json: bool) -> None:
+@click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="同时检查这个权限文件（YAML）：格式、密码强度、重复的密码、台账里没有的村社区，一次列出全部问题。")
+def check(workbook: Path, as_of: date | None, as_json: bool, access_file: Path | None) -> None:
     """检查台账 WORKBOOK，一次列出所有问题。
 
     \b
     每个问题给出工作表、单元格（如 随访记录!C12）、列、值和改正方法。
+    加 --access 时，权限文件的问题列在后面（--json 时写到标准错误）。
     退出码：0 没有错误（可能有警告）；1 有错误；2 文件无法读取。
     台账只会被读取，不会被修改。
     """
     with _library_errors():
-        _say(check_workbook(workbook, as_of, date.today(), as_json))
+        _say(check_workbook(workbook, as_of, date.today(), as_json, access_file))
 
 
 @main.command()
