@@ -137,14 +137,16 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
 
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,
           finish: Callable[[Path], None] = lambda _: None, progress: Progress = lambda _: None,
-          watch: Stopwatch | None = None, lock_minutes: int = LOCK_MINUTES, month: str | None = None) -> Built:
+          watch: Stopwatch | None = None, lock_minutes: int = LOCK_MINUTES, month: str | None = None,
+          demo: bool = False) -> Built:
     """Validate the workbook and, only when it has no errors and the passwords suit it, build the site into out.
 
     access None builds the site unprotected (--insecure-no-password only); otherwise the new site is installed only
     if the leak gate finds none of the workbook's personal values in plaintext. finish is called on the new site
     just before it replaces out (the caller's stamp). lock_minutes: idle minutes after which the browser forgets
     the keys (read by assets/jingfang.js from the page). month: the information exchange report's month as typed
-    (2026-10; default the month before the as-of date).
+    (2026-10; default the month before the as-of date). demo: the data is counted as current on its own as-of
+    day (the sample's demo), so no stale-data warning.
     """
     watch = watch or Stopwatch()
     check_output(out, workbook)
@@ -157,7 +159,7 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
                      as_of=day)
     watch.lap("password")
     township = data.settings.township
-    stale = stale_notice(day, today, data.settings.stale_days)
+    stale = stale_notice(day, day if demo else today, data.settings.stale_days)
     # the gate also looks for every password in every file (a template or a value that shows one)
     secrets: Secrets | None = None if access is None else personal_values(
         data, [access.township, *access.villages.values(), *access.departments.values()])

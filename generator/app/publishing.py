@@ -46,6 +46,7 @@ class SiteOptions:
     month: str | None = None
     rebuild: bool = False
     timings: bool = False
+    demo: bool = False  # built as of the workbook's own as-of day: the sample's demo shows no stale-data warning
 
 
 def publish(workbook: Path, out: Path, options: SiteOptions, *, today: date, now: datetime,
@@ -76,7 +77,8 @@ def _publish(workbook: Path, out: Path, options: SiteOptions, *, today: date, no
         raise PasswordProblem(_with_workbook(exc, workbook, options.as_of, today)) from None
     levels = None if access is None else {"乡镇": access.township, **access.others}
     digest = input_digest(workbook, BASE_CONFIG, as_of_key(options.as_of, today),
-                          (f"lock_minutes={options.lock_minutes}", f"month={options.month or ''}"))
+                          (f"lock_minutes={options.lock_minutes}", f"month={options.month or ''}",
+                           *(["demo"] if options.demo else [])))
     if not options.rebuild and is_fresh(out, digest, levels):
         return Outcome(f"台账、模板和密码都没有变化，网站已是最新：{out.resolve()}（要强制重新生成请加 --rebuild）")
     if options.insecure:
@@ -95,7 +97,8 @@ def _stamped_build(workbook: Path, out: Path, options: SiteOptions, access: Acce
     installed."""
     with Stamp(digest, levels) as stamp:
         return build(workbook, out, as_of=options.as_of, today=today, now=now, access=access, finish=stamp.write,
-                     progress=progress, watch=watch, lock_minutes=options.lock_minutes, month=options.month)
+                     progress=progress, watch=watch, lock_minutes=options.lock_minutes, month=options.month,
+                     demo=options.demo)
 
 
 def access_file_problems(access_file: Path, data: Dataset) -> str | None:

@@ -23,7 +23,7 @@ from generator.app.publishing import SiteOptions, publish
 from generator.contract.indicators import PERIODS
 from generator.contract.report import render_report
 from generator.contract.roster import DEFAULT_SOURCE, SOURCES as ROSTER_SOURCES
-from generator.present.outpaths import ExportRefused
+from generator.present.outpaths import ExportRefused, refuse_overwrite
 from generator.read.roster import NoHeaderRow, RosterUnreadable
 from generator.read.workbook import WorkbookUnreadable
 from generator.site.staging import Interrupted
@@ -100,17 +100,24 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path), default=TEMPLATE_PATH)
-@click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
-def init(path: Path, force: bool) -> None:
-    """生成空白的标准台账 PATH（默认 workbook/标准台账.xlsx）。
+@click.option("--force", is_flag=True, help="文件已存在时覆盖它（启动文件只替换 jingfang 生成的）。")
+@click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="双击启动文件生成网站时用的权限文件（YAML）。不写时，每次生成在窗口里输入网站密码。")
+def init(path: Path, force: bool, access_file: Path | None) -> None:
+    """生成空白的标准台账 PATH（默认 workbook/标准台账.xlsx），旁边放双击启动文件 生成网站.bat 和 生成网站.sh。
 
     含“说明”页、所有工作表、表头批注、下拉列表、文本/日期格式，以及默认的基本设置和随访规则。
+    双击启动文件即检查台账、生成并打开网站（见 jingfang shortcut）。
     文件已存在时不会覆盖，除非加 --force。
     """
+    from generator.app.launcher import plan_launchers
     from generator.sample.template import write_template  # openpyxl: only for writing workbooks, slow to import
 
     with _library_errors():
+        refuse_overwrite(path, force)  # the template's refusal first, then the launchers': nothing written yet
+        launchers = plan_launchers(path, access_file, Path(sys.executable), force)
         click.echo(write_template(path, force))
+        click.echo(launchers.write())
 
 
 @main.command()
@@ -233,10 +240,11 @@ def indicators(workbook: Path, as_of: date | None, period: str | None, village: 
               help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
 @click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
 @click.option("--generate-password", is_flag=True, help="只生成并显示一个随机密码（不生成网站），可用作网站密码。")
+@click.option("--demo", is_flag=True, help="演示用：把台账自己的统计截止日期当作生成那天，不显示数据过期提醒（示例台账的演示网站）。")
 @click.option("--timings", is_flag=True, hidden=True, help="Print seconds per stage as JSON (for benchmarks).")
 def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | None, access_file: Path | None,
           insecure_no_password: bool, lock_minutes: int, month: str | None, rebuild: bool, generate_password: bool,
-          timings: bool) -> None:
+          demo: bool, timings: bool) -> None:
     """检查台账 WORKBOOK（默认示例台账），无误后生成加密的内部网站到 --out（默认 site/）。
 
     \b
@@ -255,7 +263,7 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         return
     options = SiteOptions(as_of=as_of, password_file=password_file, access_file=access_file,
                           insecure=insecure_no_password, lock_minutes=lock_minutes, month=month, rebuild=rebuild,
-                          timings=timings)
+                          timings=timings, demo=demo)
     with _library_errors(invalid="台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。"):
         _say(publish(workbook, out, options, today=date.today(), now=datetime.now(), prompt=_ask_password,
                      progress=_to_stderr))
@@ -361,3 +369,8 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
         _say(write_word_files(workbook, out, villages=list(villages), kinds=list(kinds), patients=list(patients),
                               everyone=everyone, separate=separate, as_of=as_of, month=month, today=date.today(),
                               now=datetime.now()))
+
+
+from generator.cli.launch import shortcut  # noqa: E402  (its module uses _library_errors above)
+
+main.add_command(shortcut)
