@@ -126,7 +126,8 @@ LATIN_ALLOWED = {"jingfang", "init", "sample", "check", "overdue", "build", "exp
                  "value", "code", "severity", "message", "as_of", "lists", "due", "days_overdue",
                  "documents", "Word", "docx", "patient", "name", "indicators",
                  "import", "xls", "ods", "csv",
-                 "compare", "source", "matched", "only_in_workbook", "only_in_other", "differences"}  # a command, a product, a file type, a placeholder
+                 "compare", "source", "matched", "only_in_workbook", "only_in_other", "differences",
+                 "shortcut", "bat", "sh", "Windows", "Linux", "macOS"}  # a command, a product, a file type, a placeholder
 
 
 def english_words(line: str) -> list[str]:

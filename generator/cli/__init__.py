@@ -1,80 +1,30 @@
 """The ``jingfang`` command: a thin click layer over the library (this package is the only one that imports click;
 ``chinese`` teaches click Chinese). Each command parses its options, reads the clock, calls one library function and
-prints what it returns; the library's named exceptions become one Chinese error line and an exit status here."""
+prints what it returns; the library's named exceptions become one Chinese error line and an exit status (``errors``).
+Commands with a module of their own (``launch``: shortcut) are added to the group at the end."""
 
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from datetime import date, datetime
-from functools import partial
 from pathlib import Path
-from typing import Iterator
 
 import click
 
-from generator.app.build import LOCK_MINUTES, InvalidWorkbook
-from generator.app.checking import SiteUnreadable, check_workbook, list_overdue, verify_site
+from generator.app.build import LOCK_MINUTES
+from generator.app.checking import check_workbook, list_overdue, verify_site
 from generator.app.indicating import show_indicators
-from generator.app.outcome import Outcome, Refused
 from generator.cli.chinese import AS_OF_DAY, MONTH, ChineseGroup
+from generator.cli.launch import shortcut
+from generator.cli.errors import JingfangError, Unreadable, _library_errors, _say, _to_stderr  # noqa: F401
 from generator.app.password import generate_passphrase
 from generator.app.publishing import SiteOptions, publish
 from generator.contract.indicators import PERIODS
-from generator.contract.report import render_report
 from generator.contract.roster import DEFAULT_SOURCE, SOURCES as ROSTER_SOURCES
-from generator.present.outpaths import ExportRefused, refuse_overwrite
-from generator.read.roster import NoHeaderRow, RosterUnreadable
-from generator.read.workbook import WorkbookUnreadable
-from generator.site.staging import Interrupted
+from generator.present.outpaths import refuse_overwrite
 
 TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
 SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
-
-
-class JingfangError(click.ClickException):
-    """A problem the user can fix, printed as one Chinese sentence (exit status 1)."""
-
-    def show(self, file=None) -> None:  # type: ignore[override]
-        click.echo(f"错误：{self.format_message()}", err=True)
-
-
-class Unreadable(JingfangError):
-    """The workbook (or the site verify is given, or a roster file) cannot be read at all: exit status 2."""
-
-    exit_code = 2
-
-
-@contextmanager
-def _library_errors(invalid: str | None = None) -> Iterator[None]:
-    """The library's exceptions as the user sees them. A workbook with errors: its report, then exit status 1 (or
-    the sentence invalid)."""
-    try:
-        yield
-    except (WorkbookUnreadable, SiteUnreadable, RosterUnreadable) as exc:
-        raise Unreadable(str(exc)) from None
-    except InvalidWorkbook as exc:
-        click.echo(render_report(exc.report), err=True)
-        if invalid is not None:
-            raise JingfangError(invalid) from None
-        sys.exit(1)
-    except (Refused, ExportRefused, NoHeaderRow) as exc:
-        raise JingfangError(str(exc)) from None
-    except Interrupted:
-        click.echo("已中断：没有生成网站，临时文件已清除，原来的网站保持不变。", err=True)
-        sys.exit(130)
-
-
-def _say(outcome: Outcome) -> None:
-    """Print what a command returned, and end with its exit status."""
-    click.echo(outcome.text)
-    if outcome.note:
-        click.echo(outcome.note, err=True)
-    if outcome.code:
-        sys.exit(outcome.code)
-
-
-_to_stderr = partial(click.echo, err=True)  # progress lines, notices and warnings
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,6 +40,7 @@ def main() -> None:
       jingfang overdue 台账.xlsx    列出各类逾期清单
       jingfang indicators 台账.xlsx 按国家口径计算工作指标
       jingfang build 台账.xlsx      检查无误后生成内部网站（site/）
+      jingfang shortcut 台账.xlsx   在台账旁边放双击启动文件 生成网站.bat，以后双击它即可生成网站
 
     台账只会被读取，任何命令都不会修改它。
     """
@@ -370,7 +321,5 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
                               everyone=everyone, separate=separate, as_of=as_of, month=month, today=date.today(),
                               now=datetime.now()))
 
-
-from generator.cli.launch import shortcut  # noqa: E402  (its module uses _library_errors above)
 
 main.add_command(shortcut)

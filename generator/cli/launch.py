@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from generator.app.launcher import plan_launchers
-from generator.cli import _library_errors
+from generator.cli.chinese import ChineseCommand
+from generator.cli.errors import _library_errors
 from generator.read.workbook import check_readable
 
 
-@click.command()
+@click.command(cls=ChineseCommand)
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
               help="生成网站时用的权限文件（YAML，放在项目文件夹之外）。不写时，每次生成在窗口里输入网站密码。")
@@ -24,7 +25,7 @@ def shortcut(workbook: Path, access_file: Path | None, force: bool) -> None:
     \b
     双击它：先检查台账（和权限文件），无误后生成网站到台账旁边的“网站”文件夹，再用浏览器打开；
     有问题时窗口不关，显示要改正的地方。不用输入任何命令。
-    台账、权限文件和 Python 的位置在生成时写进启动文件：移动了它们，请再运行一次（加 --force）。
+    台账、权限文件和本程序的位置在生成时写进启动文件：移动了它们，请再运行一次（加 --force）。
     同名文件不是 jingfang 生成的，不会被覆盖。
     """
     with _library_errors():
