@@ -110,3 +110,14 @@ def test_a_file_yaml_cannot_read_is_one_line(files):
     assert result.returncode == 1
     assert text(result.stdout).splitlines()[-1] == (f"权限文件“{access}”第 1 行：不能用 YAML 的锚点（&）和引用（*），"
                                                     "请把每个密码写出来。")
+
+
+def test_the_township_password_keeps_its_name_when_the_villages_beside_it_have_problems(files):
+    workbook, access = files
+    access.write_text("乡镇: short\n村社区:\n  禾苗村: 123\n", encoding="utf-8")
+    result = run("check", str(workbook), "--access", str(access), password=None)
+    assert result.returncode == 1
+    lines = text(result.stdout).splitlines()
+    assert lines[-3:-1] == [f"权限文件“{access}”有 2 个问题：",
+                            "  第 3 行：“禾苗村”的密码会被读成数字、日期或是/否，而不是原样的文字：请在密码两边加上英文引号 \"\"。"]
+    assert re.fullmatch(re.escape("  乡镇密码太短：至少 12 个字符（现在 5 个）。") + OFFER, lines[-1])

@@ -144,9 +144,10 @@ def read_access_file(path: Path) -> Access:
 
 
 def access_problems(access: Access, township: str, known_villages: list[str], *, county: str | None = None,
-                    as_of: date | None = None) -> list[str]:
+                    as_of: date | None = None, township_label: str | None = None) -> list[str]:
     """Every guessable or repeated password and every village the workbook does not have, one sentence each (a
-    township password of "" is one the file did not give: its absence is said by the file's own problems)."""
+    township password of "" is one the file did not give: its absence is said by the file's own problems).
+    township_label names the township's password (default: 乡镇密码 beside others, else 网站密码)."""
     lines = [f"权限文件中的“{name}”不在台账的“村社区”表中。" for name in access.villages if name not in known_villages]
     levels = ([("乡镇", access.township)] if access.township else []) + list(access.others.items())
     sharing: dict[str, list[str]] = {}
@@ -157,7 +158,7 @@ def access_problems(access: Access, township: str, known_villages: list[str], *,
             lines.append(f"权限文件中的密码不能重复：{'、'.join(names)}用了同一个密码；乡镇、每个村社区和每个部门各用不同的密码。")
     hints = hints_for(township, county, known_villages, as_of)
     for name, secret in levels:
-        who = ("乡镇密码" if access.others else "网站密码") if name == "乡镇" else f"“{name}”的密码"
+        who = (township_label or ("乡镇密码" if access.others else "网站密码")) if name == "乡镇" else f"“{name}”的密码"
         try:
             check_password(secret, hints, who)
         except PasswordProblem as exc:

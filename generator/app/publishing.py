@@ -104,14 +104,15 @@ def _stamped_build(workbook: Path, out: Path, options: SiteOptions, access: Acce
 def access_file_problems(access_file: Path, data: Dataset) -> str | None:
     """Every problem of the access file, its own and against the workbook's data (which may have errors), as one
     message; None when it has none."""
+    label = None
     try:
         access, lines = gather_access(password_file=None, access_file=access_file, project=PROJECT, prompt=None), []
-    except AccessFileProblems as exc:
-        access, lines = exc.partial, exc.lines
+    except AccessFileProblems as exc:  # entries with problems were left out: the township's is still 乡镇密码
+        access, lines, label = exc.partial, exc.lines, "乡镇密码"
     except PasswordProblem as exc:  # unreadable, not UTF-8, not YAML, in the project folder: nothing more to say
         return str(exc)
     sentences = access_problems(access, data.settings.township, [v.name for v in data.villages],
-                                county=data.settings.county, as_of=data.as_of)
+                                county=data.settings.county, as_of=data.as_of, township_label=label)
     return describe_problems(access_file, lines, sentences) if lines or sentences else None
 
 
