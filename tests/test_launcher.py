@@ -167,6 +167,10 @@ def test_launchers_jingfang_did_not_make_are_never_replaced(tmp_path):
     assert f"ACCESS='{access}'" in (tmp_path / "生成网站.sh").read_text(encoding="utf-8")
     missing = run("shortcut", str(workbook), "--access", str(tmp_path / "没有.yaml"), "--force", password=None)
     assert missing.returncode == 1 and "不存在" in text(missing.stderr)
+    inside = ROOT / "pyproject.toml"  # any file in the project folder: the launcher would fail at every double-click
+    refused = run("shortcut", str(workbook), "--access", str(inside), "--force", password=None)
+    assert refused.returncode == 1 and text(refused.stderr) == (
+        f"错误：权限文件“{inside}”在项目文件夹里，可能被提交到代码仓库，没有生成启动文件。请把它放到项目文件夹之外。\n")
 
 
 def test_init_writes_the_launchers_beside_the_new_template(tmp_path):

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.app.outcome import Refused
+from generator.app.password import is_safe_location
+from generator.app.publishing import PROJECT
 from generator.read.inputs import InputRefused, read_input
 
 BAT, SH = "生成网站.bat", "生成网站.sh"
@@ -63,6 +65,8 @@ def plan_launchers(workbook: Path, access: Path | None, python: Path, force: boo
         access = Path(os.path.abspath(access))
         if not access.is_file():
             raise Refused(f"权限文件“{access}”不存在（或不是文件），没有生成启动文件。请先建好权限文件（见 README“权限文件”）。")
+        if not is_safe_location(access, PROJECT):  # build would refuse it at every double-click: say so now
+            raise Refused(f"权限文件“{access}”在项目文件夹里，可能被提交到代码仓库，没有生成启动文件。请把它放到项目文件夹之外。")
     for name in (BAT, SH):
         target = workbook.parent / name
         if not (target.exists() or target.is_symlink()):
