@@ -127,7 +127,8 @@ LATIN_ALLOWED = {"jingfang", "init", "sample", "check", "overdue", "build", "exp
                  "documents", "Word", "docx", "patient", "name", "indicators",
                  "import", "xls", "ods", "csv",
                  "compare", "source", "matched", "only_in_workbook", "only_in_other", "differences", "duplicates",
-                 "summary", "county", "townships", "totals", "numerator", "denominator"}  # a command, a product, a file type, a placeholder
+                 "summary", "county", "townships", "totals", "numerator", "denominator",
+                 "shortcut", "bat", "sh", "Windows", "Linux", "macOS"}  # a command, a product, a file type, a placeholder
 
 
 def english_words(line: str) -> list[str]:

@@ -153,7 +153,7 @@ def entry_pages(village_codes: dict[str, str]) -> dict[str, list[str]]:
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,
           finish: Callable[[Path], None] = lambda _: None, progress: Progress = lambda _: None,
           watch: Stopwatch | None = None, lock_minutes: int = LOCK_MINUTES, month: str | None = None,
-          compare: Sequence[tuple[Path, str]] = ()) -> Built:
+          compare: Sequence[tuple[Path, str]] = (), demo: bool = False) -> Built:
     """Validate the workbook and, only when it has no errors and the passwords suit it, build the site into out.
 
     access None builds the site unprotected (--insecure-no-password only); otherwise the new site is installed only
@@ -161,7 +161,8 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
     just before it replaces out (the caller's stamp). lock_minutes: idle minutes after which the browser forgets
     the keys (read by assets/jingfang.js from the page). month: the information exchange report's month as typed
     (2026-10; default the month before the as-of date). compare: the roster files of ``--compare`` with their
-    source, each read before anything else is done (RosterUnreadable, NoHeaderRow stop the build there).
+    source, each read before anything else is done (RosterUnreadable, NoHeaderRow stop the build there). demo: the data is counted as
+    current on its own as-of day (the sample's demo), so no stale-data warning.
     """
     watch = watch or Stopwatch()
     check_output(out, workbook)
@@ -177,7 +178,7 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
                      as_of=day)
     watch.lap("password")
     township = data.settings.township
-    stale = stale_notice(day, today, data.settings.stale_days)
+    stale = stale_notice(day, day if demo else today, data.settings.stale_days)
     comparisons = [compare_roster(data, roster, source) for roster, source in rosters]
     # the gate also looks for every password in every file (a template or a value that shows one), and for the
     # people of the compared lists as well as the workbook's

@@ -13,6 +13,7 @@ from typing import Callable
 
 from generator.app.build import InvalidWorkbook
 from generator.app.outcome import Outcome
+from generator.app.publishing import access_file_problems
 from generator.contract.lists import BY_KEY
 from generator.contract.report import Report, render_report, unreadable_problem
 from generator.contract.schema import Dataset
@@ -40,16 +41,25 @@ def load_valid(workbook: Path, as_of: date | None, today: date) -> tuple[Dataset
     return data, report
 
 
-def check_workbook(workbook: Path, as_of: date | None, today: date, as_json: bool) -> Outcome:
-    """Every problem of the workbook as a table or JSON; exit status 0 without errors, 1 with, 2 unreadable (JSON
-    whatever happens: an unreadable workbook is one problem; as text it raises WorkbookUnreadable)."""
+def check_workbook(workbook: Path, as_of: date | None, today: date, as_json: bool,
+                   access_file: Path | None = None) -> Outcome:
+    """Every problem of the workbook as a table or JSON, and (access_file) every problem of the access file after
+    it (on stderr with JSON); exit status 0 without errors, 1 with, 2 unreadable (JSON whatever happens: an
+    unreadable workbook is one problem; as text it raises WorkbookUnreadable)."""
     try:
-        _, report = load_workbook(workbook, as_of, today)
+        data, report = load_workbook(workbook, as_of, today)
     except WorkbookUnreadable as exc:
         if not as_json:
             raise
         return Outcome(Report([unreadable_problem(str(exc))]).to_json(), code=2)
-    return Outcome(report.to_json() if as_json else render_report(report), code=0 if report.valid else 1)
+    access = None if access_file is None else access_file_problems(access_file, data)
+    code = 0 if report.valid and access is None else 1
+    if as_json:
+        return Outcome(report.to_json(), note=access, code=code)
+    text = render_report(report)
+    if access_file is not None:
+        text += "\n\n" + (access or f"权限文件“{access_file}”没有发现问题。")
+    return Outcome(text, code=code)
 
 
 def list_overdue(workbook: Path, as_of: date | None, today: date, as_json: bool) -> Outcome:

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from generator.app.accessfile import COUNTY_SECTIONS, AccessFileProblem, plain_problem, read_access_yaml
+from generator.app.accessfile import COUNTY_SECTIONS, AccessFileProblem, plain_problem, read_access_yaml, scan_access_yaml
 from generator.read.inputs import InputRefused, read_input
 from generator.contract.lists import DEPARTMENTS, department_named
 from generator.app.strength import Hints, guessable, hints_for
@@ -30,6 +30,25 @@ NOT_UTF8 = "不是 UTF-8 编码：请用记事本打开它，“另存为”时�
 
 class PasswordProblem(Exception):
     """A password is refused; the message says why in plain Chinese."""
+
+
+class AccessFileProblems(PasswordProblem):
+    """The access file's own problems (lines), with what could be read of it (partial), so that the problems only
+    the workbook can show (guessable, repeated passwords, unknown villages) can be added before anything is said."""
+
+    def __init__(self, path: Path, lines: list[str], partial: Access) -> None:
+        super().__init__(describe_problems(path, lines))
+        self.path, self.lines, self.partial = path, lines, partial
+
+
+def describe_problems(path: Path | None, lines: list[str], sentences: list[str] = ()) -> str:
+    """The access file's problems: lines (what follows the file's name: "第 2 行：…") and whole sentences. One
+    problem as one sentence; several as a count and one indented line each, the file named once."""
+    where = f"权限文件“{path}”" if path is not None else "权限文件"
+    if len(lines) + len(sentences) == 1:
+        return f"{where}{lines[0]}" if lines else sentences[0]
+    shown = [line.removeprefix("中的") for line in lines] + [line.removeprefix("权限文件中的") for line in sentences]
+    return f"{where}有 {len(shown)} 个问题：\n" + "\n".join(f"  {line}" for line in shown)
 
 
 def generate_passphrase() -> str:
@@ -94,22 +113,17 @@ class Access:
         return self.villages | {titles[slug]: secret for slug, secret in self.departments.items()}
 
 
-def _access_yaml(path: Path, sections: tuple[str, ...] | None = None) -> dict:
-    """An access file read strictly (accessfile.read_access_yaml): every password a plain string, written once."""
+def read_county_access(path: Path) -> str:
+    """The county site's one password from its access file (YAML ``县区: 密码``), unchecked; every problem of the
+    file named at once (accessfile.read_access_yaml)."""
     try:
-        text = read_input(path, "权限文件", FILE_LIMIT).decode("utf-8-sig")
-        return read_access_yaml(text) if sections is None else read_access_yaml(text, sections)
+        raw = read_access_yaml(read_input(path, "权限文件", FILE_LIMIT).decode("utf-8-sig"), COUNTY_SECTIONS)
     except InputRefused as exc:
         raise PasswordProblem(str(exc)) from None
     except UnicodeDecodeError:
         raise PasswordProblem(f"权限文件“{path}”{NOT_UTF8}") from None
     except AccessFileProblem as exc:
         raise PasswordProblem(f"权限文件“{path}”{exc}") from None
-
-
-def read_county_access(path: Path) -> str:
-    """The county site's one password from its access file (YAML ``县区: 密码``), unchecked."""
-    raw = _access_yaml(path, COUNTY_SECTIONS)
     if raw[COUNTY_SECTIONS[0]] is None:
         raise PasswordProblem(f"权限文件“{path}”必须有一行“县区: 密码”（打开县级网站的密码）。")
     return raw[COUNTY_SECTIONS[0]]
@@ -117,35 +131,63 @@ def read_county_access(path: Path) -> str:
 
 def read_access_file(path: Path) -> Access:
     """Read a credentials file (YAML): ``乡镇: 密码``, ``村社区: {村名: 密码}`` and ``部门: {派出所: 密码}`` (checked by
-    check_access). Read strictly (accessfile.read_access_yaml): every password a plain string, written once."""
-    raw = _access_yaml(path)
-    if raw["乡镇"] is None:
-        raise PasswordProblem(f"权限文件“{path}”必须有一行“乡镇: 密码”（能打开所有页面的乡镇密码）。")
+    check_access). Read strictly (accessfile.scan_access_yaml): every password a plain string, written once. A file
+    that cannot be read is a PasswordProblem; one with problems of its own is AccessFileProblems naming them all."""
+    try:
+        raw, lines = scan_access_yaml(read_input(path, "权限文件", FILE_LIMIT).decode("utf-8-sig"))
+    except InputRefused as exc:
+        raise PasswordProblem(str(exc)) from None
+    except UnicodeDecodeError:
+        raise PasswordProblem(f"权限文件“{path}”{NOT_UTF8}") from None
+    except AccessFileProblem as exc:
+        raise PasswordProblem(f"权限文件“{path}”{exc}") from None
+    if raw["乡镇"] is None and not any(line.endswith("乡镇没有写密码。") or "乡镇的密码" in line for line in lines):
+        lines.append("必须有一行“乡镇: 密码”（能打开所有页面的乡镇密码）。")
     slugs = {}
     for name, secret in raw["部门"].items():
         found = department_named(name)
         if found is None:
             known = "、".join(d.names[0] for d in DEPARTMENTS)
-            raise PasswordProblem(f"权限文件“{path}”中的部门“{name}”不认识：可以写 {known}。")
-        if found.slug in slugs:
-            raise PasswordProblem(f"权限文件“{path}”中的部门“{found.title}”写了两次。")
-        slugs[found.slug] = secret
-    return Access(raw["乡镇"], dict(raw["村社区"]), slugs)
+            lines.append(f"中的部门“{name}”不认识：可以写 {known}。")
+        elif found.slug in slugs:
+            lines.append(f"中的部门“{found.title}”写了两次。")
+        else:
+            slugs[found.slug] = secret
+    access = Access(raw["乡镇"] or "", dict(raw["村社区"]), slugs)
+    if lines:
+        raise AccessFileProblems(path, lines, access)
+    return access
+
+
+def access_problems(access: Access, township: str, known_villages: list[str], *, county: str | None = None,
+                    as_of: date | None = None, township_label: str | None = None) -> list[str]:
+    """Every guessable or repeated password and every village the workbook does not have, one sentence each (a
+    township password of "" is one the file did not give: its absence is said by the file's own problems).
+    township_label names the township's password (default: 乡镇密码 beside others, else 网站密码)."""
+    lines = [f"权限文件中的“{name}”不在台账的“村社区”表中。" for name in access.villages if name not in known_villages]
+    levels = ([("乡镇", access.township)] if access.township else []) + list(access.others.items())
+    sharing: dict[str, list[str]] = {}
+    for name, secret in levels:
+        sharing.setdefault(secret, []).append(name)
+    for names in sharing.values():
+        if len(names) > 1:
+            lines.append(f"权限文件中的密码不能重复：{'、'.join(names)}用了同一个密码；乡镇、每个村社区和每个部门各用不同的密码。")
+    hints = hints_for(township, county, known_villages, as_of)
+    for name, secret in levels:
+        who = (township_label or ("乡镇密码" if access.others else "网站密码")) if name == "乡镇" else f"“{name}”的密码"
+        try:
+            check_password(secret, hints, who)
+        except PasswordProblem as exc:
+            lines.append(str(exc))
+    return lines
 
 
 def check_access(access: Access, township: str, known_villages: list[str], *, county: str | None = None,
                  as_of: date | None = None) -> Access:
-    """Refuse guessable or repeated passwords and villages the workbook does not have."""
-    for name in access.villages:
-        if name not in known_villages:
-            raise PasswordProblem(f"权限文件中的“{name}”不在台账的“村社区”表中。")
-    passwords = [access.township, *access.others.values()]
-    if len(set(passwords)) != len(passwords):
-        raise PasswordProblem("权限文件中的密码不能重复：乡镇、每个村社区和每个部门各用不同的密码。")
-    hints = hints_for(township, county, known_villages, as_of)
-    check_password(access.township, hints, "乡镇密码" if access.others else "网站密码")
-    for name, secret in access.others.items():
-        check_password(secret, hints, f"“{name}”的密码")
+    """access, or PasswordProblem naming every guessable or repeated password and unknown village at once."""
+    sentences = access_problems(access, township, known_villages, county=county, as_of=as_of)
+    if sentences:
+        raise PasswordProblem(describe_problems(None, [], sentences))
     return access
 
 

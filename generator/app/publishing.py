@@ -13,10 +13,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from generator.app.build import LOCK_MINUTES, Built, Progress, Stopwatch, build
+from generator.app.build import LOCK_MINUTES, Built, InvalidWorkbook, Progress, Stopwatch, build, load
 from generator.app.outcome import Outcome, Refused
-from generator.app.password import ENV_VAR, Access, PasswordProblem, gather_access
+from generator.app.password import (ENV_VAR, Access, AccessFileProblems, PasswordProblem, access_problems,
+                                   describe_problems, gather_access)
 from generator.contract.report import Report, render_report
+from generator.contract.schema import Dataset
 from generator.derive.monthly import MonthProblem
 from generator.present.own_templates import TemplateProblem
 from generator.read.inputs import InputRefused
@@ -47,6 +49,7 @@ class SiteOptions:
     rebuild: bool = False
     timings: bool = False
     compare: tuple[tuple[Path, str], ...] = ()  # build --compare: (roster file, 来源) in the order given
+    demo: bool = False  # built as of the workbook's own as-of day: the sample's demo shows no stale-data warning
 
 
 def publish(workbook: Path, out: Path, options: SiteOptions, *, today: date, now: datetime,
@@ -69,13 +72,17 @@ def _publish(workbook: Path, out: Path, options: SiteOptions, *, today: date, no
     watch = Stopwatch()
     check_readable(workbook)
     check_output(out, workbook)
-    access = None if options.insecure else gather_access(
-        password_file=options.password_file, access_file=options.access_file, project=PROJECT,
-        prompt=_at_console(prompt))
+    try:
+        access = None if options.insecure else gather_access(
+            password_file=options.password_file, access_file=options.access_file, project=PROJECT,
+            prompt=_at_console(prompt))
+    except AccessFileProblems as exc:  # the file's own problems, and those only the workbook shows: all at once
+        raise PasswordProblem(_with_workbook(exc, workbook, options.as_of, today)) from None
     levels = None if access is None else {"乡镇": access.township, **access.others}
     digest = input_digest(workbook, BASE_CONFIG, as_of_key(options.as_of, today),
                           (f"lock_minutes={options.lock_minutes}", f"month={options.month or ''}",
-                           *(f"compare={source}" for _, source in options.compare)),
+                           *(f"compare={source}" for _, source in options.compare),
+                           *(["demo"] if options.demo else [])),
                           rosters=[path for path, _ in options.compare])
     if not options.rebuild and is_fresh(out, digest, levels):
         return Outcome(f"台账、模板和密码都没有变化，网站已是最新：{out.resolve()}（要强制重新生成请加 --rebuild）")
@@ -96,7 +103,32 @@ def _stamped_build(workbook: Path, out: Path, options: SiteOptions, access: Acce
     with Stamp(digest, levels) as stamp:
         return build(workbook, out, as_of=options.as_of, today=today, now=now, access=access, finish=stamp.write,
                      progress=progress, watch=watch, lock_minutes=options.lock_minutes, month=options.month,
-                     compare=options.compare)
+                     compare=options.compare, demo=options.demo)
+
+
+def access_file_problems(access_file: Path, data: Dataset) -> str | None:
+    """Every problem of the access file, its own and against the workbook's data (which may have errors), as one
+    message; None when it has none."""
+    label = None
+    try:
+        access, lines = gather_access(password_file=None, access_file=access_file, project=PROJECT, prompt=None), []
+    except AccessFileProblems as exc:  # entries with problems were left out: the township's is still 乡镇密码
+        access, lines, label = exc.partial, exc.lines, "乡镇密码"
+    except PasswordProblem as exc:  # unreadable, not UTF-8, not YAML, in the project folder: nothing more to say
+        return str(exc)
+    sentences = access_problems(access, data.settings.township, [v.name for v in data.villages],
+                                county=data.settings.county, as_of=data.as_of, township_label=label)
+    return describe_problems(access_file, lines, sentences) if lines or sentences else None
+
+
+def _with_workbook(exc: AccessFileProblems, workbook: Path, as_of: date | None, today: date) -> str:
+    """The access file's problems with those the valid workbook adds (only the file's when it has errors: build
+    says those next, check says both)."""
+    try:
+        data, _, _ = load(workbook, as_of, today)
+    except InvalidWorkbook:
+        return str(exc)
+    return access_file_problems(exc.path, data) or str(exc)
 
 
 def _at_console(prompt: Callable[[], str]) -> Callable[[], str]:

@@ -1,81 +1,31 @@
 """The ``jingfang`` command: a thin click layer over the library (this package is the only one that imports click;
 ``chinese`` teaches click Chinese). Each command parses its options, reads the clock, calls one library function and
-prints what it returns; the library's named exceptions become one Chinese error line and an exit status here."""
+prints what it returns; the library's named exceptions become one Chinese error line and an exit status (``errors``).
+Commands with a module of their own (``launch``: shortcut) are added to the group at the end."""
 
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from datetime import date, datetime
-from functools import partial
 from pathlib import Path
-from typing import Iterator
 
 import click
 
-from generator.app.build import LOCK_MINUTES, InvalidWorkbook
-from generator.app.checking import SiteUnreadable, check_workbook, list_overdue, verify_site
+from generator.app.build import LOCK_MINUTES
+from generator.app.checking import check_workbook, list_overdue, verify_site
 from generator.app.indicating import show_indicators
-from generator.app.outcome import Outcome, Refused
 from generator.cli.chinese import AS_OF_DAY, COMPARE_FILE, MONTH, ChineseGroup
 from generator.cli.county import county, summary
+from generator.cli.launch import shortcut
+from generator.cli.errors import JingfangError, Unreadable, _library_errors, _say, _to_stderr  # noqa: F401
 from generator.app.password import generate_passphrase
 from generator.app.publishing import SiteOptions, publish
 from generator.contract.indicators import PERIODS
-from generator.contract.report import render_report
 from generator.contract.roster import DEFAULT_SOURCE, SOURCES as ROSTER_SOURCES
-from generator.present.outpaths import ExportRefused
-from generator.read.roster import NoHeaderRow, RosterUnreadable
-from generator.read.workbook import WorkbookUnreadable
-from generator.site.staging import Interrupted
+from generator.present.outpaths import refuse_overwrite
 
 TEMPLATE_PATH = Path("workbook") / "标准台账.xlsx"
 SAMPLE_PATH = Path("workbook") / "示例台账.xlsx"
-
-
-class JingfangError(click.ClickException):
-    """A problem the user can fix, printed as one Chinese sentence (exit status 1)."""
-
-    def show(self, file=None) -> None:  # type: ignore[override]
-        click.echo(f"错误：{self.format_message()}", err=True)
-
-
-class Unreadable(JingfangError):
-    """The workbook (or the site verify is given, or a roster file) cannot be read at all: exit status 2."""
-
-    exit_code = 2
-
-
-@contextmanager
-def _library_errors(invalid: str | None = None) -> Iterator[None]:
-    """The library's exceptions as the user sees them. A workbook with errors: its report, then exit status 1 (or
-    the sentence invalid)."""
-    try:
-        yield
-    except (WorkbookUnreadable, SiteUnreadable, RosterUnreadable) as exc:
-        raise Unreadable(str(exc)) from None
-    except InvalidWorkbook as exc:
-        click.echo(render_report(exc.report), err=True)
-        if invalid is not None:
-            raise JingfangError(invalid) from None
-        sys.exit(1)
-    except (Refused, ExportRefused, NoHeaderRow) as exc:
-        raise JingfangError(str(exc)) from None
-    except Interrupted:
-        click.echo("已中断：没有生成网站，临时文件已清除，原来的网站保持不变。", err=True)
-        sys.exit(130)
-
-
-def _say(outcome: Outcome) -> None:
-    """Print what a command returned, and end with its exit status."""
-    click.echo(outcome.text)
-    if outcome.note:
-        click.echo(outcome.note, err=True)
-    if outcome.code:
-        sys.exit(outcome.code)
-
-
-_to_stderr = partial(click.echo, err=True)  # progress lines, notices and warnings
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,6 +41,7 @@ def main() -> None:
       jingfang overdue 台账.xlsx    列出各类逾期清单
       jingfang indicators 台账.xlsx 按国家口径计算工作指标
       jingfang build 台账.xlsx      检查无误后生成内部网站（site/）
+      jingfang shortcut 台账.xlsx   在台账旁边放双击启动文件 生成网站.bat，以后双击它即可生成网站
 
     台账只会被读取，任何命令都不会修改它。
     """
@@ -101,17 +52,24 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path), default=TEMPLATE_PATH)
-@click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
-def init(path: Path, force: bool) -> None:
-    """生成空白的标准台账 PATH（默认 workbook/标准台账.xlsx）。
+@click.option("--force", is_flag=True, help="文件已存在时覆盖它（启动文件只替换 jingfang 生成的）。")
+@click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="双击启动文件生成网站时用的权限文件（YAML）。不写时，每次生成在窗口里输入网站密码。")
+def init(path: Path, force: bool, access_file: Path | None) -> None:
+    """生成空白的标准台账 PATH（默认 workbook/标准台账.xlsx），旁边放双击启动文件 生成网站.bat 和 生成网站.sh。
 
     含“说明”页、所有工作表、表头批注、下拉列表、文本/日期格式，以及默认的基本设置和随访规则。
+    双击启动文件即检查台账、生成并打开网站（见 jingfang shortcut）。
     文件已存在时不会覆盖，除非加 --force。
     """
+    from generator.app.launcher import plan_launchers
     from generator.sample.template import write_template  # openpyxl: only for writing workbooks, slow to import
 
     with _library_errors():
+        refuse_overwrite(path, force)  # the template's refusal first, then the launchers': nothing written yet
+        launchers = plan_launchers(path, access_file, Path(sys.executable), force)
         click.echo(write_template(path, force))
+        click.echo(launchers.write())
 
 
 @main.command()
@@ -175,16 +133,19 @@ def compare(workbook: Path, other: Path, source: str, as_of: date | None, as_jso
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出问题（键：sheet, row, column, cell, value, code, message, severity）。")
-def check(workbook: Path, as_of: date | None, as_json: bool) -> None:
+@click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="同时检查这个权限文件（YAML）：格式、密码强度、重复的密码、台账里没有的村社区，一次列出全部问题。")
+def check(workbook: Path, as_of: date | None, as_json: bool, access_file: Path | None) -> None:
     """检查台账 WORKBOOK，一次列出所有问题。
 
     \b
     每个问题给出工作表、单元格（如 随访记录!C12）、列、值和改正方法。
+    加 --access 时，权限文件的问题列在后面（--json 时写到标准错误）。
     退出码：0 没有错误（可能有警告）；1 有错误；2 文件无法读取。
     台账只会被读取，不会被修改。
     """
     with _library_errors():
-        _say(check_workbook(workbook, as_of, date.today(), as_json))
+        _say(check_workbook(workbook, as_of, date.today(), as_json, access_file))
 
 
 @main.command()
@@ -233,10 +194,11 @@ def indicators(workbook: Path, as_of: date | None, period: str | None, village: 
               help=f"与其他系统的名单 FILE 比对（来源：{'、'.join(ROSTER_SOURCES)}，默认{DEFAULT_SOURCE}；可以写多次），结果在网站“信息比对”页和月度信息交换通报里。")
 @click.option("--rebuild", is_flag=True, help="即使台账、模板和密码都没有变化也重新生成。")
 @click.option("--generate-password", is_flag=True, help="只生成并显示一个随机密码（不生成网站），可用作网站密码。")
+@click.option("--demo", is_flag=True, help="演示用：把台账自己的统计截止日期当作生成那天，不显示数据过期提醒（示例台账的演示网站）。")
 @click.option("--timings", is_flag=True, hidden=True, help="Print seconds per stage as JSON (for benchmarks).")
 def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | None, access_file: Path | None,
           insecure_no_password: bool, lock_minutes: int, month: str | None, compare_files: tuple[tuple[Path, str], ...],
-          rebuild: bool, generate_password: bool, timings: bool) -> None:
+          rebuild: bool, generate_password: bool, demo: bool, timings: bool) -> None:
     """检查台账 WORKBOOK（默认示例台账），无误后生成加密的内部网站到 --out（默认 site/）。
 
     \b
@@ -255,7 +217,7 @@ def build(workbook: Path, out: Path, as_of: date | None, password_file: Path | N
         return
     options = SiteOptions(as_of=as_of, password_file=password_file, access_file=access_file,
                           insecure=insecure_no_password, lock_minutes=lock_minutes, month=month, rebuild=rebuild,
-                          timings=timings, compare=compare_files)
+                          timings=timings, compare=compare_files, demo=demo)
     with _library_errors(invalid="台账有错误，没有生成网站（原来的网站保持不变）。请按上表改正后再运行。"):
         _say(publish(workbook, out, options, today=date.today(), now=datetime.now(), prompt=_ask_password,
                      progress=_to_stderr))
@@ -365,3 +327,4 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
 
 main.add_command(summary)
 main.add_command(county)
+main.add_command(shortcut)
