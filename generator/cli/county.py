@@ -1,54 +1,17 @@
 """The county's two commands (三级联动): ``summary`` (a township's counts-only summary file) and ``county`` (the
-county's view built from the townships' summaries). Registered in cli/__init__; the refusals they can end with are
-mapped here (importing cli/__init__ would make an import cycle)."""
+county's view built from the townships' summaries). Registered in cli/__init__; refusals reach the user through
+cli/errors, as every command's do."""
 
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import click
 
-from generator.app.build import InvalidWorkbook
-from generator.app.outcome import Outcome, Refused
 from generator.cli.chinese import AS_OF_DAY, ChineseCommand
+from generator.cli.errors import JingfangError, _library_errors, _say
 from generator.contract.indicators import PERIODS
-from generator.contract.report import render_report
-from generator.read.workbook import WorkbookUnreadable
-from generator.site.staging import Interrupted
-
-
-def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"错误：{message}", err=True)
-    sys.exit(code)
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """The library's refusals as the other commands show them: one Chinese line and exit status 1 (2: the workbook
-    cannot be read; a workbook with errors: its report first)."""
-    try:
-        yield
-    except WorkbookUnreadable as exc:
-        _fail(str(exc), 2)
-    except InvalidWorkbook as exc:
-        click.echo(render_report(exc.report), err=True)
-        sys.exit(1)
-    except Refused as exc:
-        _fail(str(exc))
-    except Interrupted:
-        _fail("已中断：没有生成网站，临时文件已清除，原来的网站保持不变。", 130)
-
-
-def _say(outcome: Outcome) -> None:
-    click.echo(outcome.text)
-    if outcome.note:
-        click.echo(outcome.note, err=True)
-    if outcome.code:
-        sys.exit(outcome.code)
 
 
 @click.command(cls=ChineseCommand)
@@ -68,7 +31,7 @@ def summary(workbook: Path, out: Path | None, as_of: date | None, period: str | 
     """
     from generator.app.summarizing import write_summary  # openpyxl (export's writer): only here
 
-    with _refusals():
+    with _library_errors():
         _say(write_summary(workbook, out, as_of=as_of, period=period, force=force, today=date.today()))
 
 
@@ -91,7 +54,7 @@ def county(summaries: tuple[Path, ...], out: Path | None, access_file: Path | No
     from generator.app.county import run_county
 
     if out is None and not as_json:
-        _fail("请用 --out 指定县级网站的文件夹，或用 --json 只输出汇总数字。")
-    with _refusals():
+        raise JingfangError("请用 --out 指定县级网站的文件夹，或用 --json 只输出汇总数字。")
+    with _library_errors():
         _say(run_county(list(summaries), out, as_json=as_json, access_file=access_file, password_file=password_file,
                         progress=lambda line: click.echo(line, err=True)))
