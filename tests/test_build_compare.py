@@ -199,27 +199,27 @@ def test_the_browser_opens_the_page_with_the_township_password_only(leveled, pag
     page.screenshot(path=str(folder / "compare.png"), full_page=True)
 
 
-def test_the_word_twin_of_the_report_carries_the_same_line(tmp_path):
-    """The default Word template renders the comparisons as the HTML one does (documents has no --compare: the
-    view is given them here, as build gives the site's)."""
-    from datetime import datetime
-
-    from generator.derive.comparison import compare_roster
-    from generator.present.documents import plan, write_documents
-    from generator.present.views import build_view
-    from generator.read.roster import read_roster
-    from generator.read.workbook import read_workbook
-    from generator.validate.workbook import validate_workbook
+def test_documents_compare_puts_the_same_line_in_the_word_report_and_none_without(tmp_path):
+    """``documents --compare`` (as build's): the Word report carries the same line per source as the site's; without
+    it the report has no 信息比对 paragraph at all (not an empty one where it would be); the lists only read."""
     from tests.test_documents import paragraphs
 
     workbook, police, health = inputs(tmp_path)
-    data, report = validate_workbook(read_workbook(workbook), as_of=date(2025, 6, 30), today=date(2025, 6, 30))
-    view = build_view(data, report, data.as_of, datetime(2025, 6, 30, 9))
-    view.comparisons = [compare_roster(data, read_roster(police), "公安库"), compare_roster(data, read_roster(health), "卫健库")]
-    write_documents(view, tmp_path / "out", plan(view, [], ["月度信息交换通报"], [], False, False), None, reads=[workbook])
+    before = {path: path.read_bytes() for path in (workbook, police, health)}
+    common = ("documents", str(workbook), "--kind", "月度信息交换通报", "--as-of", "2025-06-30")
+    result = run(*common, "--out", str(tmp_path / "out"), "--compare", f"{police}=公安库", "--compare", f"{health}=卫健库",
+                 password=None)
+    assert result.returncode == 0, text(result.stderr)
     texts = paragraphs(tmp_path / "out" / "2025年5月-月度信息交换通报.docx")
     line = f"信息比对：{POLICE_LINE}；{HEALTH_LINE}。请有关部门核实后更正各自的记录。"
-    assert texts.count(line) == 3
-    view.comparisons = []
-    write_documents(view, tmp_path / "none", plan(view, [], ["月度信息交换通报"], [], False, False), None, reads=[workbook])
-    assert not [t for t in paragraphs(tmp_path / "none" / "2025年5月-月度信息交换通报.docx") if "信息比对" in t]
+    assert texts.count(line) == 3  # one copy per department
+    assert {path: path.read_bytes() for path in before} == before
+    assert run(*common, "--out", str(tmp_path / "none"), password=None).returncode == 0
+    plain = paragraphs(tmp_path / "none" / "2025年5月-月度信息交换通报.docx")
+    assert not [t for t in plain if "信息比对" in t]
+    overview = [i for i, t in enumerate(plain) if t.startswith("本月概况：")]
+    assert len(overview) == 3 and all(plain[i + 1] for i in overview)  # the next paragraph is the first section's
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    refused = run(*common, "--out", str(tmp_path / "never"), "--compare", str(broken), password=None)
+    assert refused.returncode == 2 and not (tmp_path / "never").exists(), text(refused.stderr)

@@ -299,9 +299,11 @@ def export(workbook: Path, out: Path | None, village: str | None, roster: bool, 
               help="只把默认的 Word 模板复制到台账旁边的“协议模板”文件夹（已有的不覆盖），供用 Word 或 WPS 修改；不生成文书。")
 @click.option("--as-of", type=AS_OF_DAY, help="统计截止日期（默认取“基本设置”中的统计截止日期，再默认今天）。")
 @click.option("--month", type=MONTH, metavar="YYYY-MM", help="月度信息交换通报的月份，如 2026-10（默认统计截止日期的上一个月）。")
+@click.option("--compare", "compare_files", type=COMPARE_FILE, multiple=True, metavar="FILE[=来源]",
+              help="同 build --compare：月度信息交换通报里写上与这些名单比对的计数（可以写多次）。")
 def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds: tuple[str, ...],
               patients: tuple[str, ...], everyone: bool, separate: bool, templates: bool, as_of: date | None,
-              month: str | None) -> None:
+              month: str | None, compare_files: tuple[tuple[Path, str], ...]) -> None:
     """把要打印的文书生成为可编辑的 Word 文件（.docx），写到文件夹 --out。
 
     \b
@@ -322,7 +324,7 @@ def documents(workbook: Path, out: Path | None, villages: tuple[str, ...], kinds
     with _library_errors():
         _say(write_word_files(workbook, out, villages=list(villages), kinds=list(kinds), patients=list(patients),
                               everyone=everyone, separate=separate, as_of=as_of, month=month, today=date.today(),
-                              now=datetime.now()))
+                              now=datetime.now(), compare=compare_files))
 
 
 main.add_command(summary)

@@ -181,8 +181,10 @@ TEMPLATES: dict[str, list[tuple]] = {
         ("p", "现将{{ month }}（{{ first }} 至 {{ last }}）本乡镇严重精神障碍患者服务管理的变化情况通报如下，请按职责做好相关工作。"
               "对高风险患者和失访、走失患者请及时核实，有关情况反馈乡镇综合管理小组办公室（平安办）。"),
         ("p", "本月概况：{% for s in sections %}{{ s.summary }}{% if not loop.last %}；{% endif %}{% endfor %}。"),
-        ("p", "{% if comparisons %}信息比对：{% for c in comparisons %}{{ c }}{% if not loop.last %}；{% endif %}{% endfor %}。"
-              "请有关部门核实后更正各自的记录。{% endif %}"),
+        ("line", "{%p if comparisons %}"),  # a paragraph only when build/documents --compare gave lists
+        ("p", "信息比对：{% for c in comparisons %}{{ c }}{% if not loop.last %}；{% endif %}{% endfor %}。"
+              "请有关部门核实后更正各自的记录。"),
+        ("line", "{%p endif %}"),
         ("line", "{%p for s in sections %}"),
         ("h", "{{ s.number }}、{{ s.title }}"),
         ("line", "{{ s.about }}"),
