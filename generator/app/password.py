@@ -11,12 +11,14 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from generator.app.accessfile import COUNTY_SECTIONS, AccessFileProblem, plain_problem, read_access_yaml, scan_access_yaml
 from generator.read.inputs import InputRefused, read_input
 from generator.contract.lists import DEPARTMENTS, department_named
 from generator.app.strength import Hints, guessable, hints_for
+
+T = TypeVar("T")
 
 ENV_VAR = "JINGFANG_PASSWORD"
 MIN_LENGTH = 12
@@ -116,31 +118,29 @@ class Access:
 def read_county_access(path: Path) -> str:
     """The county site's one password from its access file (YAML ``县区: 密码``), unchecked; every problem of the
     file named at once (accessfile.read_access_yaml)."""
+    raw = _read_yaml(path, lambda text: read_access_yaml(text, COUNTY_SECTIONS))
+    if raw[COUNTY_SECTIONS[0]] is None:
+        raise PasswordProblem(f"权限文件“{path}”必须有一行“县区: 密码”（打开县级网站的密码）。")
+    return raw[COUNTY_SECTIONS[0]]
+
+
+def _read_yaml(path: Path, parse: Callable[[str], T]) -> T:
+    """An access file's text parsed; a file that cannot be read or parsed at all is a PasswordProblem naming it."""
     try:
-        raw = read_access_yaml(read_input(path, "权限文件", FILE_LIMIT).decode("utf-8-sig"), COUNTY_SECTIONS)
+        return parse(read_input(path, "权限文件", FILE_LIMIT).decode("utf-8-sig"))
     except InputRefused as exc:
         raise PasswordProblem(str(exc)) from None
     except UnicodeDecodeError:
         raise PasswordProblem(f"权限文件“{path}”{NOT_UTF8}") from None
     except AccessFileProblem as exc:
         raise PasswordProblem(f"权限文件“{path}”{exc}") from None
-    if raw[COUNTY_SECTIONS[0]] is None:
-        raise PasswordProblem(f"权限文件“{path}”必须有一行“县区: 密码”（打开县级网站的密码）。")
-    return raw[COUNTY_SECTIONS[0]]
 
 
 def read_access_file(path: Path) -> Access:
     """Read a credentials file (YAML): ``乡镇: 密码``, ``村社区: {村名: 密码}`` and ``部门: {派出所: 密码}`` (checked by
     check_access). Read strictly (accessfile.scan_access_yaml): every password a plain string, written once. A file
     that cannot be read is a PasswordProblem; one with problems of its own is AccessFileProblems naming them all."""
-    try:
-        raw, lines = scan_access_yaml(read_input(path, "权限文件", FILE_LIMIT).decode("utf-8-sig"))
-    except InputRefused as exc:
-        raise PasswordProblem(str(exc)) from None
-    except UnicodeDecodeError:
-        raise PasswordProblem(f"权限文件“{path}”{NOT_UTF8}") from None
-    except AccessFileProblem as exc:
-        raise PasswordProblem(f"权限文件“{path}”{exc}") from None
+    raw, lines = _read_yaml(path, scan_access_yaml)
     if raw["乡镇"] is None and not any(line.endswith("乡镇没有写密码。") or "乡镇的密码" in line for line in lines):
         lines.append("必须有一行“乡镇: 密码”（能打开所有页面的乡镇密码）。")
     slugs = {}
