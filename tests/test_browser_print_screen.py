@@ -140,3 +140,49 @@ def test_the_printed_week_list_is_landscape_with_whole_names_and_blanks_to_write
         row = next(line for line in lines if line.lstrip().startswith(code))
         # the whole name and village on the row's first line, never broken onto the next
         assert name in row and village in row, (code, name, village, row)
+
+
+def test_a_printed_village_todo_keeps_names_whole_headings_with_their_tables_and_leaves_the_registers(printed):
+    """Reviewed on paper: a register (备查) printed among the to-dos, 计朗岚 broken after two characters, a list's
+    heading alone at the foot of a page with its table on the next."""
+    pdf, _ = printed("overdue/V05.html")
+    tab = printed.tab
+    tab.emulate_media(media="screen")
+    registers = tab.evaluate("[...document.querySelectorAll('h2#registers ~ h3')].map(h => h.textContent)")
+    lists = tab.evaluate("""[...document.querySelectorAll('article h3')].filter(h => !h.matches('h2#registers ~ h3'))
+        .map(h => { let t = h.nextElementSibling; while (t && t.tagName !== 'TABLE') t = t.nextElementSibling;
+                    return [h.textContent, t ? [...t.querySelectorAll('tbody td:first-child')].map(c => c.textContent) : [],
+                            t ? [...t.querySelectorAll('tbody td:nth-child(2)')].map(c => c.textContent) : []]; })""")
+    assert registers and len(lists) >= 2  # the sample's 槐荫村 has registers and several lists
+    pages = pdf_pages(pdf)
+    whole = "".join(pages)
+    clean = lambda words: re.sub(r"[\s¶]+", "", words)  # noqa: E731
+    for title in registers:
+        assert clean(title) not in whole, title
+    lines = pdf_text(pdf, layout=True).splitlines()
+    for title, codes, names in lists:
+        heading_page = next(n for n, page in enumerate(pages) if clean(title) in page)
+        assert codes[0] in pages[heading_page], (title, codes[0])  # the heading and its first row share a page
+        for name in names:
+            assert any(name in line for line in lines), name  # whole on one line
+
+
+def test_a_batch_with_nobody_to_sign_prints_that_sentence_not_a_blank_sheet(printed):
+    pdf, _ = printed("agreements/V05-guardian.html")
+    tab = printed.tab
+    tab.emulate_media(media="screen")
+    none_due = tab.locator(".jf-none-due").inner_text()
+    assert none_due.startswith("本村目前没有")
+    assert re.sub(r"\s+", "", none_due) in "".join(pdf_pages(pdf))
+
+
+def test_the_notices_member_table_repeats_its_header_on_every_printed_page(printed):
+    pdf, _ = printed("agreements/V05-notice.html")
+    tab = printed.tab
+    tab.emulate_media(media="screen")
+    members = tab.locator("table.jf-form tbody td:nth-child(2)").all_inner_texts()
+    pages = pdf_pages(pdf)
+    with_rows = [page for page in pages if any(name in page for name in members)]
+    assert len(with_rows) >= 2  # the sample's notice for 槐荫村 runs its table over a page break
+    for page in with_rows:
+        assert "小组职务姓名单位及职务电话" in page, page[:80]

@@ -98,7 +98,7 @@ def test_a_village_with_nothing_to_sign_says_so_and_offers_everyone():
     data = dataset([patient("P1")], [Agreement(patient_id="P1", kind="监护协议", signed=date(2025, 1, 1))])
     body = pages_of(data)["agreements/V01-guardian.md"].body
     assert documents_in(body, printed=True) == [] and documents_in(body) == ["试P1"]
-    assert body.startswith('<p class="jf-noprint">本村目前没有需要签订的监护协议：未签、已过期或 30 天内到期'
+    assert body.startswith('<p class="jf-none-due">本村目前没有需要签订的监护协议：未签、已过期或 30 天内到期'
                            '（按统计截止日期 2025-06-30）。</p>')
     assert "打印需签的" not in body and 'onclick="jingfangPrintAll()">打印全部 1 份</button>' in body
 

@@ -59,6 +59,8 @@ def check_workbook(workbook: Path, as_of: date | None, today: date, as_json: boo
     text = render_report(report)
     if access_file is not None:
         text += "\n\n" + (access or f"权限文件“{access_file}”没有发现问题。")
+        if access:  # the report's own count line above says nothing of the access file: the last word must
+            text += "\n\n权限文件有问题（见上），改正后才能生成网站。"
     return Outcome(text, code=code)
 
 

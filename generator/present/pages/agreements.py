@@ -120,7 +120,7 @@ def _signing_batches(env: Environment, view: View, village: str, code: str, kind
     if due:
         lead = f'<p class="jf-noprint">{scope}。</p>\n\n' + table(["编号", "姓名", "原因"], rows, cls="jf-table jf-noprint")
     else:
-        lead = f'<p class="jf-noprint">本村目前没有{scope}。</p>'
+        lead = f'<p class="jf-none-due">本村目前没有{scope}。</p>'  # printed: never a blank sheet
     body = lead + _batch_buttons(len(due), len(everyone)) + docs
     yield here, page(f"{title} · {code}", body, heading=f"{title} · {village}", owner=code)
     signing.append((village, title, f"{len(due)} 份", f"{len(everyone)} 份", Raw(a(paths.AGREEMENTS, here, "批量打印"))))

@@ -94,6 +94,6 @@ def render_village_lists(view: View, name: str, code: str, mine: dict[str, list[
             + (sections(todo) or "\n\n本村没有待办事项。")
             + f"\n\n## {FINDINGS} {{#findings}}\n\n已经过去、现在无法补办的情况，供核查台账和改进工作，不是待办事项。"
             + (sections(nonempty(mine, "finding")) or "没有。")
-            + f"\n\n## 底册台账 {{#registers}}\n\n备查的底册，不是待办事项。"
+            + f"\n\n## 底册台账 {{#registers}}\n\n备查的底册，不是待办事项（打印本页时不打印底册，底册在各底册页打印）。"
             + (sections(nonempty(mine, "register")) or "本村没有列入底册的人。"))
     return page(f"待办清单 · {code}", body, heading=f"待办清单与底册 · {name}", owner=code)
