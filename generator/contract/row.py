@@ -43,7 +43,8 @@ class UnknownCell(Exception):
 
 class _Unknown:
     """The value of a cell that did not parse, in a row kept only for the other checks: any use of it raises
-    UnknownCell (``is None`` is False), so a check that needs it is skipped instead of guessing."""
+    UnknownCell (``is None`` is False), so a check that needs it is skipped instead of guessing. An exception to a
+    requirement reads it through ``holds`` instead: an unreadable cell is no exception, and the requirement stands."""
 
     __slots__ = ()
 
