@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,15 @@ ONLY_IN_LISTS = ["路遥远", "岳临风", "车怀谨"]  # names the workbook do
 POLICE_LINE = ("与公安库比对：一致 0 人，不一致 6 处（姓名 1 处、现住村社区 1 处、死亡 1 处、迁出 1 处、危险性 1 处、"
                "监护人电话 1 处），仅台账有 1 人，仅公安库有 1 人")
 HEALTH_LINE = "与卫健库比对：一致 2 人，不一致 0 处，仅台账有 1 人，仅卫健库有 1 人，卫健库中身份证号重复 1 组（未参与比对）"
+COMPARED_ON = re.compile(r"信息比对（(\d{4}-\d{2}-\d{2}) 生成本通报时与各名单比对的结果）：")
+
+
+def report_line(shown: str) -> str:
+    """The report's 信息比对 line, dated with the day the command compared (the CLI's clock: today, or yesterday
+    when the run crossed midnight), which the line names since the lists carry no date of their own."""
+    day = COMPARED_ON.search(shown).group(1)
+    assert date.fromisoformat(day) in (date.today(), date.today() - timedelta(days=1))
+    return f"信息比对（{day} 生成本通报时与各名单比对的结果）：{POLICE_LINE}；{HEALTH_LINE}。请有关部门核实后更正各自的记录。"
 
 
 def table_rows(html: str) -> list[tuple[str, ...]]:
@@ -40,11 +49,12 @@ def table_rows(html: str) -> list[tuple[str, ...]]:
 
 
 def write_health_csv(path: Path) -> Path:
-    """卫健库's export as a GBK .csv."""
+    """卫健库's export as a GBK .csv, with a 合计 row under the table."""
     with open(path, "w", encoding="gbk", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(HEALTH_HEADERS)
         writer.writerows(HEALTH_ROWS)
+        writer.writerow(["合计", "5人"])  # row 7: not a person
     return path
 
 
@@ -81,7 +91,8 @@ def test_build_compare_page_holds_every_planted_difference_for_the_township(leve
     rows = table_rows(html)
     assert "1. 与公安库比对：公安库名单.xlsx" in html and "2. 与卫健库比对：卫健库.csv" in html
     assert "工作表“名单”，表头在第 2 行，读到 4 行人员。" in html
-    assert "工作表“卫健库”，表头在第 1 行，读到 5 行人员。" in html
+    assert "CSV 文件，表头在第 1 行，读到 5 行人员（跳过合计行 1 行）。" in html  # a .csv has no sheets
+    assert text(result.stdout).splitlines()[1:] == [POLICE_LINE, HEALTH_LINE]  # the counts in the terminal too
     for planted in (("P001", "甘望舒", "3", "姓名", "甘望舒", "甘望书", "身份证号"),
                     ("P001", "甘望舒", "3", "危险性", "1", "3", "身份证号"),
                     ("P002", "简雨桐", "4", "现住村社区", "溪口社区", "禾苗村", "按姓名匹配"),
@@ -117,7 +128,7 @@ def test_the_page_is_the_townships_only_and_names_stay_encrypted(leveled):
 def test_the_monthly_report_counts_the_differences_per_source(leveled):
     folder, _, _ = leveled
     opened = opened_by(folder / "site", TOWNSHIP_PASSWORD)
-    line = f"信息比对：{POLICE_LINE}；{HEALTH_LINE}。请有关部门核实后更正各自的记录。"
+    line = report_line(opened["departments/monthly.html"])
     for rel in ("departments/monthly.html", "departments/police-monthly.html", "departments/health-monthly.html"):
         assert line in opened[rel], rel
     assert opened["departments/monthly.html"].count(line) == 3  # one per department's copy
@@ -130,7 +141,7 @@ def test_without_compare_the_page_says_how_and_the_report_has_no_line(tmp_path):
     page = (tmp_path / "site" / "compare.html").read_text(encoding="utf-8")
     assert "这次生成网站时没有给出要比对的名单" in page
     assert "jingfang build 台账.xlsx --compare 卫健库导出.xlsx=卫健库 --compare 公安库名单.xls=公安库" in page
-    assert "信息比对：" not in (tmp_path / "site" / "departments" / "monthly.html").read_text(encoding="utf-8")
+    assert "信息比对（" not in (tmp_path / "site" / "departments" / "monthly.html").read_text(encoding="utf-8")
 
 
 def test_a_changed_list_or_source_rebuilds_an_unchanged_one_does_not(tmp_path):
@@ -199,6 +210,36 @@ def test_the_browser_opens_the_page_with_the_township_password_only(leveled, pag
     page.screenshot(path=str(folder / "compare.png"), full_page=True)
 
 
+PHONE = {"width": 390, "height": 844}
+LABELS = """() => Array.from(document.querySelectorAll("article table.jf-table:not(.jf-flat) td"))
+  .filter(td => td.offsetParent !== null).map(td => getComputedStyle(td, "::before").content)"""
+
+
+def test_on_a_phone_a_difference_card_shows_the_field_and_both_values_under_short_labels(leveled, browser):
+    """At 390 px every table is a card list: a 不一致 card shows 项目, 台账 and 名单 before the fold (not only the code
+    and name), and every label fits its 6.2em box (a label of 7 characters was cut)."""
+    folder, _, _ = leveled
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto((folder / "site" / "compare.html").as_uri())
+        unlock(page, TOWNSHIP_PASSWORD)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        differences = page.locator("article table.jf-table", has=page.locator("th", has_text="匹配方式")).first
+        card = differences.locator("tbody tr").first
+        shown = {td.get_attribute("data-label"): td.inner_text()
+                 for td in card.locator("td").all() if td.is_visible()}
+        assert shown == {"患者编号": "P001", "姓名": "甘望舒", "项目": "姓名", "台账": "甘望舒", "名单": "甘望书"}
+        card.locator('td[data-label="姓名"]').click()  # the rest unfolds on a tap
+        assert card.locator('td[data-label="匹配方式"]').inner_text() == "身份证号"
+        labels = page.evaluate(LABELS)
+        assert labels and max(len(label.strip('"')) for label in labels) <= 5, sorted(set(labels))
+        assert '"名单姓名"' in labels
+        page.screenshot(path=str(folder / "compare-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
 def test_documents_compare_puts_the_same_line_in_the_word_report_and_none_without(tmp_path):
     """``documents --compare`` (as build's): the Word report carries the same line per source as the site's; without
     it the report has no 信息比对 paragraph at all (not an empty one where it would be); the lists only read."""
@@ -211,7 +252,7 @@ def test_documents_compare_puts_the_same_line_in_the_word_report_and_none_withou
                  password=None)
     assert result.returncode == 0, text(result.stderr)
     texts = paragraphs(tmp_path / "out" / "2025年5月-月度信息交换通报.docx")
-    line = f"信息比对：{POLICE_LINE}；{HEALTH_LINE}。请有关部门核实后更正各自的记录。"
+    line = report_line("\n".join(texts))
     assert texts.count(line) == 3  # one copy per department
     assert {path: path.read_bytes() for path in before} == before
     assert run(*common, "--out", str(tmp_path / "none"), password=None).returncode == 0

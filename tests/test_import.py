@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from generator.contract.schema import SHEETS
 from tests.commands import assert_no_leaks, run, text
 from tests.messy import SOFFICE, libreoffice_copy
-from tests.rosters import ID_A, ID_B, write_ledger_csv, write_ledger_xlsx
+from tests.rosters import ID_A, ID_B, write_ledger_csv, write_ledger_xlsx, write_roster_xlsx
 
 AS_OF = "2026-06-30"
 PATIENTS = [  # 患者编号, 姓名, 性别, 身份证号, 出生日期, 现住村社区, 诊断, 在管状态, 监护人, 监护人电话, 备注
@@ -66,6 +66,7 @@ def test_import_an_old_ledger_xlsx(tmp_path: Path) -> None:
     said = import_ok(write_ledger_xlsx(tmp_path / "旧台账.xlsx"), out)
     assert said.startswith(f"已从“旧台账.xlsx”（工作表“台账”，第 3 行为表头）导入 3 名患者，写入新台账：{out}\n\n"
                            + REPORT_HEAD + "跳过的行：空行 1 行（第 6 行）；合计行 1 行（第 8 行）\n需要核对的值：\n"
+                           "  第 4 行 姓名：「张 三」已改为「张三」（去掉了名字中的空格或看不见的字符），请核对\n"
                            "  第 7 行 身份证号：15 位旧号码 510999820704003 已换算为 18 位 510999198207040032，请对照身份证核实\n")
     assert "\n\n新台账的检查结果（请补全后再运行 jingfang check）：\n" in said
     assert "基本设置 | B2     | 值           |    | “乡镇名称”的值必填，不能留空。" in said
@@ -78,6 +79,7 @@ def test_import_an_old_ledger_xlsx(tmp_path: Path) -> None:
 def test_import_csv_gives_the_same_workbook(tmp_path: Path, encoding: str) -> None:
     out = tmp_path / "新台账.xlsx"
     said = import_ok(write_ledger_csv(tmp_path / "名单.csv", encoding), out)
+    assert said.startswith("已从“名单.csv”（CSV 文件，第 2 行为表头）导入 3 名患者")  # a .csv has no sheets
     assert REPORT_HEAD + "跳过的行：合计行 1 行（第 6 行）\n" in said
     assert_imported(out)
 
@@ -104,6 +106,22 @@ def test_own_note_and_assessment_date_and_sheet(tmp_path: Path) -> None:
     assert sheet_rows(out, "村社区", ("名称",)) == []
     assert sheet_rows(out, "危险性评估", ("患者编号", "评估日期", "危险性", "备注")) == [
         ("P0001", dt.datetime(2025, 5, 6), 2, "导入时的危险性")]
+
+
+def test_every_problem_of_an_imported_row_in_one_report(tmp_path: Path) -> None:
+    """An ID stored as a number (to 备注, 身份证号 left blank) and a diagnosis with no place (to 备注, 诊断 left blank):
+    check's part names both blanks at once, not the ID only after 诊断 is filled; a name whose spaces were dropped
+    is listed among the values to check."""
+    source = write_roster_xlsx(tmp_path / "名单.xlsx", ["姓名", "性别", "身份证号", "村", "诊断", "管理状态"],
+                               [["王  芳", "女", float(ID_B), "青山村", "强迫症", "住院"]])
+    said = import_ok(source, tmp_path / "新台账.xlsx")
+    assert "需要核对的值：\n  第 2 行 姓名：「王  芳」已改为「王芳」（去掉了名字中的空格或看不见的字符），请核对\n" in said
+    assert "  第 2 行 身份证号：身份证号被存成了数字（显示为 5.10999E+17）" in said
+    checked = said.split("新台账的检查结果")[1]
+    assert "患者     | D2     | 身份证号     |    | 身份证号必填（只有诊断为“待诊断”或在管状态为“下落不明”的人可以留空）。" in checked
+    assert "患者     | J2     | 诊断         |    | “诊断”必填，不能留空。" in checked
+    assert sheet_rows(tmp_path / "新台账.xlsx", "患者", ("姓名", "身份证号", "诊断", "备注")) == [
+        ("王芳", None, None, "身份证号：5.10999E+17；诊断：强迫症")]
 
 
 def test_existing_new_is_refused_and_left_alone(tmp_path: Path) -> None:

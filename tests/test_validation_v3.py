@@ -188,3 +188,41 @@ def test_a_cell_that_fails_is_not_reported_again_by_the_checks_that_need_it(tmp_
     assert report.flatten(["cell", "code"]) == [
         ["D2", "bad-id-checksum"], ["E2", "unsafe-file-name"], ["E2", "bad-number"], ["I2", "bad-date"],
     ]
+
+
+# a requirement lifted only by another cell's value ("unless 待诊断", "unless 未访到"): when that cell cannot be read
+# (or is blank), it holds none of the lifting values, so the requirement is reported in the same run
+
+ID_REQUIRED = "身份证号必填（只有诊断为“待诊断”或在管状态为“下落不明”的人可以留空）。"
+
+
+def test_a_missing_id_and_an_unknown_diagnosis_on_one_row_are_both_reported_by_one_check(tmp_path):
+    s = valid_sheets()
+    set_cell(s, "患者", 1, "身份证号", None)
+    set_cell(s, "患者", 1, "诊断", "强迫症")  # not one of the six: not 待诊断 either
+    set_cell(s, "患者", 2, "身份证号", None)
+    set_cell(s, "患者", 2, "诊断", None)  # blank: required, and not 待诊断
+    set_cell(s, "患者", 3, "身份证号", None)
+    set_cell(s, "患者", 3, "诊断", "待诊断")  # the exception: no ID needed
+    result = run("check", "--json", str(write_sheets(tmp_path / "台账.xlsx", s)))
+    assert result.returncode == 1
+    found = [[p["cell"], p["code"], p["message"]] for p in json.loads(text(result.stdout))]
+    assert found == [
+        ["D2", "required", ID_REQUIRED],
+        ["G2", "not-in-vocabulary", "「强迫症」不是可选的值。可选：精神分裂症、分裂情感性障碍、偏执性精神病、双相情感障碍、"
+                                    "癫痫所致精神障碍、精神发育迟滞伴发精神障碍、待诊断、其他。"],
+        ["D3", "required", ID_REQUIRED],
+        ["G3", "required", "“诊断”必填，不能留空。"],
+    ]
+
+
+def test_a_missing_risk_is_reported_with_an_unknown_class_an_unreadable_guardian_still_needs_a_phone(tmp_path):
+    s = valid_sheets()
+    set_cell(s, "随访记录", 1, "危险性", None)
+    set_cell(s, "随访记录", 1, "病情分类", "好转")  # not 未访到: 危险性 stays required
+    set_cell(s, "患者", 1, "监护人", "甘秋禾<父>")  # filled, though refused: its phone is still required
+    set_cell(s, "患者", 1, "监护人电话", None)
+    _, report = check(tmp_path, s)
+    assert report.flatten(["cell", "code"]) == [
+        ["K2", "unsafe-text"], ["M2", "required"], ["E2", "required"], ["F2", "not-in-vocabulary"],
+    ]

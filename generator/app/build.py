@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from generator.derive.monthly import Month, parse_month
+from generator.derive.monthly import Month, comparison_summary, parse_month
 from generator.present.pages import NAV, paths, render_pages, with_levels
 from generator.present.document_html import ALL_DOCUMENTS, OVERRIDE_FOLDER, override_templates
 from generator.present.pages.printing import with_print_header
@@ -58,6 +58,7 @@ class Built:
     report: Report
     timings: dict[str, float] = field(default_factory=dict)
     stale: str | None = None  # the stale-data warning (stale_notice), when the data is old
+    compared: list[str] = field(default_factory=list)  # one line of counts per --compare list (no names)
 
 
 class Stopwatch:
@@ -199,7 +200,8 @@ def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: da
                               finish=finish if state is None else _bound(finish), progress=progress)
     watch.lap("mkdocs")
     watch.shift(staging.gate_seconds, "mkdocs", "verify")
-    return Built(out, count, day, report, dict(watch.timings), stale)
+    return Built(out, count, day, report, dict(watch.timings), stale,
+                 [comparison_summary(c.result) for c in comparisons])
 
 
 def read_rosters(compare: Sequence[tuple[Path, str]], progress: Progress) -> list[tuple[Roster, str]]:

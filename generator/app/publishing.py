@@ -92,7 +92,8 @@ def _publish(workbook: Path, out: Path, options: SiteOptions, *, today: date, no
                            watch=watch)
     for line in _afterwards(built, options.timings):
         progress(line)
-    return Outcome(f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）")
+    return Outcome("\n".join([f"网站已生成：{built.out.resolve()}（{built.pages} 个页面，数据截至 {built.as_of.isoformat()}）",
+                              *built.compared]))
 
 
 def _stamped_build(workbook: Path, out: Path, options: SiteOptions, access: Access | None, digest: str,

@@ -32,4 +32,5 @@ PLACEHOLDERS = {
     "sections": "月度通报的各部分（每项有 number、title、about、summary、columns、rows）",
     "comparisons": "月度通报中各来源的信息比对结果，每项一句，如“与卫健库比对：一致 40 人，不一致 2 处（姓名 1 处、死亡 1 处），"
                    "仅台账有 1 人，仅卫健库有 0 人”（生成网站时有 --compare 才有）",
+    "compared_on": "月度通报中信息比对的日期：生成网站或文书的那天（名单本身不带日期），如 2026-07-05",
 }

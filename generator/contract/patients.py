@@ -7,7 +7,7 @@ from pydantic import Field
 from generator.contract import values
 from generator.contract.fields import (Amount, AnyDate, Code, IdNumber, LongText, Name, Names, PastDate, Phone, Risk, Text,
                                        Vocab, YesNo)
-from generator.contract.row import GroupRef, PatientRef, PlaceRef, Row, RowProblem, sheet_row
+from generator.contract.row import UNKNOWN, GroupRef, PatientRef, PlaceRef, Row, RowProblem, holds, sheet_row
 from generator.contract.settings import Settings
 from generator.contract.vocab import (AGREEMENT_KINDS, AT_HOME, CLOSED_STATUSES, DEAD, FACE_TO_FACE, NOT_REACHED, PENDING_DIAGNOSIS,
                                       STABLE, Adherence, AdmissionMode, AgreementType, Diagnosis, Economy, GuardianRelation, Informant,
@@ -62,7 +62,7 @@ class Patient(Row):
     note: LongText | None = Field(None, alias="备注", description="备注。")
 
     def _id_required(self, settings: Settings) -> RowProblem | None:
-        if self.id_number is None and self.diagnosis != PENDING_DIAGNOSIS and self.status != "下落不明":
+        if self.id_number is None and not holds(self.diagnosis, PENDING_DIAGNOSIS) and not holds(self.status, "下落不明"):
             return RowProblem("身份证号", "required", "身份证号必填（只有诊断为“待诊断”或在管状态为“下落不明”的人可以留空）。")
         return None
 
@@ -98,7 +98,7 @@ class Patient(Row):
         return None
 
     def _guardian_phone(self, settings: Settings) -> RowProblem | None:
-        if self.guardian and not self.guardian_phone:
+        if (self.guardian is UNKNOWN or self.guardian) and not self.guardian_phone:  # an unreadable name is filled
             return RowProblem("监护人电话", "required", "填了监护人，就必须填写监护人电话。")
         return None
 
@@ -155,7 +155,7 @@ class Followup(Row):
     note: LongText | None = Field(None, alias="备注", description="备注。")
 
     def _risk_required(self, settings: Settings) -> RowProblem | None:
-        if self.risk is None and self.condition != NOT_REACHED:
+        if self.risk is None and not holds(self.condition, NOT_REACHED):
             return RowProblem("危险性", "required", "危险性必填（只有病情分类为“未访到”时可以留空）。")
         return None
 

@@ -57,3 +57,8 @@ COMPARE_JSON_KEYS = ("source", "matched", "only_in_workbook", "only_in_other", "
 DIFFERENCE_KEYS = ("id", "row", "field", "workbook", "other")
 BY_NAME = "按姓名匹配"
 DUPLICATES_HEADING = "名单中身份证号相同的行（同一人登记了多次，或身份证号填错了；这些行都没有参与比对，请在名单中核实）"
+
+
+def where_read(sheet: str | None) -> str:
+    """Where a roster's table was read, for the clerk: a workbook's sheet, or a .csv (a text file has no sheets)."""
+    return "CSV 文件" if sheet is None else f"工作表“{sheet}”"

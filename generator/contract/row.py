@@ -43,7 +43,8 @@ class UnknownCell(Exception):
 
 class _Unknown:
     """The value of a cell that did not parse, in a row kept only for the other checks: any use of it raises
-    UnknownCell (``is None`` is False), so a check that needs it is skipped instead of guessing."""
+    UnknownCell (``is None`` is False), so a check that needs it is skipped instead of guessing. An exception to a
+    requirement reads it through ``holds`` instead: an unreadable cell is no exception, and the requirement stands."""
 
     __slots__ = ()
 
@@ -59,6 +60,13 @@ class _Unknown:
 
 
 UNKNOWN: Any = _Unknown()
+
+
+def holds(cell: Any, *choices: object) -> bool:
+    """Whether a cell holds one of these values. A cell that did not parse (or a required one left blank) holds none
+    of them, since it would have parsed as one: an exception that reads it does not apply, so the requirement it
+    would lift is reported in the same run as the cell's own problem, not only after that cell is corrected."""
+    return cell is not UNKNOWN and cell in choices
 
 RowCheck = Callable[[Any, "Settings"], "RowProblem | None"]
 

@@ -98,7 +98,7 @@ class Compared:
     """One roster file of ``build --compare`` compared: what the site's 信息比对 page and the monthly report show."""
 
     file: str  # the file's name (the page is encrypted; its title never shows it)
-    sheet: str
+    sheet: str | None  # None for a .csv
     header_row: int
     people: int  # OTHER's rows read as people
     skipped: dict[str, int]  # why → how many rows (合计行, 空行 …)

@@ -96,6 +96,8 @@ def report_context(view: View, d: Department, sections: dict[str, Section]) -> d
         "department": d.title, "month": view.month.label, "first": view.month.first.isoformat(),
         "last": view.month.last.isoformat(),
         "comparisons": [comparison_summary(c.result) for c in view.comparisons],
+        # the lists carry no date of their own: the counts are those of the comparison made now, said so in the line
+        "compared_on": view.built_at.date().isoformat(),
         "sections": [{"number": NUMBERS[k] if k < len(NUMBERS) else str(k + 1), "title": s.title, "about": s.about,
                       "summary": summary(s), "columns": list(s.columns),
                       "rows": [[_cell(v) for v in row] for row in s.rows]} for k, s in enumerate(mine)],

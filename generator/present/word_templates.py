@@ -182,7 +182,7 @@ TEMPLATES: dict[str, list[tuple]] = {
               "对高风险患者和失访、走失患者请及时核实，有关情况反馈乡镇综合管理小组办公室（平安办）。"),
         ("p", "本月概况：{% for s in sections %}{{ s.summary }}{% if not loop.last %}；{% endif %}{% endfor %}。"),
         ("line", "{%p if comparisons %}"),  # a paragraph only when build/documents --compare gave lists
-        ("p", "信息比对：{% for c in comparisons %}{{ c }}{% if not loop.last %}；{% endif %}{% endfor %}。"
+        ("p", "信息比对（{{ compared_on }} 生成本通报时与各名单比对的结果）：{% for c in comparisons %}{{ c }}{% if not loop.last %}；{% endif %}{% endfor %}。"
               "请有关部门核实后更正各自的记录。"),
         ("line", "{%p endif %}"),
         ("line", "{%p for s in sections %}"),

@@ -54,7 +54,7 @@ class Roster:
     """A roster file as read."""
 
     path: Path
-    sheet: str
+    sheet: str | None  # None for a .csv: a text file has no sheets
     header_row: int
     mapping: dict[str, str | None]  # source header → standard field, None for a column with no place
     rows: list[RosterRow]
@@ -69,7 +69,7 @@ def header_key(text: object) -> str:
 def read_roster(path: Path, sheet: str | None = None) -> Roster:
     """Read the roster file at path (RosterUnreadable, NoHeaderRow)."""
     path = Path(path)
-    tables = _read_tables(path)
+    tables, is_text = _read_tables(path)
     if sheet is not None:
         if sheet not in tables:
             raise NoHeaderRow(f"“{path.name}”中没有名为“{sheet}”的工作表（有：{'、'.join(tables)}）。")
@@ -77,13 +77,14 @@ def read_roster(path: Path, sheet: str | None = None) -> Roster:
     for name, rows in tables.items():
         found = _header_row(path, rows)
         if found is not None:
-            return _roster(path, name, rows, found)
+            return _roster(path, None if is_text else name, rows, found)
     raise NoHeaderRow(
         f"“{path.name}”的前 {contract.HEADER_ROWS} 行中没有找到表头（需要一行中至少有 {contract.MIN_KNOWN_HEADERS} 个"
         f"认识的列名）。认识的列名有：{contract.known_headers()}。")
 
 
-def _read_tables(path: Path) -> dict[str, list[list[object]]]:
+def _read_tables(path: Path) -> tuple[dict[str, list[list[object]]], bool]:
+    """The file's tables by sheet name, and whether it is a text file (read as CSV: one table, named by the file)."""
     try:
         file = open_input(path, "名单文件", ROSTER_LIMIT)
     except InputRefused as exc:
@@ -95,10 +96,10 @@ def _read_tables(path: Path) -> dict[str, list[list[object]]]:
     if path.suffix.lower() == ".csv" or not (data[:8] == OLE_MAGIC or data[:2] == b"PK"):
         if path.suffix.lower() in SPREADSHEETS:
             raise RosterUnreadable(f"“{path.name}”不是有效的 {path.suffix} 表格文件，文件可能已损坏，请确认选对了文件。")
-        return {path.stem: _read_csv(path, data)}
+        return {path.stem: _read_csv(path, data)}, True
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+        return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}, False
     except Exception as exc:  # calamine's errors: a damaged file, an encrypted .xls, a zip that is not a workbook
         hint = "可能设置了打开密码，或文件已损坏" if data[:8] == OLE_MAGIC else "文件可能已损坏，或不是表格文件"
         raise RosterUnreadable(f"“{path.name}”无法作为表格打开，{hint}。") from None  # no class names: a clerk reads it
@@ -151,7 +152,7 @@ def _filled_keys(cells: list[object]) -> list[str]:
     return [header_key(cell) for cell in cells if values.plain(cell)]
 
 
-def _roster(path: Path, name: str, rows: list[list[object]], header: int) -> Roster:
+def _roster(path: Path, name: str | None, rows: list[list[object]], header: int) -> Roster:
     titles = [str(cell).strip() if cell is not None else "" for cell in rows[header]]
     columns: list[tuple[int, str, str | None]] = []
     mapping: dict[str, str | None] = {}
@@ -210,7 +211,7 @@ def clean_value(target: str, cell: object, notes: list[str]) -> object:
     if target == "监护人电话":
         return values.parse_phone(cell)
     if target in ("姓名", "监护人"):
-        return values.parse_name(cell)
+        return _name(target, cell, notes)
     text = values.plain(cell) if target in ("性别", "危险性", "在管状态", "诊断", "监护人关系") else values.clean_text(cell)
     if target == "危险性":
         return _risk(text)
@@ -223,6 +224,16 @@ def clean_value(target: str, cell: object, notes: list[str]) -> object:
     if target == "监护人关系":
         return _choice(text, get_args(GuardianRelation), "监护人关系")
     return text
+
+
+def _name(target: str, cell: object, notes: list[str]) -> str | None:
+    """A name as the workbook keeps it; a name changed inside (spaces typed to align it, invisible characters) is
+    noted, since a space may also have been meant (a compound name) and the clerk should see what was kept."""
+    name = values.parse_name(cell)
+    typed = values.show(cell).strip()
+    if name and name != typed:
+        notes.append(f"{target}：「{typed}」已改为「{name}」（去掉了名字中的空格或看不见的字符），请核对")
+    return name
 
 
 def _choice(text: str, allowed: tuple[str, ...], what: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.contract.report import Report, render_report
+from generator.contract.roster import where_read
 from generator.contract.vocab import OUTSIDE
 from generator.present.outpaths import ExportRefused
 from generator.read.roster import Roster, RosterRow, read_roster
@@ -93,7 +94,7 @@ def _write_new(out: Path, content: WorkbookContent) -> None:
 
 def render_import(roster: Roster, out: Path) -> str:
     """Which column went where, which to 备注, which rows were skipped and why, which values were changed."""
-    lines = [f"已从“{roster.path.name}”（工作表“{roster.sheet}”，第 {roster.header_row} 行为表头）导入 "
+    lines = [f"已从“{roster.path.name}”（{where_read(roster.sheet)}，第 {roster.header_row} 行为表头）导入 "
              f"{len(roster.rows)} 名患者，写入新台账：{out}", "", "列的对应："]
     for title, target in roster.mapping.items():
         if target:

@@ -7,7 +7,7 @@ inside the encryption. OTHER's names are shown as OTHER has them, for the rows t
 
 from __future__ import annotations
 
-from generator.contract.roster import BY_NAME, COMPARED_FIELDS, DUPLICATES_HEADING
+from generator.contract.roster import BY_NAME, COMPARED_FIELDS, DUPLICATES_HEADING, where_read
 from generator.derive.comparison import Compared
 from generator.present.markup import text
 from generator.present.views import View
@@ -43,8 +43,8 @@ def _patient(view: View, code: str) -> tuple[Raw, Raw]:
 def _part(view: View, number: int, c: Compared) -> str:
     r = c.result
     skipped = "、".join(f"{why} {n} 行" for why, n in c.skipped.items())
-    about = (f"<p>工作表“{text(c.sheet)}”，表头在第 {c.header_row} 行，读到 {c.people} 行人员"
-             f"{'（跳过 ' + skipped + '）' if skipped else ''}。行号是名单中的行号。</p>")
+    about = (f"<p>{text(where_read(c.sheet))}，表头在第 {c.header_row} 行，读到 {c.people} 行人员"
+             f"{'（跳过' + skipped + '）' if skipped else ''}。行号是名单中的行号。</p>")
     fields = r.field_counts()
     counts = [("两边都有", f"{len(r.matches)} 人"), (f"其中{BY_NAME}", f"{len(r.by_name)} 人"),
               ("完全一致", f"{r.agreeing} 人"), ("只在台账里", f"{len(r.only_in_workbook)} 人"),
@@ -67,12 +67,12 @@ def _part(view: View, number: int, c: Compared) -> str:
                      [(*_patient(view, code), view.patients[code].village, view.patients[code].status)
                       for code in r.only_in_workbook]) if r.only_in_workbook else "<p>没有。</p>")
     out.append("<h3>只在名单里的行</h3>")
-    out.append(table(["名单行号", "姓名（名单中）"], [(row, c.names.get(row, "")) for row in r.only_in_other])
+    out.append(table(["名单行号", "名单姓名"], [(row, c.names.get(row, "")) for row in r.only_in_other])
                if r.only_in_other else "<p>没有。</p>")
     out.append("<h3>身份证号重复的行</h3>")
     if r.duplicates:
         out.append(f"<p>{text(DUPLICATES_HEADING)}。</p>")
-        out.append(table(["名单行号", "姓名（名单中）", "说明"],
+        out.append(table(["名单行号", "名单姓名", "说明"],
                          [(row, c.names.get(row, ""), d.describe()) for d in r.duplicates for row in d.rows]))
     else:
         out.append("<p>没有。</p>")

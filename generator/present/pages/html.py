@@ -57,9 +57,10 @@ def cell(value: Any) -> str:
 # Columns whose values must stay on one line (names, statuses, codes, dates, phones, ID numbers, days), by their header:
 # a printed list must not break a three-character name after two characters nor 2026-09-23 into 2026-09- / 23.
 _NOWRAP = re.compile(r"编号|日期|电话|手机|身份证|天数|^(姓名|在管状态|当前危险性|末次面访|小组|帮扶小组|逾期|日期|签订|到期|入院|出院|末次随访|下次应随访|下次随访|年龄)$")
-# Columns a phone's card shows before the fold (besides the first two): when it is due, how late, whom to call.
+# Columns a phone's card shows before the fold (besides the first two): when it is due, how late, whom to call;
+# what differs between the 台账 and another list (信息比对: 项目, 台账, 名单).
 _KEY = re.compile(r"编号|姓名|应办日期|逾期|电话|手机|下次应随访|列入日期|随访日期|事件日期|点名日期|数量"
-                  r"|^(数值|目标|达标|监护人|现住址|应办事项|危险性|病情分类|下次随访|要办的事|紧急程度)$")
+                  r"|^(数值|目标|达标|监护人|现住址|应办事项|危险性|病情分类|下次随访|要办的事|紧急程度|项目|台账|名单)$")
 FOLD_AFTER = 4  # a table of at most this many columns shows every field on a phone's card
 
 
