@@ -204,4 +204,4 @@ def test_a_township_without_a_denominator_is_shown_with_dashes_never_judged():
     cells = re.findall(r"<td>(.*?)</td>", row)
     assert cells[:3] == ['<span class="jf-nw">第004镇</span>', "2026-06-30", "3/7\u00a0项"]
     # 8 targets, 管理率 without a denominator not judged; met: 报告患病率 14/3004 = 4.66‰, 规律服药率 12/14, 免费服药比例 10/13
-    assert cells[4] == "—<br>（0/0）"  # 管理率: no verdict, no division
+    assert cells[4] == "—<br>0/0"  # 管理率: no verdict, no division

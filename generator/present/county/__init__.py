@@ -94,7 +94,7 @@ def _townships(county: County) -> Page:
 {_period(county)}
 
 {table_html}
-每格上一行是数值和是否达到目标（✓ 达标，✗ 未达标；没有目标或分母为 0 的不标），下一行是分子/分母；
+每格上一行是数值和是否达到目标（✓ 达标，✗ 未达标；没有目标或分母为 0 的不标），下一行是分子/分母（分母为 0 时数值为“—”）；
 “达标”列为达到目标的指标数 / 有目标的指标数。
 """
     return page("乡镇指标", body, heading=HERE_TOWNSHIPS)
@@ -109,11 +109,12 @@ MARK = {True: "\u00a0✓", False: "\u00a0✗", None: ""}  # the sign stays besid
 
 
 def _cells(items: list[Indicator]) -> list:
-    """The 达标 count, then each indicator as its value and sign over (numerator/denominator): two short lines, so
-    that thirteen indicators fit a laptop's width (numbers and fixed signs only: nothing to escape)."""
+    """The 达标 count, then each indicator as its value and sign over numerator/denominator: two short lines (no
+    brackets: the county's totals are long numbers), so that thirteen indicators fit a laptop's width (numbers and
+    fixed signs only: nothing to escape)."""
     judged = [i for i in items if i.met is not None]
     return [f"{sum(i.met for i in judged)}/{len(judged)}\u00a0项" if judged else "—",
-            *(Raw(f"{value(i)}{MARK[i.met]}<br>（{fraction(i)}）") for i in items)]
+            *(Raw(f"{value(i)}{MARK[i.met]}<br>{fraction(i)}") for i in items)]
 
 
 def _ranking(county: County) -> Page:
@@ -135,7 +136,9 @@ def _lists(county: County) -> Page:
     shown = [spec for spec in LISTS if county.lists[spec.key]]
     quiet = len(LISTS) - len(shown)
     each = table(["乡镇", "在册", "高风险", "肇事肇祸", *(spec.title for spec in shown)],
-                 [_list_row(t, shown) for t in county.townships],
+                 [*(_list_row(t, shown) for t in county.townships),
+                  ["合计", county.counts["registered"], county.counts["high_risk"], county.incidents,
+                   *(county.lists[spec.key] for spec in shown)]],
                  cls="jf-table jf-meeting jf-village-lists jf-county-lists", fold=False)
     body = f"""
 各乡镇统计截止日期当天各类待办清单的条数（清单的含义见乡镇网站的“待办清单”页）。

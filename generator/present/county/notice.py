@@ -84,11 +84,11 @@ def render_notice(county: County) -> Page:
     if below:
         rows = [(t.name, t.summary.as_of.isoformat() + (f"（{STALE}）" if t.stale else ""),
                  "；".join(f"{i.name} {value(i)}（目标 {target(i)}）" for i in t.unmet)) for t in below]
-        found = (f"<p>按全县统一目标，以下 {len(below)} 个乡镇（街道）有指标未达标：</p>"
+        found = (f"<p>{e(targets_line(county, document=True))}按此目标，以下 {len(below)} 个乡镇（街道）有指标未达标：</p>"
                  + table(["乡镇（街道）", "统计截止日期", "未达标的指标（数值，目标）"], rows, cls="jf-form").strip()
                  + "<p>请以上乡镇（街道）对照未达标的指标查找原因，抓紧整改，并在下次报送汇总时说明整改情况。</p>")
     else:
-        found = "<p>各乡镇（街道）的指标均达到目标，请继续保持。</p>"
+        found = f"<p>{e(targets_line(county, document=True))}各乡镇（街道）的指标均达到目标，请继续保持。</p>"
     day = county.newest
     document = (
         f'<section class="jf-doc jf-doc-county">'
@@ -97,7 +97,6 @@ def render_notice(county: County) -> Page:
         f"<p>根据 {len(county.townships)} 个乡镇（街道）报送的严重精神障碍患者服务管理汇总（统计周期“{e(county.period_name)}”，"
         f"最新统计截止日期 {day.year} 年 {day.month} 月 {day.day} 日），{e(place)}在册患者 {registered} 人，{e(headline)}。</p>"
         f"{found}"
-        f"<p>{e(targets_line(county))}</p>"
         f'<p class="jf-right">{e(place)}严重精神障碍患者服务管理工作领导小组办公室</p>'
         f'<p class="jf-right">{day.year} 年 {day.month} 月 {day.day} 日</p>'
         "</section>"

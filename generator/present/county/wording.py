@@ -44,11 +44,14 @@ def name(township: str) -> Raw:
     return Raw(f'<span class="jf-nw">{html.escape(township)}</span>')
 
 
-def targets_line(county: County) -> str:
-    """The sentence every page that says 达标 carries: which targets judged every township."""
+def targets_line(county: County, document: bool = False) -> str:
+    """The sentence every page that says 达标 carries: which targets judged every township (document: the printed
+    通报's shorter words, without the command's option)."""
     spec_of = {spec.key: spec for spec in INDICATORS}
     listed = "，".join(f"{spec_of[k].name} {'≤' if spec_of[k].lower_is_better else '≥'} {t:g}{spec_of[k].unit}"
                       for k, t in county.targets.items() if t is not None)
+    if document:
+        return f"目标为全县统一目标（{listed}），各乡镇（街道）均按此判断。"
     none = "、".join(spec_of[k].name for k, t in county.targets.items() if t is None)
     how = ("其中" + "、".join(spec_of[k].name for k in county.chosen) + "的目标由县（区）设定（--target），其余为默认目标"
            if county.chosen else "均为默认目标，可用 jingfang county --target 设定")
