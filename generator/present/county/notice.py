@@ -8,6 +8,7 @@ import html
 from generator.contract.indicators import BY_KEY
 from generator.derive.county import County
 from generator.present.county.wording import STALE, fraction, name, target, targets_line, value
+from generator.present.markup import Raw
 from generator.present.pages.charts import line_chart
 from generator.present.pages.html import Page, page, print_button, table
 
@@ -53,7 +54,7 @@ def render_trend(county: County) -> Page:
 
 给出了两个月以上汇总的乡镇（{len(several)} 个），每月的规范管理率（分子/分母）。
 
-{table(["乡镇", *months], each)}
+{table(["乡镇", *months], each, cls="jf-table jf-county-months", fold=False)}
 """
     return page("趋势", body, toc=True)
 
@@ -66,12 +67,13 @@ def _rate(items, key: str) -> float | None:
     return next(i for i in items if i.key == key).value
 
 
-def _month_value(found, month: str) -> str:
+def _month_value(found, month: str) -> Raw | str:
+    """The month's 规范管理率 over numerator/denominator: two short lines, so that twelve months fit a laptop."""
     chosen = [s for s in found if s.as_of.strftime("%Y-%m") == month]
     if not chosen:
         return "—"
     f = chosen[-1].indicators["standard_management_rate"]
-    return f"{f.numerator / f.denominator * 100:.1f}%（{f.numerator}/{f.denominator}）" if f.denominator else "—"
+    return Raw(f"{f.numerator / f.denominator * 100:.1f}%<br>{f.numerator}/{f.denominator}") if f.denominator else "—"
 
 
 def render_notice(county: County) -> Page:
