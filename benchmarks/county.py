@@ -38,9 +38,13 @@ def summary(n: int) -> Summary:
     fractions = {spec.key: Fraction(numerator=registered * (60 + (n + i) % 40) // 100, denominator=registered)
                  for i, spec in enumerate(INDICATORS)}
     fractions["prevalence"] = Fraction(numerator=registered, denominator=20_000 + 97 * n)
+    managed = registered - n % 9  # the numbers a workbook can give (contract/summary checks them)
+    fractions["management_rate"] = Fraction(numerator=managed, denominator=registered)
+    for key in ("stable_rate", "free_medication_share"):  # of 在管
+        fractions[key] = Fraction(numerator=min(fractions[key].numerator, managed), denominator=managed)
     return Summary(township=f"合成{n:03d}镇", county="合成县", as_of=day,
                    period=SummaryPeriod(name="本年", start=date(day.year, 1, 1), end=day),
-                   counts={"registered": registered, "managed": registered - n % 9, "pending": n % 3,
+                   counts={"registered": registered, "managed": managed, "pending": n % 3,
                            "other_diagnosis": n % 2, "closed": n % 4, "high_risk": n % 6},
                    indicators=fractions, lists={spec.key: (n * (i + 3)) % 11 for i, spec in enumerate(LISTS)})
 

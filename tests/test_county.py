@@ -123,6 +123,9 @@ def synthetic(n: int, as_of: date = date(2026, 6, 30)) -> Summary:
     fractions = {spec.key: Fraction(numerator=min(managed, registered) - (n + i) % 4, denominator=registered)
                  for i, spec in enumerate(INDICATORS)}
     fractions["prevalence"] = Fraction(numerator=registered, denominator=3000 + n)
+    fractions["management_rate"] = Fraction(numerator=managed, denominator=registered)
+    for key in ("stable_rate", "free_medication_share"):  # of 在管, not 在册
+        fractions[key] = Fraction(numerator=fractions[key].numerator, denominator=managed)
     return Summary(township=f"第{n:03d}镇", county="合成县", as_of=as_of - timedelta(days=n % 40),
                    period=SummaryPeriod(name="本年", start=date(as_of.year, 1, 1), end=as_of - timedelta(days=n % 40)),
                    counts={"registered": registered, "managed": managed, "pending": n % 2, "other_diagnosis": 0,
@@ -193,9 +196,12 @@ def test_a_township_without_a_denominator_is_shown_with_dashes_never_judged():
     county = county_of([_with(1, newest, (8, 10), (1, 10)), _with(4, newest, (0, 0), (0, 0))])
     pages = dict(render_county(county))
     ranking = pages["ranking.md"].body
-    assert "<tr><td>1</td><td>第001镇</td><td>80.0%</td><td>8/10</td><td>达标 ✓</td></tr>" in ranking
-    assert "<tr><td>—</td><td>第004镇</td><td>—</td><td>0/0</td><td>—</td></tr>" in ranking
-    assert "<tr><td>—</td><td>第004镇</td><td>—</td><td>0/0</td><td>无目标</td></tr>" in ranking  # 服药率: no target
+    nw = '<span class="jf-nw">{}</span>'  # a township's name never wraps
+    assert f"<tr><td>1</td><td>{nw.format('第001镇')}</td><td>80.0%</td><td>8/10</td><td>达标 ✓</td></tr>" in ranking
+    assert f"<tr><td>—</td><td>{nw.format('第004镇')}</td><td>—</td><td>0/0</td><td>—</td></tr>" in ranking
+    assert f"<tr><td>—</td><td>{nw.format('第004镇')}</td><td>—</td><td>0/0</td><td>无目标</td></tr>" in ranking
     row = next(r for r in re.findall(r"<tr>.*?</tr>", pages["townships.md"].body) if "第004镇" in r)
     cells = re.findall(r"<td>(.*?)</td>", row)
-    assert cells[:2] == ["第004镇", "2026-06-30"] and cells[3] == "—<br>（0/0）"  # 管理率: no verdict, no division
+    assert cells[:3] == ['<span class="jf-nw">第004镇</span>', "2026-06-30", "3/7\u00a0项"]
+    # 8 targets, 管理率 without a denominator not judged; met: 报告患病率 14/3004 = 4.66‰, 规律服药率 12/14, 免费服药比例 10/13
+    assert cells[4] == "—<br>0/0"  # 管理率: no verdict, no division

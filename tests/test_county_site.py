@@ -35,6 +35,10 @@ def test_the_site_is_built_encrypted_and_holds_no_townships_personal_value(made,
     assert result.returncode == 0, text(result.stderr)
     assert json.loads(text(result.stdout))["townships"] == [*TOWNSHIPS, "达标镇"]
     assert f"县级网站已生成：{out.resolve()}（4 个乡镇，7 个页面，最新统计截止日期 2025-06-30）" in text(result.stderr)
+    assert ("保密检查：每个页面是否加密、有没有明文的网站密码（网站的内容来自汇总，没有个人信息，不用查找姓名、身份证号、电话、地址）……\n"
+            in text(result.stderr)) and "（0 项）" not in text(result.stderr)
+    assert ("最新统计截止日期 2025-06-30）。保密检查通过：每个页面都已加密，没有明文的网站密码（网站只有各乡镇的人数、指标和清单条数，"
+            "没有个人信息可查）。\n") in text(result.stderr)
     assert sorted(p.name for p in out.glob("*.html")) == PAGES
     for book in books.values():  # every page encrypted, none of any workbook's names, IDs, phones, addresses
         assert_no_leaks(book, out)

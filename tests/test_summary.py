@@ -78,6 +78,9 @@ def test_the_default_file_is_named_for_the_township_and_day_and_never_overwritte
     made = tmp_path / f"汇总-{TOWNSHIPS[0]}-2025-06-30.json"
     assert made.is_file() and text(result.stdout).startswith(f"已生成汇总：汇总-{TOWNSHIPS[0]}-2025-06-30.json（")
     assert "没有姓名、身份证号、电话、地址和村社区名称" in text(result.stderr)
+    assert ("文件带校验码：传输中被截断、或被改动而没有重算校验码的文件，县里会拒收；但校验码不是签名（谁都能重算），"
+            "挡不住有意的篡改，请通过可信的渠道原样发送。") in text(result.stderr)
+    assert "改动过的文件县里会拒收" not in text(result.stderr)  # what the check code cannot promise
     again = run("summary", str(books[TOWNSHIPS[0]]), cwd=tmp_path, password=None)
     assert again.returncode == 1
     assert text(again.stderr) == f"错误：“汇总-{TOWNSHIPS[0]}-2025-06-30.json”已经存在，没有覆盖。确实要覆盖请加 --force。\n"

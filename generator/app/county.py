@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Callable
 
 from generator.app.build import LOCK_MINUTES, Progress
+from generator.app.commandline import BadOption
 from generator.app.outcome import Outcome, Refused
 from generator.app.password import (PasswordProblem, check_password, generate_passphrase, is_safe_location,
                                     password_from_environment, read_county_access, read_password_file)
 from generator.app.publishing import PROJECT
 from generator.app.strength import hints_for
 from generator.contract.access import TOWNSHIP_LEVEL
+from generator.contract.indicators import INDICATORS, PERMILLE
 from generator.contract.summary import Summary, SummaryRefused
 from generator.derive.county import County, MixedSummaries, county_of
 from generator.present.county import NAV, render_county
@@ -37,7 +39,27 @@ PROMPT = "这是县（区）严重精神障碍患者服务管理汇总网站，�
 GENERATED = "本次县级网站的密码（随机生成，没有保存在任何地方，请记下并只告诉需要查看的人）："
 
 
-def read_county(paths: list[Path], warn: Callable[[str], None]) -> tuple[County, str]:
+def read_target(text: str) -> tuple[str, float]:
+    """``county --target 名称=值`` (规范管理率=90, 90%, 报告患病率=4.5‰): the indicator's key and its target."""
+    name, sep, typed = text.partition("=")
+    names = "、".join(spec.name for spec in INDICATORS)
+    spec = next((spec for spec in INDICATORS if spec.name == name.strip()), None)
+    if not sep or spec is None:
+        raise BadOption(f"“{text}”应写成 指标名称=目标值，如 --target 规范管理率=90；指标名称是 {names} 之一。")
+    number = typed.strip().rstrip("%％‰").strip()
+    top = 1000 if spec.unit == PERMILLE else 100
+    try:
+        target = float(number)
+    except ValueError:
+        target = -1.0
+    if not 0 <= target <= top:
+        raise BadOption(f"“{text}”：{spec.name}的目标应为 0 到 {top} 之间的数（单位 {spec.unit}），如 "
+                        f"--target {spec.name}={spec.target if spec.target is not None else 90:g}。")
+    return spec.key, target
+
+
+def read_county(paths: list[Path], warn: Callable[[str], None],
+                targets: dict[str, float] | None = None) -> tuple[County, str]:
     """Every summary read and the county made of them, and a digest of the files; Refused (naming the file or the
     townships) when a file is not a whole summary of this format or the summaries cannot be added up. Duplicates
     are warned about."""
@@ -48,7 +70,7 @@ def read_county(paths: list[Path], warn: Callable[[str], None]) -> tuple[County,
             summary = read_summary(path)
             found.append((str(path), summary))
             digest.update(summary.to_json().encode("utf-8") + b"\0")
-        county = county_of(found)
+        county = county_of(found, targets)
     except (SummaryRefused, MixedSummaries) as exc:
         raise Refused(str(exc)) from None
     for line in county.warnings:
@@ -61,7 +83,7 @@ def county_json(county: County) -> str:
 
 
 def run_county(paths: list[Path], out: Path | None, *, as_json: bool, access_file: Path | None,
-               password_file: Path | None, progress: Progress) -> Outcome:
+               password_file: Path | None, progress: Progress, targets: dict[str, float] | None = None) -> Outcome:
     """``county``: the JSON (--json), the site (--out), or both; Refused when a summary or the output folder is
     refused, or the site cannot be built (the previous site kept)."""
     if out is not None:
@@ -69,7 +91,7 @@ def run_county(paths: list[Path], out: Path | None, *, as_json: bool, access_fil
             check_output(out)
         except UnsafeOutput as exc:
             raise Refused(str(exc)) from None
-    county, digest = read_county(paths, progress)
+    county, digest = read_county(paths, progress, targets)
     built = None if out is None else build_county_site(county, digest, out, access_file=access_file,
                                                        password_file=password_file, progress=progress)
     if as_json:  # stdout holds the JSON alone; what was built is said on stderr
@@ -117,4 +139,5 @@ def build_county_site(county: County, digest: str, out: Path, *, access_file: Pa
     except UnsafeOutput as exc:
         raise Refused(str(exc)) from None
     return (f"县级网站已生成：{out.resolve()}（{len(county.townships)} 个乡镇，{pages} 个页面，"
-            f"最新统计截止日期 {county.newest.isoformat()}）")
+            f"最新统计截止日期 {county.newest.isoformat()}）。保密检查通过：每个页面都已加密，没有明文的网站密码"
+            "（网站只有各乡镇的人数、指标和清单条数，没有个人信息可查）。")

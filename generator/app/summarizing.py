@@ -19,7 +19,8 @@ from generator.site.verify import Secrets, describe, personal_values, scan_file
 
 VILLAGE = "村社区名称"
 SUMMARY_NOTE = ("汇总文件只有人数、各项指标的分子和分母、各清单的条数，没有姓名、身份证号、电话、地址和村社区名称，"
-                "可以发给县（区）汇总（jingfang county）。请原样发送，改动过的文件县里会拒收。")
+                "可以发给县（区）汇总（jingfang county）。文件带校验码：传输中被截断、或被改动而没有重算校验码的文件，县里会拒收；"
+                "但校验码不是签名（谁都能重算），挡不住有意的篡改，请通过可信的渠道原样发送。")
 
 
 def write_summary(workbook: Path, out: Path | None, *, as_of: date | None, period: str | None, force: bool,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.chinese import AS_OF_DAY, ChineseCommand
+from generator.cli.chinese import AS_OF_DAY, ChineseCommand, Checked
 from generator.cli.errors import JingfangError, _library_errors, _say
 from generator.contract.indicators import PERIODS
 
@@ -35,21 +35,32 @@ def summary(workbook: Path, out: Path | None, as_of: date | None, period: str | 
         _say(write_summary(workbook, out, as_of=as_of, period=period, force=force, today=date.today()))
 
 
+def _read_target(text: str) -> tuple[str, float]:
+    from generator.app.county import read_target  # the site's machinery: loaded only when a command needs it
+
+    return read_target(text)
+
+
 @click.command(cls=ChineseCommand)
 @click.argument("summaries", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), metavar="SITE", help="县级网站的输出文件夹（新的、空的，或以前生成的县级网站）。")
 @click.option("--access", "access_file", type=click.Path(path_type=Path, dir_okay=False),
               help="权限文件（YAML）：一行“县区: 密码”。不给时依次用 --password-file、环境变量 JINGFANG_PASSWORD，都没有时生成一个随机密码并显示。")
 @click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False), help="从这个文件的第一行读取网站密码。")
+@click.option("--target", "targets", multiple=True, metavar="指标=目标",
+              type=Checked("指标=目标", lambda text: _read_target(text)),
+              help="全县统一的指标目标，代替默认目标，可以给多次，如 --target 规范管理率=90 --target 面访率=90。"
+                   "所有乡镇都按同一套县级目标判断是否达标。")
 @click.option("--json", "as_json", is_flag=True,
               help="以 JSON 输出：{\"townships\": [乡镇…], \"totals\": {指标键: {numerator, denominator}}, \"lists\": {清单键: 条数}}。")
 def county(summaries: tuple[Path, ...], out: Path | None, access_file: Path | None, password_file: Path | None,
-           as_json: bool) -> None:
+           targets: tuple[tuple[str, float], ...], as_json: bool) -> None:
     """县级汇总（三级联动）：把各乡镇的汇总文件 SUMMARIES 合起来，生成带密码的县级网站（--out）或输出 JSON（--json）。
 
     \b
     合计是各乡镇分子、分母分别相加后再算比率（不是比率的平均）。同一乡镇有多份汇总时用统计截止日期最晚的一份（并提示）；
-    统计周期或年份不同的汇总不能相加，会被拒绝。被改动、不完整或来自更新版本的汇总文件也会被拒绝。
+    统计周期、年份或所属区县不同的汇总不能相加，会被拒绝。不完整、校验码不符、数字不可能（如分子大于分母）
+    或来自更新版本的汇总文件也会被拒绝。各乡镇都按同一套县级目标（默认目标，或 --target 设定的）判断是否达标。
     """
     from generator.app.county import run_county
 
@@ -57,4 +68,4 @@ def county(summaries: tuple[Path, ...], out: Path | None, access_file: Path | No
         raise JingfangError("请用 --out 指定县级网站的文件夹，或用 --json 只输出汇总数字。")
     with _library_errors():
         _say(run_county(list(summaries), out, as_json=as_json, access_file=access_file, password_file=password_file,
-                        progress=lambda line: click.echo(line, err=True)))
+                        progress=lambda line: click.echo(line, err=True), targets=dict(targets)))

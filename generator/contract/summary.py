@@ -13,9 +13,9 @@ import json
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
-from generator.contract.indicators import BY_KEY as INDICATOR_KEYS, COUNTS, Period
+from generator.contract.indicators import BY_KEY as INDICATOR_KEYS, COUNTS, POPULATION_KEY, Period
 from generator.contract.lists import BY_KEY as LIST_KEYS
 
 FORMAT = "jingfang-summary/1"
@@ -24,6 +24,13 @@ HIGH_RISK = "high_risk"  # the summary's counts: indicators --json's, and 在册
 SUMMARY_COUNTS: dict[str, str] = {**COUNTS, HIGH_RISK: "高风险"}
 INCIDENT_KEY = "incident_rate"  # its numerator is the 肇事肇祸 count the county shows
 DIGEST = "digest"
+# what each indicator's denominator must equal (a count's key), or at most equal (≤); its numerator is a subset of
+# its denominator for every indicator but 报告患病率 (numerator 在册, denominator 常住人口): derive/indicators.compute
+EQUALS = {"management_rate": "registered", "standard_management_rate": "registered", "face_visit_rate": "registered",
+          "medication_rate": "registered", "regular_medication_rate": "registered", "incident_rate": "registered",
+          "stable_rate": "managed", "free_medication_share": "managed"}
+AT_MOST = {"consent_signed_rate": "registered", "health_check_rate": "registered",
+           "guardian_agreement_rate": "registered", "reward_agreement_rate": "registered"}
 
 
 class SummaryRefused(ValueError):
@@ -34,8 +41,8 @@ class Fraction(BaseModel):
     """An indicator's numerator and denominator (never a rate: the county sums these)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    numerator: int = Field(ge=0)
-    denominator: int = Field(ge=0)
+    numerator: StrictInt = Field(ge=0)
+    denominator: StrictInt = Field(ge=0)
 
 
 class SummaryPeriod(BaseModel):
@@ -54,16 +61,9 @@ class Summary(BaseModel):
     county: str | None = Field(None, max_length=60)
     as_of: date
     period: SummaryPeriod
-    counts: dict[str, int]
+    counts: dict[str, StrictInt]
     indicators: dict[str, Fraction]
-    lists: dict[str, int]
-
-    @field_validator("counts", "lists")
-    @classmethod
-    def _not_negative(cls, value: dict[str, int]) -> dict[str, int]:
-        if any(n < 0 for n in value.values()):
-            raise ValueError("负数")
-        return value
+    lists: dict[str, StrictInt]
 
     @model_validator(mode="after")
     def _keys(self) -> Summary:
@@ -74,6 +74,34 @@ class Summary(BaseModel):
                 said = "；".join(part for part in (missing and f"缺少 {'、'.join(missing)}",
                                                    unknown and f"不认识 {'、'.join(unknown)}") if part)
                 raise ValueError(f"“{field}”的项目与本程序不同（{said}）：两边的 jingfang 版本不一致")
+        for field in ("counts", "lists"):
+            for key, n in getattr(self, field).items():
+                if n < 0:
+                    raise ValueError(f"{field}.{key} 是负数 {n}")
+        return self._consistent()
+
+    def _consistent(self) -> Summary:
+        """The numbers one workbook can give (derive/indicators.compute): a numerator within its denominator, the
+        denominators the counts they are of; ValueError naming the key otherwise."""
+        c, f = self.counts, self.indicators
+        if c["managed"] > c["registered"]:
+            raise ValueError(f"counts.managed（在管 {c['managed']}）大于 counts.registered（在册 {c['registered']}）")
+        for key, spec in INDICATOR_KEYS.items():
+            n, d = f[key].numerator, f[key].denominator
+            if key != POPULATION_KEY and n > d:
+                raise ValueError(f"indicators.{key}（{spec.name}）的分子 {n} 大于分母 {d}")
+        prevalence = f[POPULATION_KEY].numerator
+        if prevalence != c["registered"]:
+            raise ValueError(f"indicators.{POPULATION_KEY}（报告患病率）的分子 {prevalence} 不等于在册人数 {c['registered']}")
+        if f["management_rate"].numerator != c["managed"]:
+            raise ValueError(f"indicators.management_rate（管理率）的分子 {f['management_rate'].numerator} "
+                             f"不等于在管人数 {c['managed']}")
+        for rule, holds, said in ((EQUALS, lambda d, n: d == n, "不等于"), (AT_MOST, lambda d, n: d <= n, "大于")):
+            for key, count in rule.items():
+                d = f[key].denominator
+                if not holds(d, c[count]):
+                    raise ValueError(f"indicators.{key}（{INDICATOR_KEYS[key].name}）的分母 {d} {said}"
+                                     f"{COUNTS[count]}人数 {c[count]}")
         return self
 
     def content(self) -> dict[str, Any]:
@@ -117,6 +145,9 @@ def summary_from(data: object, name: str) -> Summary:
         return Summary.model_validate(content)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "全文"
-        said = str(first["ctx"]["error"]) if first["type"] == "value_error" else "值的类型或格式不对"
-        raise SummaryRefused(f"汇总文件“{name}”的内容不对（{where}：{said}），没有汇总。") from None
+        where = ".".join(str(part) for part in first["loc"])
+        said = (str(first["ctx"]["error"]) if first["type"] == "value_error"
+                else "不能是负数" if first["type"] == "greater_than_equal"
+                else "应为整数" if first["type"].startswith("int") else "值的类型或格式不对")
+        raise SummaryRefused(f"汇总文件“{name}”的内容不对（{f'{where}：' if where else ''}{said}），没有汇总。"
+                             "这样的数字不可能由 jingfang summary 算出，请让乡镇重新生成后原样发送。") from None

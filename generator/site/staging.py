@@ -159,7 +159,9 @@ class Staging:
 
     def _gate(self, site: Path, secrets: Secrets, progress: Callable[[str], None]) -> None:
         """The leak gate on the new site: LeaksFound when a page is not encrypted or shows a personal value."""
-        progress(f"保密检查：每个页面是否加密、有没有明文的姓名、身份证号、电话、地址（{len(secrets)} 项）……")
+        progress(f"保密检查：每个页面是否加密、有没有明文的姓名、身份证号、电话、地址（{len(secrets)} 项）……" if len(secrets)
+                 else "保密检查：每个页面是否加密、有没有明文的网站密码（网站的内容来自汇总，没有个人信息，不用查找姓名、身份证号、"
+                      "电话、地址）……")
         started = time.perf_counter()
         leaks = scan_site(site, secrets)
         self.gate_seconds = time.perf_counter() - started

@@ -1,14 +1,15 @@
 """The county's site (三级联动), a page set of its own: made from derive/county's County, never from a workbook.
 
-Pages: 总览 (the county's totals, counts, each township's as-of with the stale flag), 乡镇指标 (townships ×
-indicators against the targets, marked 达标 ✓ / 未达标 ✗ in words, not colour alone), 排名 (per indicator), 待办清单
-(to-do counts per list), 趋势 (month by month, when several months of summaries are given) and 通报 (notice). Titles
-are fixed words; township names are inside the encrypted bodies only.
+Pages: 总览 (the county's totals, counts, each township's as-of with the stale flag), 乡镇指标 (a row per township,
+a column per indicator against the county's one set of targets, marked ✓ / ✗ in signs, not colour alone), 排名 (per
+indicator), 待办清单 (to-do counts per list), 趋势 (month by month, when several months of summaries are given) and
+通报 (notice). The wide tables fit a 1366 px screen with twenty townships: indicator and list titles run top to
+bottom, as the township's meeting tables do (jf-village-*), and a township's name never wraps. Titles are fixed
+words; township names are inside the encrypted bodies only.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Iterator
 
 from generator.contract.indicators import INDICATORS
@@ -17,7 +18,8 @@ from generator.contract.summary import SUMMARY_COUNTS
 from generator.derive.county import STALE_DAYS, County, Township
 from generator.derive.indicators import Indicator
 from generator.present.county.notice import render_notice, render_trend
-from generator.present.county.wording import HERE_TOWNSHIPS, STALE, fraction, judged, target, value, verdict, wide
+from generator.present.county.wording import (HERE_TOWNSHIPS, STALE, fraction, name, target, targets_line, value,
+                                              verdict)
 from generator.present.markup import Raw
 from generator.present.pages.html import Page, a, page, table
 
@@ -39,7 +41,8 @@ def render_county(county: County) -> Iterator[tuple[str, Page]]:
 
 def _period(county: County) -> str:
     return (f"统计周期“{county.period_name}”，各乡镇截至各自的统计截止日期（最新 {county.newest.isoformat()}）。"
-            "合计 = 各乡镇分子之和 ÷ 各乡镇分母之和（不是比率的平均）；目标为默认目标；分母为 0 时显示“—”。")
+            "合计 = 各乡镇分子之和 ÷ 各乡镇分母之和（不是比率的平均）；分母为 0 时显示“—”。"
+            + targets_line(county))
 
 
 def _totals_table(items: list[Indicator]) -> str:
@@ -53,7 +56,7 @@ def _home(county: County) -> Page:
     counts = table([*SUMMARY_COUNTS.values(), "肇事肇祸"],
                    [[*(county.counts[k] for k in SUMMARY_COUNTS), county.incidents]])
     asof = table(["乡镇", "统计截止日期", "数据"],
-                 [(t.name, t.summary.as_of, STALE if t.stale else "") for t in county.townships])
+                 [(name(t.name), t.summary.as_of, STALE if t.stale else "") for t in county.townships])
     body = f"""
 {len(county.townships)} 个乡镇（街道）的汇总。{_period(county)}
 
@@ -80,37 +83,63 @@ def _home(county: County) -> Page:
 
 
 def _townships(county: County) -> Page:
-    specs = INDICATORS
-    rows = [[t.name, t.summary.as_of.isoformat() + (f" {STALE}" if t.stale else ""), *(_cell(t[s.key]) for s in specs)]
-            for t in county.townships]
-    rows.append(["合计", county.newest.isoformat(), *(_cell(i) for i in county.totals)])
+    """A 目标 row, a row per township, the 合计 row; a column per indicator (its name top to bottom), each cell the
+    value with ✓ / ✗ over (numerator/denominator), and a 达标 column counting the targets met."""
+    rows = [["目标", "", "", *(target(i) for i in county.totals)]]
+    rows += [[name(t.name), _as_of(t), *_cells(t.items)] for t in county.townships]
+    rows.append(["合计", county.newest.isoformat(), *_cells(county.totals)])
+    table_html = table(["乡镇", "统计截止日期", "达标", *(s.name for s in INDICATORS)], rows,
+                       cls="jf-table jf-meeting jf-village-indicators jf-county-indicators", fold=False)
     body = f"""
-{_period(county)}每格依次是数值、是否达到目标（“达标 ✓”“未达标 ✗”，没有目标的指标不写）和分子/分母。
+{_period(county)}
 
-{wide(table(["乡镇", "统计截止日期", *(s.name for s in specs)], rows))}
+{table_html}
+每格上一行是数值和是否达到目标（✓ 达标，✗ 未达标；没有目标或分母为 0 的不标），下一行是分子/分母（分母为 0 时数值为“—”）；
+“达标”列为达到目标的指标数 / 有目标的指标数。
 """
     return page("乡镇指标", body, heading=HERE_TOWNSHIPS)
 
 
-def _cell(i: Indicator) -> Raw:
-    """Value, verdict and numerator/denominator on lines of their own (a narrow column wraps none of them)."""
-    return Raw("<br>".join(html.escape(part) for part in (value(i), judged(i), f"（{fraction(i)}）") if part))
+def _as_of(t: Township) -> Raw:
+    day = t.summary.as_of.isoformat()
+    return Raw(f"{day}<br>{STALE}" if t.stale else day)
+
+
+MARK = {True: "\u00a0✓", False: "\u00a0✗", None: ""}  # the sign stays beside its value
+
+
+def _cells(items: list[Indicator]) -> list:
+    """The 达标 count, then each indicator as its value and sign over numerator/denominator: two short lines (no
+    brackets: the county's totals are long numbers), so that thirteen indicators fit a laptop's width (numbers and
+    fixed signs only: nothing to escape)."""
+    judged = [i for i in items if i.met is not None]
+    return [f"{sum(i.met for i in judged)}/{len(judged)}\u00a0项" if judged else "—",
+            *(Raw(f"{value(i)}{MARK[i.met]}<br>{fraction(i)}") for i in items)]
 
 
 def _ranking(county: County) -> Page:
     parts = [f"每个指标从好到差排列（肇事肇祸率越低越好）；数值相同名次相同；分母为 0 的乡镇不排名，列在最后。{_period(county)}"]
     for spec in INDICATORS:
-        rows = [(rank if rank is not None else "—", t.name, value(t[spec.key]), fraction(t[spec.key]),
+        rows = [(rank if rank is not None else "—", name(t.name), value(t[spec.key]), fraction(t[spec.key]),
                  verdict(t[spec.key])) for rank, t in county.ranking(spec.key)]
+        goal = county.total(spec.key)
         parts.append(f"## {spec.name} {{#{spec.key.replace('_', '-')}}}\n\n"
+                     f"全县统一目标：{target(goal) if goal.target is not None else '无目标'}。\n\n"
                      + table(["名次", "乡镇", "数值", "分子/分母", "是否达标"], rows))
     return page("排名", "\n\n".join(parts), toc=True)
 
 
 def _lists(county: County) -> Page:
+    """The county's total of every list; then a row per township and a column per list that has items somewhere
+    (its title top to bottom), zeros blank."""
     totals = table(["清单", "全县合计"], [(spec.title, county.lists[spec.key]) for spec in LISTS])
-    each = wide(table(["乡镇", "在册", "高风险", "肇事肇祸", *(spec.title for spec in LISTS)],
-                      [_list_row(t) for t in county.townships]))
+    shown = [spec for spec in LISTS if county.lists[spec.key]]
+    quiet = len(LISTS) - len(shown)
+    each = table(["乡镇", "在册", "高风险", "肇事肇祸", *(spec.title for spec in shown)],
+                 [*(_list_row(t, shown) for t in county.townships),
+                  ["合计", county.counts["registered"], county.counts["high_risk"], county.incidents,
+                   *(county.lists[spec.key] for spec in shown)]],
+                 cls="jf-table jf-meeting jf-village-lists jf-county-lists", fold=False)
     body = f"""
 各乡镇统计截止日期当天各类待办清单的条数（清单的含义见乡镇网站的“待办清单”页）。
 
@@ -121,11 +150,12 @@ def _lists(county: County) -> Page:
 ## 各乡镇 {{#townships}}
 
 {each}
+清单的条数空白为 0。{f"另有 {quiet} 个清单全县都是 0，未列出（见上面的全县合计）。" if quiet else ""}
 """
     return page("待办清单", body, toc=True)
 
 
-def _list_row(t: Township) -> list:
+def _list_row(t: Township, shown: list) -> list:
     s = t.summary
-    return [t.name, s.counts["registered"], s.counts["high_risk"], t["incident_rate"].numerator,
-            *(s.lists[spec.key] for spec in LISTS)]
+    return [name(t.name), s.counts["registered"], s.counts["high_risk"], t["incident_rate"].numerator,
+            *(s.lists[spec.key] or "" for spec in shown)]

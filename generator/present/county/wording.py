@@ -3,8 +3,12 @@ alone)."""
 
 from __future__ import annotations
 
-from generator.contract.indicators import PERMILLE
+import html
+
+from generator.contract.indicators import INDICATORS, PERMILLE
+from generator.derive.county import County
 from generator.derive.indicators import Indicator
+from generator.present.markup import Raw
 
 MET, UNMET = "达标 ✓", "未达标 ✗"
 STALE = "数据较旧"
@@ -35,10 +39,24 @@ def target(i: Indicator) -> str:
     return f"{'≤' if i.spec.lower_is_better else '≥'} {i.target:g}{i.unit}"
 
 
-def wide(table_html: str) -> str:
-    """A table wider than the page (townships × indicators or lists) in Material's own scrolling frame, so the page
-    keeps its width and the table scrolls sideways."""
-    return f'\n\n<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{table_html}</div></div>\n\n'
+def name(township: str) -> Raw:
+    """A township's name on one line (东关街道, never 东关/街道)."""
+    return Raw(f'<span class="jf-nw">{html.escape(township)}</span>')
+
+
+def targets_line(county: County, document: bool = False) -> str:
+    """The sentence every page that says 达标 carries: which targets judged every township (document: the printed
+    通报's shorter words, without the command's option)."""
+    spec_of = {spec.key: spec for spec in INDICATORS}
+    listed = "，".join(f"{spec_of[k].name} {'≤' if spec_of[k].lower_is_better else '≥'} {t:g}{spec_of[k].unit}"
+                      for k, t in county.targets.items() if t is not None)
+    if document:
+        return f"目标为全县统一目标（{listed}），各乡镇（街道）均按此判断。"
+    none = "、".join(spec_of[k].name for k, t in county.targets.items() if t is None)
+    how = ("其中" + "、".join(spec_of[k].name for k in county.chosen) + "的目标由县（区）设定（--target），其余为默认目标"
+           if county.chosen else "均为默认目标，可用 jingfang county --target 设定")
+    return (f"目标为全县统一目标（{listed}；{how}{f'；{none}无目标' if none else ''}），"
+            "各乡镇都按这一套目标判断是否达标，不用乡镇自己设的目标。")
 
 
 def verdict(i: Indicator) -> str:

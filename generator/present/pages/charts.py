@@ -101,8 +101,9 @@ def bar_chart(uid: str, title: str, labels: Sequence[str], series: Sequence[Seri
 
 
 def line_chart(uid: str, title: str, labels: Sequence[str], series: Sequence[Series], top: float = 100,
-               unit: str = "%") -> str:
-    """Lines over the labels (a None value leaves a gap), each with its own dash and marker, values by the points."""
+               unit: str = "%", *, gaps: bool = False) -> str:
+    """Lines over the labels (a None value has no point), each with its own dash and marker, values by the points;
+    gaps=True also breaks the line at a None (the county's incomplete months), else the line joins across it."""
     step = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     scale = (HEIGHT - TOP - BOTTOM) / top
     parts = []
@@ -110,9 +111,16 @@ def line_chart(uid: str, title: str, labels: Sequence[str], series: Sequence[Ser
     for k, (_, values) in enumerate(series):
         points = [(LEFT + step * (i + 0.5), HEIGHT - BOTTOM - v * scale, v) for i, v in enumerate(values) if v is not None]
         dash = f' stroke-dasharray="{DASHES[k % len(DASHES)]}"' if DASHES[k % len(DASHES)] else ""
-        if len(points) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
-            parts.append(f'<polyline points="{path}" fill="none" stroke="#000" stroke-width="2"{dash}/>')
+        runs: list[list[tuple[float, float, float]]] = [[]]
+        for i, v in enumerate(values):
+            if v is not None:
+                runs[-1].append((LEFT + step * (i + 0.5), HEIGHT - BOTTOM - v * scale, v))
+            elif gaps and runs[-1]:
+                runs.append([])
+        for run in runs if gaps else [points]:
+            if len(run) > 1:
+                path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in run)
+                parts.append(f'<polyline points="{path}" fill="none" stroke="#000" stroke-width="2"{dash}/>')
         for i, (x, y, v) in enumerate(points):
             parts.append(_marker(k, x, y))
             parts.append(_label(x, y + (-7 if _on_top(series, k, labels_at[k][i]) else 16), f"{v:.0f}", size=10,
