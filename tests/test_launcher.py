@@ -198,3 +198,31 @@ def test_the_demo_is_built_as_of_the_samples_own_date_without_a_stale_banner(tmp
     assert "已过去" not in text(result.stderr)
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "jf-stale" not in home and "已过去" not in home
+
+
+def test_a_launcher_told_of_roster_files_builds_with_compare(tmp_path):
+    """``shortcut --compare`` bakes build --compare into both launchers, so a clerk who never types a command still
+    gets the 信息比对 page; a roster file that is not there is refused before anything is written."""
+    from tests.rosters import write_roster_xlsx
+    from tests.test_compare import HEADERS, ROWS
+
+    folder = tmp_path / "精防 台账"
+    folder.mkdir()
+    workbook = folder / "示例台账.xlsx"
+    shutil.copyfile(SAMPLE, workbook)
+    access = tmp_path / "权限.yaml"
+    access.write_text(f"乡镇: {TOWNSHIP_PASSWORD}\n", encoding="utf-8")
+    roster = write_roster_xlsx(tmp_path / "公安 名单.xlsx", HEADERS, ROWS, title="公安库导出名单")
+    missing = run("shortcut", str(workbook), "--compare", str(tmp_path / "没有.xlsx"), password=None)
+    assert missing.returncode == 1 and "比对名单" in text(missing.stderr) and not (folder / "生成网站.sh").exists()
+    made = run("shortcut", str(workbook), "--access", str(access), "--compare", f"{roster}=公安库", password=None)
+    assert made.returncode == 0, text(made.stderr)
+    assert "，与“公安 名单.xlsx”（公安库）比对，然后打开网站" in text(made.stdout)
+    batch = (folder / "生成网站.bat").read_bytes().decode("utf-8").split("\r\n")
+    assert f'set "COMPARE1={roster}=公安库"' in batch
+    assert ('"%PYTHON%" -m generator build "%WORKBOOK%" --out "%SITE%" --access "%ACCESS%" --compare "%COMPARE1%"'
+            in batch)
+    result = launch(folder / "生成网站.sh", env={"JINGFANG_NO_OPEN": "1"})
+    out = text(result.stdout)
+    assert result.returncode == 0, out + text(result.stderr)
+    assert "与公安库比对：" in out and (folder / "网站" / "compare.html").is_file()

@@ -20,6 +20,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from generator.app.outcome import Refused
 from generator.app.password import is_safe_location
@@ -42,6 +43,7 @@ class Launchers:
     workbook: Path
     access: Path | None
     python: Path
+    compare: tuple[tuple[Path, str], ...] = ()  # build --compare: each roster file (absolute) and its 来源
 
     @property
     def folder(self) -> Path:
@@ -50,17 +52,26 @@ class Launchers:
     def write(self) -> str:
         """Write both launchers (the .sh executable); say where they are and what they do."""
         site = self.folder / SITE_FOLDER
-        _write(self.folder / BAT, render_bat(self.python, self.workbook, self.access, site).encode("utf-8"), 0o644)
-        _write(self.folder / SH, render_sh(self.python, self.workbook, self.access, site).encode("utf-8"), 0o755)
+        args = (self.python, self.workbook, self.access, site, self.compare)
+        _write(self.folder / BAT, render_bat(*args).encode("utf-8"), 0o644)
+        _write(self.folder / SH, render_sh(*args).encode("utf-8"), 0o755)
         access = f"，用权限文件“{self.access}”" if self.access else "，生成时在窗口里输入网站密码"
+        compared = "".join(f"，与“{path.name}”（{source}）比对" for path, source in self.compare)
         return (f"已生成双击启动文件：{self.folder / BAT}（Windows）和 {SH}（Linux、macOS）。\n"
-                f"双击它：检查台账，无误后生成网站到“{site}”{access}，然后打开网站；有问题时窗口不关，显示要改正的地方。")
+                f"双击它：检查台账，无误后生成网站到“{site}”{access}{compared}，然后打开网站；"
+                "有问题时窗口不关，显示要改正的地方。")
 
 
-def plan_launchers(workbook: Path, access: Path | None, python: Path, force: bool) -> Launchers:
-    """The launchers for workbook, or Refused before anything is written: an access file that is not there, a
-    launcher already there (without --force), or a file of the same name jingfang did not make."""
+def plan_launchers(workbook: Path, access: Path | None, python: Path, force: bool,
+                   compare: Sequence[tuple[Path, str]] = ()) -> Launchers:
+    """The launchers for workbook (compare: the roster files build compares it with), or Refused before anything is
+    written: an access file or a roster file that is not there, a launcher already there (without --force), or a
+    file of the same name jingfang did not make."""
     workbook, python = Path(os.path.abspath(workbook)), Path(os.path.abspath(python))
+    rosters = tuple((Path(os.path.abspath(path)), source) for path, source in compare)
+    for path, _ in rosters:
+        if not path.is_file():
+            raise Refused(f"比对名单“{path}”不存在（或不是文件），没有生成启动文件。")
     if access is not None:
         access = Path(os.path.abspath(access))
         if not access.is_file():
@@ -76,7 +87,7 @@ def plan_launchers(workbook: Path, access: Path | None, python: Path, force: boo
                           "请把它改名或移走后再运行。")
         if not force:
             raise Refused(f"“{target}”已经存在。要按新的设置重新生成启动文件请加 --force。")
-    return Launchers(workbook, access, python)
+    return Launchers(workbook, access, python, rosters)
 
 
 def is_launcher(path: Path) -> bool:
@@ -107,9 +118,11 @@ def _bat_value(path: Path) -> str:
     return str(path).replace("%", "%%")
 
 
-def render_bat(python: Path, workbook: Path, access: Path | None, site: Path) -> str:
+def render_bat(python: Path, workbook: Path, access: Path | None, site: Path,
+               compare: Sequence[tuple[Path, str]] = ()) -> str:
     """The Windows launcher's text (to be written as UTF-8 without BOM)."""
     with_access = ' --access "%ACCESS%"' if access else ""
+    compared = "".join(f' --compare "%COMPARE{n}%"' for n in range(1, len(compare) + 1))
     lines = [
         "@chcp 65001 >nul",
         "@echo off",
@@ -119,13 +132,14 @@ def render_bat(python: Path, workbook: Path, access: Path | None, site: Path) ->
         f'set "WORKBOOK={_bat_value(workbook)}"',
         *([f'set "ACCESS={_bat_value(access)}"'] if access else []),
         f'set "SITE={_bat_value(site)}"',
+        *(f'set "COMPARE{n}={_bat_value(path)}={source}"' for n, (path, source) in enumerate(compare, 1)),
         "title 生成网站",
         "echo 正在检查台账……",
         f'"%PYTHON%" -m generator check "%WORKBOOK%"{with_access}',
         "if errorlevel 1 goto failed",
         "echo.",
         "echo 正在生成网站……",
-        f'"%PYTHON%" -m generator build "%WORKBOOK%" --out "%SITE%"{with_access}',
+        f'"%PYTHON%" -m generator build "%WORKBOOK%" --out "%SITE%"{with_access}{compared}',
         "if errorlevel 1 goto failed",
         f'if not defined {NO_OPEN} start "" "%SITE%\\index.html"',
         "exit /b 0",
@@ -138,14 +152,16 @@ def render_bat(python: Path, workbook: Path, access: Path | None, site: Path) ->
     return "\r\n".join(lines) + "\r\n"
 
 
-def _sh_value(path: Path) -> str:
-    """A path in single quotes, each ' in it written '\\'' (nothing else is special inside them)."""
-    return "'" + str(path).replace("'", "'\\''") + "'"
+def _sh_value(value: Path | str) -> str:
+    """A path (or FILE=来源) in single quotes, each ' in it written '\\'' (nothing else is special inside them)."""
+    return "'" + str(value).replace("'", "'\\''") + "'"
 
 
-def render_sh(python: Path, workbook: Path, access: Path | None, site: Path) -> str:
+def render_sh(python: Path, workbook: Path, access: Path | None, site: Path,
+              compare: Sequence[tuple[Path, str]] = ()) -> str:
     """The Linux/macOS launcher's text (POSIX sh)."""
     with_access = ' --access "$ACCESS"' if access else ""
+    compared = "".join(f' --compare "$COMPARE{n}"' for n in range(1, len(compare) + 1))
     lines = [
         "#!/bin/sh",
         "# 由 jingfang 生成（jingfang shortcut 台账 --force 可重新生成），运行它：检查台账，生成并打开网站。",
@@ -154,6 +170,7 @@ def render_sh(python: Path, workbook: Path, access: Path | None, site: Path) -> 
         f"WORKBOOK={_sh_value(workbook)}",
         *([f"ACCESS={_sh_value(access)}"] if access else []),
         f"SITE={_sh_value(site)}",
+        *(f"COMPARE{n}={_sh_value(f'{path}={source}')}" for n, (path, source) in enumerate(compare, 1)),
         "failed() {",
         "  echo",
         f'  echo "{FAILED.format(name=SH)}"',
@@ -165,7 +182,7 @@ def render_sh(python: Path, workbook: Path, access: Path | None, site: Path) -> 
         f'"$PYTHON" -m generator check "$WORKBOOK"{with_access} || failed $?',
         "echo",
         "echo '正在生成网站……'",
-        f'"$PYTHON" -m generator build "$WORKBOOK" --out "$SITE"{with_access} || failed $?',
+        f'"$PYTHON" -m generator build "$WORKBOOK" --out "$SITE"{with_access}{compared} || failed $?',
         f'if [ -z "${{{NO_OPEN}:-}}" ]; then',
         '  if [ "$(uname)" = Darwin ]; then open "$SITE/index.html"',
         '  elif command -v xdg-open >/dev/null 2>&1; then xdg-open "$SITE/index.html" >/dev/null 2>&1 &',

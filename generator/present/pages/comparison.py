@@ -16,7 +16,8 @@ from generator.present.pages.html import Page, Raw, a, page, table
 
 TITLE = "信息比对"
 HERE = paths.COMPARISON
-USAGE = ("jingfang build 台账.xlsx --compare 卫健库导出.xlsx=卫健库 --compare 公安库名单.xls=公安库")
+USAGE = "jingfang build 台账.xlsx --compare 卫健库导出.xlsx=卫健库 --compare 公安库名单.xls=公安库"
+SHORTCUT = "jingfang shortcut 台账.xlsx --access 权限.yaml --force --compare 卫健库导出.xlsx=卫健库 --compare 公安库名单.xls=公安库"
 
 
 def render_comparison(view: View) -> dict[str, Page]:
@@ -27,7 +28,9 @@ def render_comparison(view: View) -> dict[str, Page]:
     if not view.comparisons:
         body = intro + (
             "<p>这次生成网站时没有给出要比对的名单。要把台账与卫健库、公安库、民政、残联等名单核对，"
-            "生成网站时加上 <code>--compare 名单文件=来源</code>（可以写多次），例如：</p>"
+            "把名单文件放在台账旁边，让维护网站的同事重新生成一次双击启动文件，写上要比对的名单和来源"
+            f"（可以写多次）：</p><pre><code>{text(SHORTCUT)}</code></pre>"
+            "<p>以后每次双击“生成网站”都会比对。直接生成网站时也可以加上同样的 <code>--compare 名单文件=来源</code>：</p>"
             f"<pre><code>{text(USAGE)}</code></pre>"
             "<p>比对的结果会显示在这一页，各来源的不一致数量也会写进月度信息交换通报。"
             "只想在命令行里看一次，可以用 <code>jingfang compare 台账.xlsx 名单.xlsx --source 卫健库</code>。</p>")
