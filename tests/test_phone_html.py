@@ -29,7 +29,7 @@ def test_headers_carry_the_column_layout_once_and_cells_stay_bare():
     (tests/test_browser_phone.py sees the result); the pages write them once per table, not once per cell."""
     markup = table(["编号", "姓名", "在管状态", "应办日期", "逾期天数", "帮扶小组", "监护人电话"],
                    [("P001", "试甲乙", "在家居住", "2026-09-30", 3, "G01", "139****0001")])
-    assert ('<thead><tr><th class="jf-nw">编号</th><th>姓名</th><th class="jf-more">在管状态</th>'
+    assert ('<thead><tr><th class="jf-nw">编号</th><th class="jf-nw">姓名</th><th class="jf-nw jf-more">在管状态</th>'
             '<th class="jf-nw">应办日期</th><th class="jf-nw">逾期天数</th><th class="jf-nw jf-more">帮扶小组</th>'
             '<th class="jf-nw">监护人电话</th></tr></thead>') in markup
     assert ("<tr><td>P001</td><td>试甲乙</td><td>在家居住</td><td>2026-09-30</td><td>3</td><td>G01</td>"
