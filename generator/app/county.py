@@ -16,7 +16,7 @@ from typing import Callable
 from generator.app.build import LOCK_MINUTES, Progress
 from generator.app.commandline import BadOption
 from generator.app.outcome import Outcome, Refused
-from generator.app.password import (PasswordProblem, check_password, generate_passphrase, is_safe_location,
+from generator.app.password import (PasswordProblem, check_password, check_password_files, generate_passphrase,
                                     password_from_environment, read_county_access, read_password_file)
 from generator.app.publishing import PROJECT
 from generator.app.strength import hints_for
@@ -102,11 +102,7 @@ def run_county(paths: list[Path], out: Path | None, *, as_json: bool, access_fil
 def county_password(county: County, *, access_file: Path | None, password_file: Path | None,
                     progress: Progress) -> str:
     """The site's password, checked for strength against the county's and townships' names and the year."""
-    for path, what in ((access_file, "权限文件"), (password_file, "密码文件")):
-        if path is not None and not is_safe_location(path, PROJECT):
-            raise PasswordProblem(f"{what}“{path}”在项目文件夹里，可能被提交到代码仓库。请把它放到项目文件夹之外。")
-    if access_file is not None and password_file is not None:
-        raise PasswordProblem("--access 文件里已有县区密码，不能再同时用 --password-file。")
+    check_password_files(access_file, password_file, PROJECT, "县区密码")
     password = (read_county_access(access_file) if access_file is not None
                 else read_password_file(password_file) if password_file is not None
                 else password_from_environment())

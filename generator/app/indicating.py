@@ -15,6 +15,7 @@ from generator.app.outcome import Outcome, Refused
 from generator.contract.indicators import COUNTS
 from generator.derive import indicators
 from generator.derive.history import histories
+from generator.present.wording import target_text
 
 
 def show_indicators(workbook: Path, as_of: date | None, today: date, period: str | None, village: str | None,
@@ -46,8 +47,7 @@ def render_indicators(result: indicators.Indicators, village: str | None) -> str
         if i.target is None:
             target = "无目标"
         else:
-            sign = "≤" if i.spec.lower_is_better else "≥"
             verdict = "" if i.met is None else "，达标" if i.met else "，未达标"
-            target = f"目标 {sign} {i.target:g}{i.unit}{verdict}"
+            target = f"目标 {target_text(i)}{verdict}"
         lines.append(f"{i.name}：{value}（{i.numerator}/{i.denominator}），{target}")
     return "\n".join(lines)

@@ -203,12 +203,8 @@ def is_safe_location(path: Path, repo: Path) -> bool:
 def gather_access(*, password_file: Path | None, access_file: Path | None, project: Path,
                   prompt: Callable[[], str] | None) -> Access:
     """The passwords for a build, unchecked: an access file, a password file, JINGFANG_PASSWORD, or the prompt."""
-    for path, what in ((access_file, "权限文件"), (password_file, "密码文件")):
-        if path is not None and not is_safe_location(path, project):
-            raise PasswordProblem(f"{what}“{path}”在项目文件夹里，可能被提交到代码仓库。请把它放到项目文件夹之外。")
+    check_password_files(access_file, password_file, project, "乡镇密码")
     if access_file is not None:
-        if password_file is not None:
-            raise PasswordProblem("--access 文件里已有乡镇密码，不能再同时用 --password-file。")
         return read_access_file(access_file)
     if password_file is not None:
         return Access(read_password_file(password_file))
@@ -218,6 +214,16 @@ def gather_access(*, password_file: Path | None, access_file: Path | None, proje
     if prompt is None:
         raise PasswordProblem(f"需要网站密码：请用 --password-file 文件、环境变量 {ENV_VAR} 提供，或在命令行窗口中运行以便输入。")
     return Access(_plain(prompt(), "输入的密码"))
+
+
+def check_password_files(access_file: Path | None, password_file: Path | None, project: Path, whose: str) -> None:
+    """PasswordProblem when a file holding passwords lies in the project folder (it could be committed), or both an
+    access file (which holds whose password) and a password file are given."""
+    for path, what in ((access_file, "权限文件"), (password_file, "密码文件")):
+        if path is not None and not is_safe_location(path, project):
+            raise PasswordProblem(f"{what}“{path}”在项目文件夹里，可能被提交到代码仓库。请把它放到项目文件夹之外。")
+    if access_file is not None and password_file is not None:
+        raise PasswordProblem(f"--access 文件里已有{whose}，不能再同时用 --password-file。")
 
 
 def _plain(password: str, what: str) -> str:

@@ -25,7 +25,7 @@ PARTS_LIMIT = 2000
 # elements that only point at a relationship: without it they go, rather than stay as a reference to nothing
 _POINTERS = {f"{{{W}}}{tag}" for tag in ("attachedTemplate", "subDoc", "altChunk")}
 _GONE = {f"{{{W}}}{tag}" for tag in ("attachedTemplate", "mailMerge")}  # reach out by what they are
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)  # no entities, DTDs or network
 
 
 class NotAWordFile(Exception):
@@ -62,7 +62,7 @@ def _owner(rels: str) -> str:
 
 def _parse(data: bytes) -> etree._Element:
     try:
-        return etree.fromstring(data, _PARSER)
+        return etree.fromstring(data, SAFE_XML)
     except etree.XMLSyntaxError as exc:
         raise NotAWordFile(str(exc)) from None
 

@@ -21,13 +21,13 @@ import unicodedata
 
 from lxml import etree
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+from generator.present.word_clean import SAFE_XML, W
+
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 LANGUAGE, LATIN_LANGUAGE = "zh-CN", "en-US"  # Chinese text; Latin letters and digits among it
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"  # GB/T 9704: 仿宋 body, 黑体 headings
 # the font table's entries: Windows' English name (altName), GB2312 (charset 86), fixed-pitch CJK fonts (PANOSE)
 FONT_ENTRIES = {BODY_FONT: "FangSong", HEADING_FONT: "SimHei"}
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def _w(tag: str) -> str:
@@ -41,7 +41,7 @@ def chinese_part(name: str, data: bytes) -> bytes:
             "word/theme/theme1.xml": _theme, "word/fontTable.xml": _font_table}.get(name)
     if edit is None:
         return data
-    root = etree.fromstring(data, _PARSER)
+    root = etree.fromstring(data, SAFE_XML)
     edit(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 

@@ -1,11 +1,16 @@
-"""How numbers, dates, relations and risks are written for people: 人民币大写, 2026年10月1日, □父亲　□母亲 on a printed
-document; 3 级 or 未评估 in a table."""
+"""How numbers, dates, relations, risks and targets are written for people: 人民币大写, 2026年10月1日, □父亲　□母亲 on a
+printed document; 3 级 or 未评估 in a table; ≥ 95% for a target, on the township's pages, the county's and the console."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
+from generator.contract.indicators import IndicatorSpec
 from generator.contract.vocab import RELATION_WORDING
+
+if TYPE_CHECKING:
+    from generator.derive.indicators import Indicator
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 PLACES = ("仟", "佰", "拾", "")
@@ -65,3 +70,13 @@ def relation(category: str | None, *, tick: bool = False) -> str:
 def risk_label(risk: int | None) -> str:
     """A current risk as shown in tables: 3 级, or 未评估 when there is no observation."""
     return "未评估" if risk is None else f"{risk} 级"
+
+
+def bound_text(spec: IndicatorSpec, target: float) -> str:
+    """A target as a bound: ≥ 95% (≤ for an indicator where lower is better)."""
+    return f"{'≤' if spec.lower_is_better else '≥'} {target:g}{spec.unit}"
+
+
+def target_text(i: Indicator) -> str:
+    """An indicator's target as a bound (bound_text), or — without a target."""
+    return "—" if i.target is None else bound_text(i.spec, i.target)

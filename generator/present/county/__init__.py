@@ -18,9 +18,10 @@ from generator.contract.summary import SUMMARY_COUNTS
 from generator.derive.county import STALE_DAYS, County, Township
 from generator.derive.indicators import Indicator
 from generator.present.county.notice import render_notice, render_trend
-from generator.present.county.wording import (HERE_TOWNSHIPS, STALE, fraction, name, target, targets_line, value,
+from generator.present.county.wording import (HERE_TOWNSHIPS, STALE, fraction, name, targets_line, value,
                                               verdict)
 from generator.present.markup import Raw
+from generator.present.wording import target_text
 from generator.present.pages.html import Page, a, page, table
 
 HOME, TOWNSHIPS, RANKING, LISTS_PAGE, TREND, NOTICE = ("index.md", "townships.md", "ranking.md", "lists.md",
@@ -47,7 +48,7 @@ def _period(county: County) -> str:
 
 def _totals_table(items: list[Indicator]) -> str:
     return table(["指标", "分子", "分母", "数值", "目标", "是否达标"],
-                 [(i.name, i.numerator, i.denominator, value(i), target(i), verdict(i)) for i in items])
+                 [(i.name, i.numerator, i.denominator, value(i), target_text(i), verdict(i)) for i in items])
 
 
 def _home(county: County) -> Page:
@@ -85,7 +86,7 @@ def _home(county: County) -> Page:
 def _townships(county: County) -> Page:
     """A 目标 row, a row per township, the 合计 row; a column per indicator (its name top to bottom), each cell the
     value with ✓ / ✗ over (numerator/denominator), and a 达标 column counting the targets met."""
-    rows = [["目标", "", "", *(target(i) for i in county.totals)]]
+    rows = [["目标", "", "", *(target_text(i) for i in county.totals)]]
     rows += [[name(t.name), _as_of(t), *_cells(t.items)] for t in county.townships]
     rows.append(["合计", county.newest.isoformat(), *_cells(county.totals)])
     table_html = table(["乡镇", "统计截止日期", "达标", *(s.name for s in INDICATORS)], rows,
@@ -124,7 +125,7 @@ def _ranking(county: County) -> Page:
                  verdict(t[spec.key])) for rank, t in county.ranking(spec.key)]
         goal = county.total(spec.key)
         parts.append(f"## {spec.name} {{#{spec.key.replace('_', '-')}}}\n\n"
-                     f"全县统一目标：{target(goal) if goal.target is not None else '无目标'}。\n\n"
+                     f"全县统一目标：{target_text(goal) if goal.target is not None else '无目标'}。\n\n"
                      + table(["名次", "乡镇", "数值", "分子/分母", "是否达标"], rows))
     return page("排名", "\n\n".join(parts), toc=True)
 

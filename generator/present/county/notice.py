@@ -7,8 +7,9 @@ import html
 
 from generator.contract.indicators import BY_KEY
 from generator.derive.county import County
-from generator.present.county.wording import STALE, fraction, name, target, targets_line, value
+from generator.present.county.wording import STALE, fraction, name, targets_line, value
 from generator.present.markup import Raw
+from generator.present.wording import target_text
 from generator.present.pages.charts import line_chart
 from generator.present.pages.html import Page, page, print_button, table
 
@@ -85,7 +86,7 @@ def render_notice(county: County) -> Page:
     registered = county.counts["registered"]
     if below:
         rows = [(t.name, t.summary.as_of.isoformat() + (f"（{STALE}）" if t.stale else ""),
-                 "；".join(f"{i.name} {value(i)}（目标 {target(i)}）" for i in t.unmet)) for t in below]
+                 "；".join(f"{i.name} {value(i)}（目标 {target_text(i)}）" for i in t.unmet)) for t in below]
         found = (f"<p>{e(targets_line(county, document=True))}按此目标，以下 {len(below)} 个乡镇（街道）有指标未达标：</p>"
                  + table(["乡镇（街道）", "统计截止日期", "未达标的指标（数值，目标）"], rows, cls="jf-form").strip()
                  + "<p>请以上乡镇（街道）对照未达标的指标查找原因，抓紧整改，并在下次报送汇总时说明整改情况。</p>")

@@ -9,6 +9,7 @@ from generator.contract.indicators import INDICATORS, PERMILLE
 from generator.derive.county import County
 from generator.derive.indicators import Indicator
 from generator.present.markup import Raw
+from generator.present.wording import bound_text
 
 MET, UNMET = "达标 ✓", "未达标 ✗"
 STALE = "数据较旧"
@@ -32,13 +33,6 @@ def judged(i: Indicator) -> str:
     return "" if i.met is None else MET if i.met else UNMET
 
 
-def target(i: Indicator) -> str:
-    """≥ 95% (≤ for lower is better), or — without a target."""
-    if i.target is None:
-        return NONE
-    return f"{'≤' if i.spec.lower_is_better else '≥'} {i.target:g}{i.unit}"
-
-
 def name(township: str) -> Raw:
     """A township's name on one line (东关街道, never 东关/街道)."""
     return Raw(f'<span class="jf-nw">{html.escape(township)}</span>')
@@ -48,8 +42,7 @@ def targets_line(county: County, document: bool = False) -> str:
     """The sentence every page that says 达标 carries: which targets judged every township (document: the printed
     通报's shorter words, without the command's option)."""
     spec_of = {spec.key: spec for spec in INDICATORS}
-    listed = "，".join(f"{spec_of[k].name} {'≤' if spec_of[k].lower_is_better else '≥'} {t:g}{spec_of[k].unit}"
-                      for k, t in county.targets.items() if t is not None)
+    listed = "，".join(f"{spec_of[k].name} {bound_text(spec_of[k], t)}" for k, t in county.targets.items() if t is not None)
     if document:
         return f"目标为全县统一目标（{listed}），各乡镇（街道）均按此判断。"
     none = "、".join(spec_of[k].name for k, t in county.targets.items() if t is None)

@@ -6,7 +6,7 @@ from generator.contract.settings import Settings
 from generator.present.views import View
 from generator.present.pages import paths
 from generator.present.pages.html import Page, page, table
-from generator.present.pages.meeting import target_text
+from generator.present.wording import target_text
 
 
 def render_guidelines(view: View) -> dict[str, Page]:

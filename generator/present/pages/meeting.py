@@ -13,6 +13,7 @@ from generator.contract.vocab import AT_HOME
 from generator.present.pages import paths
 from generator.present.pages.html import Raw, a, a_to, badge, table
 from generator.present.pages.week import week_plan
+from generator.present.wording import target_text
 
 TOWNSHIP_COLUMN = "乡镇"
 TOTAL = "合计"
@@ -130,13 +131,6 @@ def indicator_table(result: Indicators, keys: tuple[str, ...] | None = None) -> 
         (i.name, value_text(i), target_text(i), _met(i), i.numerator, f"{i.denominator}（{i.base}）", i.definition)
         for i in chosen
     ], cls="jf-table jf-indicators")
-
-
-def target_text(i: Indicator) -> str:
-    """≥ 95% (≤ for an indicator where lower is better), or — without a target."""
-    if i.target is None:
-        return "—"
-    return f"{'≤' if i.spec.lower_is_better else '≥'} {i.target:g}{i.unit}"
 
 
 def _met(i: Indicator):
