@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from generator.derive.monthly import Month, comparison_summary, parse_month
 from generator.present.pages import NAV, paths, render_pages, with_levels
 from generator.present.document_html import ALL_DOCUMENTS, OVERRIDE_FOLDER, override_templates
+from generator.present.pages.html import href
 from generator.present.pages.printing import with_print_header
 from generator.app.password import Access, check_access
 from generator.contract.report import Report
@@ -143,12 +144,10 @@ def stage(data: Dataset, report: Report, as_of: date, staging: Staging, *, workb
 
 
 def entry_pages(village_codes: dict[str, str]) -> dict[str, list[str]]:
-    """Each village's and department's level, with the page its password leads to and its name (the level probe)."""
-    def address(doc: str) -> str:
-        return doc.removesuffix(".md") + ".html"
-
-    return ({code: [address(paths.village(code)), name] for name, code in village_codes.items()}
-            | {department_level(d.slug): [address(paths.department(d.slug)), d.title] for d in DEPARTMENTS})
+    """Each village's and department's level, with the page its password leads to (its address from the site's
+    root) and its name (the level probe)."""
+    return ({code: [href(paths.HOME, paths.village(code)), name] for name, code in village_codes.items()}
+            | {department_level(d.slug): [href(paths.HOME, paths.department(d.slug)), d.title] for d in DEPARTMENTS})
 
 
 def build(workbook: Path, out: Path, *, as_of: date | None, today: date, now: datetime, access: Access | None,

@@ -32,11 +32,9 @@ def check_output(out: Path, workbook: Path | None = None) -> None:
     A folder is jingfang's when it is empty or holds jingfang's stamp and only the files that build made.
     """
     target = out.resolve()
-    if workbook is not None:
-        book = workbook.resolve()
-        if target == book or target in book.parents:
-            raise UnsafeOutput(f"网站文件夹“{out}”里有台账“{workbook.name}”本身，生成网站会替换整个文件夹，所以没有生成。"
-                               "请换一个 --out，例如台账旁边新的 site 文件夹。")
+    if workbook is not None and _holds(target, workbook):
+        raise UnsafeOutput(f"网站文件夹“{out}”里有台账“{workbook.name}”本身，生成网站会替换整个文件夹，所以没有生成。"
+                           "请换一个 --out，例如台账旁边新的 site 文件夹。")
     if not target.exists():
         return
     if not target.is_dir() or target.is_symlink():
@@ -56,10 +54,15 @@ def check_output(out: Path, workbook: Path | None = None) -> None:
 def check_input_outside(out: Path, path: Path, what: str) -> None:
     """Refuse an output folder that holds an input of the build (a roster file of --compare): replacing the folder
     would delete it."""
-    target, found = out.resolve(), path.resolve()
-    if target == found or target in found.parents:
+    if _holds(out.resolve(), path):
         raise UnsafeOutput(f"网站文件夹“{out}”里有{what}“{path.name}”，生成网站会替换整个文件夹，所以没有生成。"
                            f"请先把{what}移到网站文件夹外面。")
+
+
+def _holds(folder: Path, path: Path) -> bool:
+    """Whether the resolved folder is path, or holds it at any depth (replacing the folder would delete it)."""
+    found = path.resolve()
+    return folder == found or folder in found.parents
 
 
 def made_files(site: Path) -> set[str] | None:
