@@ -110,16 +110,25 @@ def _stamped_build(workbook: Path, out: Path, options: SiteOptions, access: Acce
 def access_file_problems(access_file: Path, data: Dataset) -> str | None:
     """Every problem of the access file, its own and against the workbook's data (which may have errors), as one
     message; None when it has none."""
-    label = None
     try:
-        access, lines = gather_access(password_file=None, access_file=access_file, project=PROJECT, prompt=None), []
-    except AccessFileProblems as exc:  # entries with problems were left out: the township's is still 乡镇密码
-        access, lines, label = exc.partial, exc.lines, "乡镇密码"
+        access = gather_access(password_file=None, access_file=access_file, project=PROJECT, prompt=None)
+    except AccessFileProblems as exc:
+        return _all_problems(exc, data)
     except PasswordProblem as exc:  # unreadable, not UTF-8, not YAML, in the project folder: nothing more to say
         return str(exc)
-    sentences = access_problems(access, data.settings.township, [v.name for v in data.villages],
-                                county=data.settings.county, as_of=data.as_of, township_label=label)
-    return describe_problems(access_file, lines, sentences) if lines or sentences else None
+    sentences = _against(access, data, None)
+    return describe_problems(access_file, [], sentences) if sentences else None
+
+
+def _all_problems(exc: AccessFileProblems, data: Dataset) -> str:
+    """The file's own problems and those its readable entries have against the workbook's data (entries with
+    problems were left out: the township's is still called 乡镇密码)."""
+    return describe_problems(exc.path, exc.lines, _against(exc.partial, data, "乡镇密码"))
+
+
+def _against(access: Access, data: Dataset, label: str | None) -> list[str]:
+    return access_problems(access, data.settings.township, [v.name for v in data.villages],
+                           county=data.settings.county, as_of=data.as_of, township_label=label)
 
 
 def _with_workbook(exc: AccessFileProblems, workbook: Path, as_of: date | None, today: date) -> str:
@@ -129,7 +138,7 @@ def _with_workbook(exc: AccessFileProblems, workbook: Path, as_of: date | None, 
         data, _, _ = load(workbook, as_of, today)
     except InvalidWorkbook:
         return str(exc)
-    return access_file_problems(exc.path, data) or str(exc)
+    return _all_problems(exc, data)
 
 
 def _at_console(prompt: Callable[[], str]) -> Callable[[], str]:
