@@ -78,15 +78,20 @@ def test_the_site_opens_with_its_password_and_marks_targets_in_words(page, site)
     assert page.locator("article svg").count() == 1
 
 
-def test_the_notice_prints_on_a4_with_the_townships_below_target(browser, site, tmp_path):
+def printed_notice(browser, site, folder):
+    """The 通报 as Chromium prints it on A4: its page count and each page's text."""
     context = browser.new_context(locale="zh-CN")
     tab = context.new_page()
     open_site(tab, site, "notice.html")
     tab.emulate_media(media="print")
-    pdf = tmp_path / "notice.pdf"
+    pdf = folder / "notice.pdf"
     tab.pdf(path=str(pdf), format="A4")
     context.close()
-    pages, texts = pdf_text(pdf)
+    return pdf_text(pdf)
+
+
+def test_the_notice_prints_on_a4_with_the_townships_below_target(browser, site, tmp_path):
+    pages, texts = printed_notice(browser, site, tmp_path)
     assert pages == 1
     printed = texts[0]
     assert printed.startswith("关于严重精神障碍患者服务管理工作指标未达标乡镇（街道）的通报各乡镇（街道）：")
@@ -106,14 +111,7 @@ def test_two_hundred_townships_notice_spans_pages_and_names_every_one_below_targ
                           < spec.target) != spec.lower_is_better)
                     for spec in INDICATORS)]
     assert len(below) == 200  # synthetic townships' 规范管理率 is at most (10 + 6) / 16: all below 95 %
-    context = browser.new_context(locale="zh-CN")
-    tab = context.new_page()
-    open_site(tab, site, "notice.html")
-    tab.emulate_media(media="print")
-    pdf = tmp_path / "notice.pdf"
-    tab.pdf(path=str(pdf), format="A4")
-    context.close()
-    pages, texts = pdf_text(pdf)
+    pages, texts = printed_notice(browser, site, tmp_path)
     assert pages > 10
     printed = "".join(texts)
     assert all(name in printed for name in below)
